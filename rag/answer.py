@@ -1,0 +1,168 @@
+"""Extractive answers: the retrieved sentences that best answer the question, quoted verbatim.
+
+Every sentence of an answer is a sentence of an article, character for character, followed by the
+marker of the citation it comes from; nothing else is written. When the best evidence does not
+cover the question's key terms, the answer says so plainly instead of quoting something loosely
+related, and the closest passages are listed as possibly related, not as citations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from rag.language import detect_language
+from rag.lexical import LexicalIndex
+from rag.retrieval import Hit, Query
+from rag.sentences import split_sentences
+from rag.store import ArticleInfo
+
+NOT_FOUND = {
+    "id": "Tidak ditemukan di korpus: tidak ada artikel yang menjawab pertanyaan ini.",
+    "en": "Not in the corpus: no article answers this question.",
+}
+_LIST_QUESTION = re.compile(r"\b(apa|mana|siapa|kapan|di ?mana) saja\b|\bwhich (cities|countries|partners)\b|\blist\b", re.I)
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """Tunable by measurement (rag eval); see README for the figures behind the defaults."""
+
+    # Abstain when the best sentence covers less than this share of the question's term weight.
+    min_coverage: float = 0.35
+    # Sentences scoring at least this share of the best one join the answer.
+    keep_ratio: float = 0.75
+    max_sentences: int = 3
+    max_sentences_list: int = 5
+    coverage_weight: float = 0.6
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    article_id: str
+    title: str | None
+    outlet: str | None
+    date: str | None
+    url: str | None
+    snippet: str
+    start: int
+    end: int
+    score: float
+    # Spans (in the article's original text) of the sentences the answer quotes from this snippet.
+    quotes: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    related: list[Citation] = field(default_factory=list)
+    language: str = "id"
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    hit: Hit
+    start: int
+    end: int
+    text: str
+    coverage: float
+    score: float
+
+
+def compose_answer(
+    query: Query,
+    hits: list[Hit],
+    articles: dict[str, ArticleInfo],
+    lexical: LexicalIndex,
+    settings: AnswerSettings = AnswerSettings(),
+) -> Answer:
+    language = detect_language(query.text)
+    sentences = _score_sentences(query, hits, articles, lexical, settings)
+    if not sentences or sentences[0].coverage < settings.min_coverage:
+        related = [_citation(i + 1, h, articles, []) for i, h in enumerate(hits[:3])]
+        return Answer(query.text, NOT_FOUND[language], True, [], related, language)
+    chosen = _choose(sentences, settings, is_list=bool(_LIST_QUESTION.search(query.text)))
+    citations: dict[str, Citation] = {}
+    parts: list[str] = []
+    for sentence in chosen:
+        chunk_id = sentence.hit.chunk.id
+        if chunk_id not in citations:
+            citations[chunk_id] = _citation(len(citations) + 1, sentence.hit, articles, [])
+        citation = citations[chunk_id]
+        citation.quotes.append({"start": sentence.start, "end": sentence.end})
+        parts.append(f"{sentence.text} [{citation.n}]")
+    return Answer(query.text, " ".join(parts), False, list(citations.values()), [], language)
+
+
+def _score_sentences(
+    query: Query, hits: list[Hit], articles: dict[str, ArticleInfo], lexical: LexicalIndex, settings: AnswerSettings
+) -> list[_Sentence]:
+    # A concept weighs as its most common alternative: an English word absent from an Indonesian
+    # corpus must not outweigh the Indonesian word that translates it.
+    weights = {concept: min(lexical.idf(t) for t in concept) for concept in query.concepts}
+    total = sum(weights.values())
+    best_chunk = hits[0].score if hits else 0.0
+    seen: set[tuple[str, int]] = set()
+    scored: list[_Sentence] = []
+    for hit in hits:
+        article = articles[hit.chunk.article_id]
+        for span in split_sentences(article.text, hit.chunk.start, hit.chunk.end):
+            key = (article.id, span.start)
+            if key in seen:  # overlapping chunks share sentences: quote each once
+                continue
+            seen.add(key)
+            text = article.text[span.start:span.end]
+            present = set(lexical.analyzer.terms(text))
+            coverage = sum(w for c, w in weights.items() if not present.isdisjoint(c)) / total if total else 0.0
+            relevance = hit.score / best_chunk if best_chunk > 0 else 0.0
+            score = settings.coverage_weight * coverage + (1 - settings.coverage_weight) * relevance
+            scored.append(_Sentence(hit, span.start, span.end, text, coverage, score))
+    scored.sort(key=lambda s: s.score, reverse=True)
+    return scored
+
+
+def _choose(sentences: list[_Sentence], settings: AnswerSettings, is_list: bool) -> list[_Sentence]:
+    """The best sentence, then close runners-up; a list question takes one per article first."""
+    limit = settings.max_sentences_list if is_list else settings.max_sentences
+    floor = sentences[0].score * settings.keep_ratio
+    eligible = [s for s in sentences if s.score >= floor and s.coverage >= settings.min_coverage]
+    if is_list:
+        firsts: dict[str, _Sentence] = {}
+        for s in sentences:
+            if s.coverage >= settings.min_coverage:
+                firsts.setdefault(s.hit.chunk.article_id, s)
+        eligible = list(firsts.values()) + [s for s in eligible if s not in firsts.values()]
+    return eligible[:limit]
+
+
+def _citation(n: int, hit: Hit, articles: dict[str, ArticleInfo], quotes: list[dict]) -> Citation:
+    article = articles[hit.chunk.article_id]
+    return Citation(
+        n=n,
+        article_id=article.id,
+        title=article.title,
+        outlet=article.outlet,
+        date=article.date,
+        url=article.url,
+        snippet=hit.chunk.text,
+        start=hit.chunk.start,
+        end=hit.chunk.end,
+        score=round(hit.score, 4),
+        quotes=quotes,
+    )
+
+
+def answer_to_json(answer: Answer) -> dict:
+    """The object `rag ask --json` prints and the app's /ask endpoint returns."""
+    return {
+        "question": answer.question,
+        "answer": answer.answer,
+        "abstained": answer.abstained,
+        "language": answer.language,
+        "citations": [asdict(c) for c in answer.citations],
+        "related": [asdict(c) for c in answer.related],
+    }

@@ -1,0 +1,110 @@
+"""Articles into chunks the model sees whole: split at paragraphs, then sentences, sized in tokens.
+
+The default model reads at most 256 tokens and silently drops the rest, and Indonesian costs about
+five of its English word-pieces per word, so chunks are measured with the model's own tokenizer,
+never in characters. Chunks stay inside a section (a run of content with no furniture removed in
+between), so a chunk's text is always exactly `article.text[start:end]`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from rag.corpus import Article
+from rag.sentences import SENTENCE_BOUNDARY
+
+# Coarsest first: paragraph, line, sentence, clause, word, character.
+SEPARATORS = (r"\n\s*\n", r"\n", SENTENCE_BOUNDARY, r"(?<=[;:,])\s+", r"\s+", "")
+SPECIAL_TOKENS = 2  # [CLS] and [SEP] count against max_seq_length too
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+def chunk_id(article_id: str, start: int, end: int) -> str:
+    """Stable across rebuilds: the same text at the same place gets the same id."""
+    return f"{article_id}@{start}-{end}"
+
+
+def token_budget(max_seq_length: int, max_tokens: int | None) -> int:
+    """Tokens a chunk may hold: the configured size, never more than the model reads."""
+    ceiling = max_seq_length - SPECIAL_TOKENS
+    return ceiling if max_tokens is None else min(max_tokens, ceiling)
+
+
+def chunk_articles(
+    articles: Iterable[Article],
+    count_tokens: Callable[[str], int],
+    max_tokens: int,
+    overlap_tokens: int,
+) -> list[Chunk]:
+    """Chunks of every article, each distinct text stored once across the whole corpus."""
+    chunks: list[Chunk] = []
+    seen_texts: set[str] = set()
+    for article in articles:
+        for chunk in chunk_article(article, count_tokens, max_tokens, overlap_tokens):
+            key = " ".join(chunk.text.split()).casefold()
+            if key not in seen_texts:
+                seen_texts.add(key)
+                chunks.append(chunk)
+    return chunks
+
+
+def chunk_article(
+    article: Article,
+    count_tokens: Callable[[str], int],
+    max_tokens: int,
+    overlap_tokens: int,
+) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for section in article.cleaned.sections:
+        start, end = section[0].start, section[-1].end
+        for piece_start, piece_end in _split_span(article.text, start, end, count_tokens, max_tokens, overlap_tokens):
+            chunks.append(
+                Chunk(
+                    id=chunk_id(article.id, piece_start, piece_end),
+                    article_id=article.id,
+                    start=piece_start,
+                    end=piece_end,
+                    text=article.text[piece_start:piece_end],
+                )
+            )
+    return chunks
+
+
+def _split_span(
+    text: str, start: int, end: int, count_tokens: Callable[[str], int], max_tokens: int, overlap_tokens: int
+) -> list[tuple[int, int]]:
+    """Spans of `text[start:end]` of at most `max_tokens` tokens each."""
+    splitter = RecursiveCharacterTextSplitter(
+        separators=list(SEPARATORS),
+        is_separator_regex=True,
+        keep_separator="end",
+        chunk_size=max_tokens,
+        chunk_overlap=min(overlap_tokens, max_tokens // 2),
+        length_function=count_tokens,
+        strip_whitespace=True,
+    )
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for piece in splitter.split_text(text[start:end]):
+        piece_start = text.find(piece, cursor, end)
+        if piece_start < 0:  # cannot happen: pieces are verbatim substrings, in order
+            raise AssertionError(f"chunk not found in its section: {piece[:60]!r}")
+        piece_end = piece_start + len(piece)
+        if count_tokens(piece) > max_tokens and max_tokens > 8:
+            # Word-pieces of joined splits can exceed the sum of their parts: split once more.
+            spans.extend(_split_span(text, piece_start, piece_end, count_tokens, max_tokens * 3 // 4, overlap_tokens))
+        else:
+            spans.append((piece_start, piece_end))
+        cursor = piece_start + 1
+    return spans

@@ -1,0 +1,37 @@
+"""Every error a user can fix, in one place.
+
+Commands and the app catch `RagError` and print its message: a message names the bad value and
+says what to do, so no traceback ever reaches a user for a mistake they can correct.
+"""
+
+
+class RagError(Exception):
+    """A problem the user can fix: bad input, a missing or stale index, a bad setting."""
+
+
+class CorpusError(RagError):
+    """The corpus cannot be read or holds nothing to index."""
+
+
+class IndexMissingError(RagError):
+    """No index where one was expected."""
+
+
+class IndexMismatchError(RagError):
+    """The index on disk was built with settings that differ from the configured ones."""
+
+
+class IndexCorruptError(RagError):
+    """An index file is unreadable, truncated or inconsistent with the manifest."""
+
+
+class QuestionError(RagError):
+    """A question that cannot be asked (empty, too long)."""
+
+
+class EvalFileError(RagError):
+    """An evaluation file that cannot be read or has a malformed line."""
+
+
+class ModelError(RagError):
+    """The configured embedding model cannot be loaded."""

@@ -1,0 +1,184 @@
+"""Evaluation files and the figures `rag eval` reports.
+
+A file holds one JSON object a line: {"question", "answers": [strings], "sources": [article ids]};
+empty `answers` and `sources` mark a question the corpus cannot answer.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rag.answer import Answer
+from rag.errors import EvalFileError, RagError
+from rag.retrieval import Hit
+
+RECALL_DEPTHS = (1, 3, 5, 10)
+RANKING_DEPTH = 100
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    question: str
+    answers: list[str]
+    sources: list[str]
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.answers or self.sources)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    question: EvalQuestion
+    answer: Answer
+    ranked_articles: list[str]
+    seconds: float
+
+    def source_rank(self) -> int | None:
+        """1-based rank of the first gold article among the distinct articles retrieved."""
+        for rank, article in enumerate(self.ranked_articles, start=1):
+            if article in self.question.sources:
+                return rank
+        return None
+
+    def answers_in(self, text: str) -> bool:
+        haystack = fold(text)
+        return bool(self.question.answers) and all(fold(a) in haystack for a in self.question.answers)
+
+    @property
+    def answer_in_citations(self) -> bool:
+        return self.answers_in("\n".join(c.snippet for c in self.answer.citations))
+
+    @property
+    def answer_in_answer(self) -> bool:
+        return self.answers_in(self.answer.answer)
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    questions: int
+    answerable: int
+    unanswerable: int
+    source_recall: dict[str, float]
+    answer_in_citations: float
+    answer_in_answer: float
+    abstained_unanswerable: float | None
+    abstained_answerable: float
+    latency_ms: dict[str, float]
+    misses: list[dict] = field(default_factory=list)
+
+
+def fold(text: str) -> str:
+    """Case-insensitive, whitespace-folded form used for every answer-string comparison."""
+    return " ".join(text.split()).casefold()
+
+
+def read_eval_file(path: Path) -> list[EvalQuestion]:
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise EvalFileError(f"evaluation file {path} does not exist: give the path of a .jsonl file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise EvalFileError(f"cannot read evaluation file {path} ({error}): give a UTF-8 .jsonl file") from error
+    questions = [_parse_line(path, number, line) for number, line in enumerate(lines, start=1) if line.strip()]
+    if not questions:
+        raise EvalFileError(f"evaluation file {path} holds no question: one JSON object a line")
+    return questions
+
+
+def _parse_line(path: Path, number: int, line: str) -> EvalQuestion:
+    where = f"{path}:{number}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise EvalFileError(f"{where} is not JSON ({error.msg}): one JSON object a line") from error
+    if not isinstance(record, dict) or not isinstance(record.get("question"), str) or not record["question"].strip():
+        raise EvalFileError(f'{where} has no "question" string: expected {{"question", "answers", "sources"}}')
+    answers, sources = record.get("answers", []), record.get("sources", [])
+    if not _strings(answers) or not _strings(sources):
+        raise EvalFileError(f'{where}: "answers" and "sources" must be lists of strings')
+    return EvalQuestion(record["question"], answers, sources)
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def run_question(ask_and_rank, question: EvalQuestion) -> Outcome:
+    started = time.perf_counter()
+    answer, hits = ask_and_rank(question.question, RANKING_DEPTH)
+    seconds = time.perf_counter() - started
+    return Outcome(question, answer, distinct_articles(hits), seconds)
+
+
+def distinct_articles(hits: Iterable[Hit]) -> list[str]:
+    ranked: list[str] = []
+    for hit in hits:
+        if hit.chunk.article_id not in ranked:
+            ranked.append(hit.chunk.article_id)
+    return ranked
+
+
+def evaluate(ask_and_rank, questions: list[EvalQuestion], progress: Iterable | None = None) -> EvalReport:
+    """Ask every question through `ask_and_rank(question, depth)` and summarise."""
+    outcomes = []
+    for question in progress if progress is not None else questions:
+        try:
+            outcomes.append(run_question(ask_and_rank, question))
+        except RagError as error:
+            raise EvalFileError(f"question {question.question[:60]!r} cannot be asked: {error}") from error
+    return summarise(outcomes)
+
+
+def summarise(outcomes: list[Outcome]) -> EvalReport:
+    answerable = [o for o in outcomes if o.question.answerable]
+    unanswerable = [o for o in outcomes if not o.question.answerable]
+    with_sources = [o for o in answerable if o.question.sources]
+    with_answers = [o for o in answerable if o.question.answers]
+    latencies = np.array([o.seconds * 1000 for o in outcomes])
+    recall = {
+        str(k): _share(o.source_rank() is not None and o.source_rank() <= k for o in with_sources) for k in RECALL_DEPTHS
+    }
+    return EvalReport(
+        questions=len(outcomes),
+        answerable=len(answerable),
+        unanswerable=len(unanswerable),
+        source_recall=recall,
+        answer_in_citations=_share(o.answer_in_citations for o in with_answers),
+        answer_in_answer=_share(o.answer_in_answer for o in with_answers),
+        abstained_unanswerable=_share(o.answer.abstained for o in unanswerable) if unanswerable else None,
+        abstained_answerable=_share(o.answer.abstained for o in answerable),
+        latency_ms={
+            "p50": round(float(np.percentile(latencies, 50)), 1),
+            "p95": round(float(np.percentile(latencies, 95)), 1),
+        },
+        misses=[_miss(o) for o in answerable if _is_miss(o)],
+    )
+
+
+def _is_miss(outcome: Outcome) -> bool:
+    rank = outcome.source_rank()
+    return (outcome.question.sources and (rank is None or rank > 3)) or (
+        outcome.question.answers and not outcome.answer_in_citations
+    )
+
+
+def _miss(outcome: Outcome) -> dict:
+    return {
+        "question": outcome.question.question,
+        "sources": outcome.question.sources,
+        "retrieved": outcome.ranked_articles[:3],
+        "answer_in_citations": outcome.answer_in_citations,
+        "abstained": outcome.answer.abstained,
+    }
+
+
+def _share(flags: Iterable[bool]) -> float:
+    values = list(flags)
+    return round(sum(values) / len(values), 4) if values else 0.0

@@ -1,0 +1,56 @@
+"""The assistant: model and index loaded once, then questions answered from them.
+
+The CLI and the app both hold one `Assistant` per process; neither holds logic of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.answer import Answer, AnswerSettings, compose_answer
+from rag.config import Settings
+from rag.embedding import Embedder, load_embedder
+from rag.errors import QuestionError
+from rag.retrieval import Hit, Retriever
+from rag.store import StoredIndex, check_model, load_index, read_manifest
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass
+class Assistant:
+    settings: Settings
+    index: StoredIndex
+    embedder: Embedder
+    retriever: Retriever
+    answer_settings: AnswerSettings = AnswerSettings()
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None) -> Assistant:
+        """Load the index and the model; a missing or mismatched index fails before the model loads."""
+        check_model(read_manifest(settings.index), settings.model, settings.index)
+        index = load_index(settings.index)
+        embedder = embedder or load_embedder(settings.model)
+        return cls(settings, index, embedder, Retriever(index, embedder))
+
+    def ask(self, question: str) -> Answer:
+        return self.ask_and_rank(question)[0]
+
+    def ask_and_rank(self, question: str, depth: int = 0) -> tuple[Answer, list[Hit]]:
+        """The answer, and the ranking behind it at least `depth` chunks deep (for evaluation)."""
+        question = validate_question(question)
+        query = self.retriever.query(question)
+        hits = self.retriever.search(query, max(depth, self.settings.top_k))
+        answer = compose_answer(query, hits[: self.settings.top_k], self.index.articles, self.index.lexical, self.answer_settings)
+        return answer, hits
+
+
+def validate_question(question: str) -> str:
+    question = (question or "").strip()
+    if not question:
+        raise QuestionError('empty question: ask something, e.g. "Siapa Wali Kota Kisarazu?"')
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"question is {len(question)} characters, the limit is {MAX_QUESTION_CHARS}: shorten it to its key point"
+        )
+    return question
