@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from rag.corpus import Article
 from rag.sentences import SENTENCE_BOUNDARY
 
@@ -85,6 +83,9 @@ def _split_span(
     text: str, start: int, end: int, count_tokens: Callable[[str], int], max_tokens: int, overlap_tokens: int
 ) -> list[tuple[int, int]]:
     """Spans of `text[start:end]` of at most `max_tokens` tokens each."""
+    # Imported here: it costs half a second, and answering questions never needs it.
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     splitter = RecursiveCharacterTextSplitter(
         separators=list(SEPARATORS),
         is_separator_regex=True,

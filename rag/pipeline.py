@@ -12,7 +12,8 @@ from rag.config import Settings
 from rag.embedding import Embedder, load_embedder
 from rag.errors import QuestionError
 from rag.retrieval import Hit, Retriever
-from rag.store import StoredIndex, check_model, load_index, read_manifest
+from rag.corpus import load_corpus
+from rag.store import StoredIndex, build_index, check_model, load_index, manifest_exists, read_manifest
 
 MAX_QUESTION_CHARS = 2000
 
@@ -26,8 +27,16 @@ class Assistant:
     answer_settings: AnswerSettings = AnswerSettings()
 
     @classmethod
-    def open(cls, settings: Settings, embedder: Embedder | None = None) -> Assistant:
-        """Load the index and the model; a missing or mismatched index fails before the model loads."""
+    def open(cls, settings: Settings, embedder: Embedder | None = None, build_if_missing: bool = False) -> Assistant:
+        """Load the index and the model; a missing or mismatched index fails before the model loads.
+
+        With `build_if_missing`, a missing index is first built from `settings.corpus` (the app
+        does this so that `python app.py` works on a fresh clone).
+        """
+        if build_if_missing and not manifest_exists(settings.index):
+            load_corpus(settings.corpus)  # a bad corpus fails before the model loads
+            embedder = embedder or load_embedder(settings.model)
+            build_index(settings, embedder)
         check_model(read_manifest(settings.index), settings.model, settings.index)
         index = load_index(settings.index)
         embedder = embedder or load_embedder(settings.model)

@@ -135,6 +135,10 @@ def build_index(
     )
 
 
+def manifest_exists(index: Path) -> bool:
+    return (index / MANIFEST).is_file()
+
+
 def read_manifest(index: Path) -> Manifest:
     path = index / MANIFEST
     if not path.is_file():

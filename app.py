@@ -1,0 +1,100 @@
+"""`python app.py`: the newsroom chat in the browser, on 127.0.0.1:7860 unless told otherwise.
+
+A thin adapter: it parses flags, opens the assistant (building the index first when there is
+none), and shows answers rendered by `rag.render`. Nothing is fetched from outside: analytics and
+telemetry are off, and fonts and styles come from the local Gradio package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+# Before gradio is imported: it reads these at import and at Blocks creation.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from rag.answer import answer_to_json  # noqa: E402
+from rag.config import Settings, load_settings  # noqa: E402
+from rag.errors import RagError  # noqa: E402
+from rag.pipeline import Assistant  # noqa: E402
+from rag.render import answer_markdown, escape, sources_markdown  # noqa: E402
+
+EXAMPLES = [
+    "Siapa Wali Kota Kisarazu?",
+    "Kota luar negeri mana saja yang menjalin kerja sama dengan Kota Bogor?",
+    "Sejak kapan Kota Bogor resmi bergabung dengan UCLG ASPAC?",
+    "Which professor did the Ministry of Home Affairs explore cooperation with?",
+]
+CONCURRENT_QUESTIONS = 8
+
+
+def build_app(assistant: Assistant):
+    import gradio as gr
+
+    manifest = assistant.index.manifest
+
+    def respond(question: str, history: list):
+        history = list(history or [])
+        try:
+            answer = assistant.ask(question)
+        except RagError as error:
+            history.append({"role": "assistant", "content": escape(str(error))})
+            return question, history, ""
+        history.append({"role": "user", "content": escape(answer.question)})
+        history.append({"role": "assistant", "content": answer_markdown(answer)})
+        return "", history, sources_markdown(answer)
+
+    def ask(question: str) -> dict:
+        """The same object as `rag ask --json`."""
+        try:
+            return answer_to_json(assistant.ask(question))
+        except RagError as error:
+            return {"question": question, "error": str(error)}
+
+    with gr.Blocks(title="Kerja sama luar negeri — asisten") as demo:
+        gr.Markdown(
+            "## Kerja sama luar negeri kota-kota Indonesia\n"
+            f"Jawaban dikutip dari {manifest.counts['articles']} artikel "
+            f"({manifest.counts['chunks']} potongan), indeks dibuat {escape(manifest.built_at)}."
+        )
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(label="Percakapan", height=520, buttons=["copy", "copy_all"])
+                question = gr.Textbox(label="Pertanyaan", placeholder="Tulis pertanyaan…", max_lines=4)
+                send = gr.Button("Tanya", variant="primary")
+                gr.Examples(EXAMPLES, inputs=question)
+            with gr.Column(scale=2):
+                sources = gr.Markdown(label="Sumber")
+        for trigger in (question.submit, send.click):
+            trigger(respond, [question, chat], [question, chat, sources], api_visibility="private")
+        gr.api(ask, api_name="ask")
+    return demo
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Start the newsroom chat in the browser.")
+    parser.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1: this machine only).")
+    parser.add_argument("--port", type=int, default=7860, help="Port (default 7860).")
+    parser.add_argument("--index", default=None, help="Index folder (default ./index, built when missing).")
+    parser.add_argument("--corpus", default=None, help="Corpus to build the index from (default ./corpus).")
+    parser.add_argument("--model", default=None, help="Embedding model (default: bundled all-MiniLM-L6-v2).")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    settings: Settings = load_settings(args.corpus, args.index, args.model)
+    try:
+        assistant = Assistant.open(settings, build_if_missing=True)
+    except RagError as error:
+        sys.exit(f"Error: {error}")
+    demo = build_app(assistant)
+    demo.queue(default_concurrency_limit=CONCURRENT_QUESTIONS)
+    demo.launch(server_name=args.host, server_port=args.port, footer_links=["api"])
+
+
+if __name__ == "__main__":
+    main()
