@@ -1,0 +1,72 @@
+"""Shared fixtures: the real model, loaded once; the real corpus, indexed once into a temp folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+SEED_QUESTIONS = SHARED / "eval" / "seed-questions.jsonl"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from rag.config import DEFAULT_MODEL
+    from rag.embedding import load_embedder
+
+    return load_embedder(DEFAULT_MODEL)
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory):
+    from rag.config import load_settings
+
+    return load_settings(corpus=CORPUS, index=tmp_path_factory.mktemp("seed") / "index", environ={})
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_settings, embedder):
+    from rag.store import build_index
+
+    return build_index(seed_settings, embedder, show_progress=False)
+
+
+@pytest.fixture(scope="session")
+def assistant(seed_settings, seed_index, embedder):
+    from rag.pipeline import Assistant
+
+    return Assistant.open(seed_settings, embedder)
+
+
+@pytest.fixture(scope="session")
+def seed_questions():
+    from rag.evaluate import read_eval_file
+
+    if not SEED_QUESTIONS.is_file():
+        pytest.fail(f"{SEED_QUESTIONS} is missing: ../shared must sit beside the repository")
+    return read_eval_file(SEED_QUESTIONS)
+
+
+def run_rag(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:
+    """The real CLI in a child process, as a user runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    return subprocess.run(
+        [sys.executable, "-m", "rag", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def run_json(*args: str, **kwargs) -> dict:
+    result = run_rag(*args, **kwargs)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)

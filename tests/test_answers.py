@@ -1,0 +1,81 @@
+"""Answers to the seed questions: from the right article, quoted verbatim, every marker real."""
+
+import re
+
+import pytest
+
+from rag.errors import QuestionError
+from rag.evaluate import distinct_articles, fold
+
+
+def test_every_answerable_seed_question_retrieves_its_article_in_the_top_three(assistant, seed_questions):
+    for question in (q for q in seed_questions if q.answerable):
+        _, hits = assistant.ask_and_rank(question.question, 20)
+        assert set(distinct_articles(hits)[:3]) & set(question.sources), question.question
+
+
+def test_answers_are_verbatim_sentences_each_with_a_citation_that_exists(assistant, seed_questions):
+    for question in seed_questions:
+        answer = assistant.ask(question.question)
+        if answer.abstained:
+            assert answer.citations == []
+            continue
+        numbers = {c.n for c in answer.citations}
+        assert numbers == set(range(1, len(answer.citations) + 1))
+        sentences = re.split(r"(?<=\]) ", answer.answer)
+        for sentence in sentences:
+            marker = re.search(r" \[(\d+)\]$", sentence)
+            assert marker, f"sentence without a citation: {sentence!r}"
+            citation = answer.citations[int(marker.group(1)) - 1]
+            quoted = sentence[: marker.start()]
+            assert quoted in citation.snippet
+            article = assistant.index.articles[citation.article_id]
+            assert article.text[citation.start:citation.end] == citation.snippet
+            assert any(article.text[q["start"]:q["end"]] == quoted for q in citation.quotes)
+
+
+def test_seed_answers_cite_the_gold_article_and_contain_the_answer(assistant, seed_questions):
+    cited_gold = found = 0
+    answerable = [q for q in seed_questions if q.answerable]
+    for question in answerable:
+        answer = assistant.ask(question.question)
+        cited_gold += bool({c.article_id for c in answer.citations} & set(question.sources))
+        snippets = fold(" ".join(c.snippet for c in answer.citations))
+        found += all(fold(a) in snippets for a in question.answers)
+    assert cited_gold / len(answerable) >= 0.9
+    assert found / len(answerable) >= 0.85
+
+
+def test_the_kisarazu_mayor_is_answered_from_article_003(assistant):
+    answer = assistant.ask("Siapa Wali Kota Kisarazu?")
+    assert not answer.abstained
+    assert answer.citations[0].article_id == "003_fcff50e6fce6b534"
+    assert "Yushikuni Watanabe" in answer.answer
+
+
+def test_a_list_question_gathers_partners_from_several_articles(assistant):
+    answer = assistant.ask("Kota luar negeri mana saja yang menjalin kerja sama dengan Kota Bogor?")
+    cited = " ".join(c.snippet for c in answer.citations)
+    assert "Seoul" in cited and "Kisarazu" in cited
+    assert len({c.article_id for c in answer.citations}) >= 2
+
+
+def test_questions_the_corpus_cannot_answer_are_declined_in_the_askers_language(assistant, seed_questions):
+    for question in (q for q in seed_questions if not q.answerable):
+        answer = assistant.ask(question.question)
+        assert answer.abstained, question.question
+        assert answer.citations == []
+    assert assistant.ask("Siapa pemenang Piala Dunia sepak bola 2018?").answer.startswith("Tidak ditemukan di korpus")
+    assert assistant.ask("What is the boiling point of water at the top of Mount Everest?").answer.startswith("Not in the corpus")
+
+
+def test_english_questions_find_indonesian_evidence(assistant):
+    answer = assistant.ask("When did the mayor of Kisarazu visit Bogor?")
+    assert not answer.abstained
+    assert "6 Oktober 2016" in " ".join(c.snippet for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 2001])
+def test_empty_and_overlong_questions_are_refused_with_a_reason(assistant, question):
+    with pytest.raises(QuestionError, match="empty question|limit is 2000"):
+        assistant.ask(question)

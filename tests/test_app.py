@@ -1,0 +1,75 @@
+"""The real app on a loopback port: its API through gradio_client, its page in a real browser."""
+
+import os
+import shutil
+import socket
+
+import pytest
+
+import app as app_module
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def running_app(assistant):
+    demo = app_module.build_app(assistant)
+    demo.queue(default_concurrency_limit=app_module.CONCURRENT_QUESTIONS)
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+def test_ask_endpoint_returns_the_cli_json_shape(running_app):
+    from gradio_client import Client
+
+    client = Client(running_app, analytics_enabled=False, verbose=False)
+    result = client.predict("Siapa Wali Kota Kisarazu?", api_name="/ask")
+    assert result["abstained"] is False
+    assert result["citations"][0]["article_id"] == "003_fcff50e6fce6b534"
+    assert {"question", "answer", "citations"} <= set(result)
+    refused = client.predict("   ", api_name="/ask")
+    assert "empty question" in refused["error"]
+
+
+def test_app_binds_loopback_by_default():
+    args = app_module.parse_args([])
+    assert (args.host, args.port) == ("127.0.0.1", 7860)
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: .ci/run installs it with apt-get")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    return path
+
+
+def test_a_question_typed_in_the_browser_is_answered_with_its_source(running_app):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        try:
+            page = browser.new_page()
+            outside_requests = []
+            page.on("request", lambda r: outside_requests.append(r.url) if not r.url.startswith(running_app) and not r.url.startswith("data:") and not r.url.startswith("blob:") else None)
+            page.goto(running_app)
+            box = page.get_by_label("Pertanyaan")
+            box.fill("Siapa Wali Kota Kisarazu?")
+            box.press("Enter")
+            expect(page.get_by_text("Yushikuni Watanabe").first).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("003_fcff50e6fce6b534").first).to_be_visible(timeout=10_000)
+            assert outside_requests == []
+        finally:
+            browser.close()

@@ -1,0 +1,87 @@
+"""The index on disk: FAISS against a brute-force reference, manifest, and clear errors."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from rag.dense import DenseIndex
+from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from rag.store import check_model, load_index, read_manifest
+
+
+def test_faiss_matches_a_numpy_dot_product(seed_settings, seed_index, embedder):
+    index = load_index(seed_settings.index)
+    vectors = embedder.encode([c.text for c in index.chunks])
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    for question in ("Siapa Wali Kota Kisarazu?", "UCLG ASPAC Manila", "kota cerdas Seoul"):
+        query = embedder.encode_query(question)
+        positions, scores = index.dense.search(query, 5)
+        reference = vectors @ query
+        expected = np.argsort(-reference)[:5]
+        assert list(positions) == list(expected)
+        assert np.allclose(scores, reference[expected], atol=1e-4)
+
+
+def test_manifest_records_what_the_index_was_built_from(seed_settings, seed_index):
+    manifest = read_manifest(seed_settings.index)
+    assert manifest.format_version == 1
+    assert manifest.model == {"name": "sentence-transformers/all-MiniLM-L6-v2", "dimension": 384, "max_seq_length": 256}
+    assert manifest.chunking["max_tokens"] == 254
+    assert manifest.counts == {"articles": 5, "chunks": seed_index.chunks}
+    assert {a["id"] for a in manifest.articles} == {
+        "000_9156ad8b8e089001", "001_2d6a8a213c43a204", "002_f3feb7890c547006",
+        "003_fcff50e6fce6b534", "004_a696b740d2fb54b0",
+    }
+    assert all(len(a["content_hash"]) == 64 for a in manifest.articles)
+    assert manifest.built_at
+
+
+def test_lexical_and_dense_sides_hold_the_same_chunks_in_the_same_order(seed_settings, seed_index):
+    index = load_index(seed_settings.index)
+    assert len(index.chunks) == len(index.dense) == len(index.lexical) == seed_index.chunks
+    terms = index.lexical.analyzer.terms("Yushikuni Watanabe")
+    best = int(np.argmax(index.lexical.scores(terms)))
+    assert "Yushikuni Watanabe" in index.chunks[best].text
+
+
+def test_a_different_model_is_a_clear_error(seed_settings, seed_index):
+    manifest = read_manifest(seed_settings.index)
+    with pytest.raises(IndexMismatchError, match="built with model 'sentence-transformers/all-MiniLM-L6-v2', configured 'intfloat/multilingual-e5-small'.*rag build"):
+        check_model(manifest, "intfloat/multilingual-e5-small", seed_settings.index)
+    check_model(manifest, "all-MiniLM-L6-v2", seed_settings.index)  # an alias of the bundled model
+
+
+def test_missing_and_damaged_indexes_say_how_to_rebuild(tmp_path, seed_settings, seed_index):
+    with pytest.raises(IndexMissingError, match="rag build"):
+        read_manifest(tmp_path / "nowhere")
+    damaged = tmp_path / "damaged"
+    shutil.copytree(seed_settings.index, damaged)
+    (damaged / "vectors.faiss").write_bytes(b"not faiss")
+    with pytest.raises(IndexCorruptError, match="rag build"):
+        load_index(damaged)
+    (damaged / "manifest.json").write_text("{", encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="rag build"):
+        read_manifest(damaged)
+
+
+def test_chunk_count_mismatch_is_detected(tmp_path, seed_settings, seed_index):
+    copy = tmp_path / "copy"
+    shutil.copytree(seed_settings.index, copy)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["counts"]["chunks"] += 1
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="inconsistent"):
+        load_index(copy)
+
+
+def test_dense_index_round_trips_through_a_file(tmp_path):
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(50, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    DenseIndex.build(vectors).save(tmp_path / "v.faiss")
+    loaded = DenseIndex.load(tmp_path / "v.faiss")
+    positions, _ = loaded.search(vectors[7], 1)
+    assert positions[0] == 7
+    assert np.allclose(loaded.scores_for(vectors[7], np.array([7, 8])), vectors[[7, 8]] @ vectors[7], atol=1e-5)
