@@ -21,6 +21,7 @@ from rag.config import Settings, load_settings  # noqa: E402
 from rag.errors import RagError  # noqa: E402
 from rag.pipeline import Assistant  # noqa: E402
 from rag.render import answer_markdown, escape, sources_markdown  # noqa: E402
+from rag.store import manifest_exists  # noqa: E402
 
 EXAMPLES = [
     "Siapa Wali Kota Kisarazu?",
@@ -87,6 +88,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     settings: Settings = load_settings(args.corpus, args.index, args.model)
+    if not manifest_exists(settings.index):
+        print(f"No index at {settings.index}: building it from {settings.corpus} first …", flush=True)
     try:
         assistant = Assistant.open(settings, build_if_missing=True)
     except RagError as error:
