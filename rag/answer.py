@@ -51,6 +51,8 @@ class Citation:
     score: float
     # Spans (in the article's original text) of the sentences the answer quotes from this snippet.
     quotes: list[dict] = field(default_factory=list)
+    # Other articles that carry the same passage (a wire story in several outlets).
+    also_in: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,8 @@ def _score_sentences(
     # corpus must not outweigh the Indonesian word that translates it.
     weights = {concept: min(lexical.idf(t) for t in concept) for concept in query.concepts}
     total = sum(weights.values())
-    best_chunk = hits[0].score if hits else 0.0
+    # Ranker scores are on no fixed scale: a chunk's relevance is its place between worst and best.
+    top, bottom = (hits[0].score, min(h.score for h in hits)) if hits else (0.0, 0.0)
     seen: set[tuple[str, int]] = set()
     scored: list[_Sentence] = []
     for hit in hits:
@@ -118,7 +121,7 @@ def _score_sentences(
             text = article.text[span.start:span.end]
             present = set(lexical.analyzer.terms(text))
             coverage = sum(w for c, w in weights.items() if not present.isdisjoint(c)) / total if total else 0.0
-            relevance = hit.score / best_chunk if best_chunk > 0 else 0.0
+            relevance = (hit.score - bottom) / (top - bottom) if top > bottom else 1.0
             score = settings.coverage_weight * coverage + (1 - settings.coverage_weight) * relevance
             scored.append(_Sentence(hit, span.start, span.end, text, coverage, score))
     scored.sort(key=lambda s: s.score, reverse=True)
@@ -153,6 +156,7 @@ def _citation(n: int, hit: Hit, articles: dict[str, ArticleInfo], quotes: list[d
         end=hit.chunk.end,
         score=round(hit.score, 4),
         quotes=quotes,
+        also_in=hit.chunk.article_ids[1:],
     )
 
 

@@ -8,8 +8,9 @@ between), so a chunk's text is always exactly `article.text[start:end]`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from rag.corpus import Article
 from rag.sentences import SENTENCE_BOUNDARY
@@ -26,6 +27,21 @@ class Chunk:
     start: int
     end: int
     text: str
+    # Other places holding the same text (up to case, spacing and punctuation): the passage is
+    # stored and cited once, and every article that carries it is named.
+    also_in: tuple[dict, ...] = field(default=())
+
+    @property
+    def article_ids(self) -> list[str]:
+        return list(dict.fromkeys([self.article_id, *(place["article_id"] for place in self.also_in)]))
+
+
+def duplicate_key(text: str) -> str:
+    """Texts with the same key are the same passage: "(1934 - 2001)" and "(1934-2001)" match."""
+    return _NOT_WORD.sub("", text.casefold())
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def chunk_id(article_id: str, start: int, end: int) -> str:
@@ -45,15 +61,23 @@ def chunk_articles(
     max_tokens: int,
     overlap_tokens: int,
 ) -> list[Chunk]:
-    """Chunks of every article, each distinct text stored once across the whole corpus."""
+    """Chunks of every article, each passage stored once across the whole corpus.
+
+    A repeat (within an article, as in a page that prints its text twice, or across articles, as
+    with a wire story in several outlets) is recorded on the first chunk's `also_in`.
+    """
     chunks: list[Chunk] = []
-    seen_texts: set[str] = set()
+    first_by_key: dict[str, int] = {}
     for article in articles:
         for chunk in chunk_article(article, count_tokens, max_tokens, overlap_tokens):
-            key = " ".join(chunk.text.split()).casefold()
-            if key not in seen_texts:
-                seen_texts.add(key)
+            key = duplicate_key(chunk.text)
+            if key not in first_by_key:
+                first_by_key[key] = len(chunks)
                 chunks.append(chunk)
+                continue
+            first = chunks[first_by_key[key]]
+            place = {"article_id": chunk.article_id, "start": chunk.start, "end": chunk.end}
+            chunks[first_by_key[key]] = replace(first, also_in=(*first.also_in, place))
     return chunks
 
 

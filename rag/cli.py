@@ -32,6 +32,29 @@ model_option = click.option(
     help=f"sentence-transformers model name or local path. [env {ENV_MODEL}; default: bundled all-MiniLM-L6-v2]",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+retriever_option = click.option(
+    "--retriever", type=click.Choice(["hybrid", "lexical", "dense"]), default="hybrid", show_default=True,
+    help="hybrid: BM25 and FAISS candidates ordered by the fitted ranker; lexical: BM25 alone; dense: FAISS alone.",
+)
+
+
+def filter_options(command):
+    """--since/--until/--outlet/--article, turned into a `filters` argument."""
+    options = (
+        click.option("--since", default=None, help="Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        click.option("--until", default=None, help="Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        click.option("--outlet", "outlets", multiple=True, help="Only articles of this outlet (part of the name, any case); repeatable."),
+        click.option("--article", "article_ids", multiple=True, help="Only this article id; repeatable."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _filters(since, until, outlets, article_ids):
+    from rag.filters import Filters
+
+    return Filters(since=since, until=until, outlets=tuple(outlets), article_ids=tuple(article_ids))
 
 
 class RagGroup(click.Group):
@@ -95,7 +118,7 @@ def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
     click.echo(f"chunks:    {manifest.counts['chunks']}")
     click.echo(f"model:     {manifest.model['name']} ({manifest.model['dimension']} dimensions)")
     click.echo(f"chunking:  at most {manifest.chunking['max_tokens']} tokens, {manifest.chunking['overlap_tokens']} overlap")
-    click.echo(f"fusion:    {manifest.fusion}")
+    click.echo(f"ranker:    {manifest.retrieval.get('fitted', {}).get('summary', 'default weights')}")
 
 
 @cli.command()
@@ -103,14 +126,18 @@ def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
 @corpus_option
 @index_option
 @model_option
+@retriever_option
+@filter_options
 @json_option
-def ask(question: str, corpus: Path | None, index: Path | None, model: str | None, as_json: bool) -> None:
+def ask(question: str, corpus: Path | None, index: Path | None, model: str | None, retriever: str,
+        since, until, outlets, article_ids, as_json: bool) -> None:
     """Answer QUESTION with quoted sentences and numbered sources."""
     from rag.answer import answer_to_json
     from rag.pipeline import Assistant, validate_question
 
     validate_question(question)
-    answer = Assistant.open(load_settings(corpus, index, model)).ask(question)
+    filters = _filters(since, until, outlets, article_ids)
+    answer = Assistant.open(load_settings(corpus, index, model)).ask(question, filters, retriever)
     if as_json:
         click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2))
         return
@@ -128,8 +155,11 @@ def ask(question: str, corpus: Path | None, index: Path | None, model: str | Non
 @corpus_option
 @index_option
 @model_option
+@retriever_option
+@filter_options
 @json_option
-def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str | None, as_json: bool) -> None:
+def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str | None, retriever: str,
+                 since, until, outlets, article_ids, as_json: bool) -> None:
     """Run an evaluation FILE (.jsonl of question/answers/sources) and print the figures.
 
     With --corpus, that corpus is indexed first, into --index or a temporary folder.
@@ -137,14 +167,52 @@ def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str
     from rag.evaluate import evaluate, read_eval_file
 
     questions = read_eval_file(file)
+    filters = _filters(since, until, outlets, article_ids)
     with tempfile.TemporaryDirectory(prefix="rag-eval-") as scratch:
         settings = load_settings(corpus, index or (Path(scratch) / "index" if corpus else None), model)
         assistant = _open_for_eval(settings, build=corpus is not None)
-        report = evaluate(assistant.ask_and_rank, questions, _progress(questions, "questions"))
+        report = evaluate(assistant, questions, _progress(questions, "questions"), filters, retriever)
     if as_json:
         click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
         return
     click.echo(_report_table(report))
+
+
+@cli.command()
+@click.argument("train", type=click.Path(path_type=Path))
+@click.argument("valid", type=click.Path(path_type=Path))
+@click.option("--passages", type=click.Path(path_type=Path), default=None,
+              help="Corpus the question files are about (folder or .jsonl), indexed into a temporary folder. "
+                   "Default: the questions are about --index itself.")
+@corpus_option
+@index_option
+@model_option
+def tune(train: Path, valid: Path, passages: Path | None, corpus: Path | None, index: Path | None, model: str | None) -> None:
+    """Fit the hybrid ranker on TRAIN, choose its settings on VALID, store them in the index.
+
+    Weights are fitted for the configured model: run it after `rag build --model X` to let a
+    stronger (e.g. multilingual) model's dense score carry the weight it earns.
+    """
+    from rag.evaluate import read_eval_file
+    from rag.store import check_model, read_manifest, save_retrieval_settings
+    from rag.tune import tune as fit
+
+    train_questions, valid_questions = read_eval_file(train), read_eval_file(valid)
+    settings = load_settings(corpus, index, model)
+    check_model(read_manifest(settings.index), settings.model, settings.index)  # the target: built, same model
+    with tempfile.TemporaryDirectory(prefix="rag-tune-") as scratch:
+        if passages is not None:
+            tuning = _open_for_eval(settings.with_overrides(corpus=passages, index=Path(scratch) / "index"), build=True)
+        else:
+            tuning = _open_for_eval(settings, build=False)
+        about = {"model": tuning.embedder.name, "train": train.name, "valid": valid.name,
+                 "passages": passages.name if passages else None}
+        result = fit(tuning.retriever, tuning.index.chunks, train_questions, valid_questions, about)
+    save_retrieval_settings(settings.index, result.settings)
+    click.echo(f"valid source recall@1/@5: lexical only {result.baseline_recall['1']:.3f}/{result.baseline_recall['5']:.3f}, "
+               f"fitted {result.valid_recall['1']:.3f}/{result.valid_recall['5']:.3f}")
+    click.echo(json.dumps(result.settings.weights))
+    click.echo(f"Saved in {settings.index}/manifest.json")
 
 
 def _open_for_eval(settings: Settings, build: bool):
@@ -173,12 +241,15 @@ def _progress(items: list, unit: str):
 def _describe(citation) -> str:
     details = ", ".join(x for x in (citation.outlet, citation.date) if x)
     where = f"{citation.article_id}, characters {citation.start}–{citation.end}"
+    if citation.also_in:
+        where += f"; also in {', '.join(citation.also_in)}"
     link = f" <{citation.url}>" if citation.url else ""
     return f"{citation.title or citation.article_id}" + (f" — {details}" if details else "") + f" ({where}){link}"
 
 
 def _report_table(report) -> str:
     rows = [
+        ("retriever", report.retriever),
         ("questions", f"{report.questions} ({report.answerable} answerable, {report.unanswerable} not)"),
         *((f"source recall@{k}", f"{v:.3f}") for k, v in report.source_recall.items()),
         ("answer in citations", f"{report.answer_in_citations:.3f}"),
@@ -186,6 +257,7 @@ def _report_table(report) -> str:
         ("abstained, unanswerable", "—" if report.abstained_unanswerable is None else f"{report.abstained_unanswerable:.3f}"),
         ("abstained, answerable", f"{report.abstained_answerable:.3f}"),
         ("latency p50 / p95", f"{report.latency_ms['p50']:.0f} / {report.latency_ms['p95']:.0f} ms"),
+        ("retrieval p50 / p95", f"{report.retrieval_ms['p50']:.0f} / {report.retrieval_ms['p95']:.0f} ms"),
     ]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)

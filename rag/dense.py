@@ -44,10 +44,15 @@ class DenseIndex:
     def dimension(self) -> int:
         return int(self._index.d)
 
-    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(positions, cosine scores) of the k nearest chunks, best first."""
-        k = min(k, len(self))
-        scores, positions = self._index.search(query.reshape(1, -1).astype(np.float32), k)
+    def search(self, query: np.ndarray, k: int, among: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, cosine scores) of the k nearest chunks, best first; only `among` if given."""
+        import faiss
+
+        k = min(k, len(self) if among is None else len(among))
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        params = None if among is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(among.astype(np.int64)))
+        scores, positions = self._index.search(query.reshape(1, -1).astype(np.float32), k, params=params)
         keep = positions[0] >= 0
         return positions[0][keep], scores[0][keep]
 

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from rag.answer import Answer
-from rag.errors import EvalFileError, RagError
+from rag.errors import EvalFileError, QuestionError
+from rag.filters import Filters
+from rag.pipeline import validate_question
 from rag.retrieval import Hit
 
 RECALL_DEPTHS = (1, 3, 5, 10)
@@ -39,6 +41,7 @@ class Outcome:
     answer: Answer
     ranked_articles: list[str]
     seconds: float
+    retrieval_seconds: float
 
     def source_rank(self) -> int | None:
         """1-based rank of the first gold article among the distinct articles retrieved."""
@@ -71,6 +74,8 @@ class EvalReport:
     abstained_unanswerable: float | None
     abstained_answerable: float
     latency_ms: dict[str, float]
+    retrieval_ms: dict[str, float]
+    retriever: str = "hybrid"
     misses: list[dict] = field(default_factory=list)
 
 
@@ -110,38 +115,51 @@ def _strings(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def run_question(ask_and_rank, question: EvalQuestion) -> Outcome:
+def run_question(assistant, question: EvalQuestion, filters: Filters | None = None, mode: str = "hybrid") -> Outcome:
+    """Ask one question the way `rag ask` does, timing retrieval (query embedding included) apart."""
     started = time.perf_counter()
-    answer, hits = ask_and_rank(question.question, RANKING_DEPTH)
-    seconds = time.perf_counter() - started
-    return Outcome(question, answer, distinct_articles(hits), seconds)
+    query = assistant.retriever.query(validate_question(question.question))
+    hits = assistant.retriever.search(query, RANKING_DEPTH, filters, mode)
+    retrieved = time.perf_counter()
+    answer = assistant.compose(query, hits)
+    done = time.perf_counter()
+    return Outcome(question, answer, distinct_articles(hits), done - started, retrieved - started)
 
 
 def distinct_articles(hits: Iterable[Hit]) -> list[str]:
-    ranked: list[str] = []
+    """Articles in retrieval order; a passage found in several articles retrieves them all."""
+    ranked: dict[str, None] = {}
     for hit in hits:
-        if hit.chunk.article_id not in ranked:
-            ranked.append(hit.chunk.article_id)
-    return ranked
+        ranked.update(dict.fromkeys(hit.chunk.article_ids))
+    return list(ranked)
 
 
-def evaluate(ask_and_rank, questions: list[EvalQuestion], progress: Iterable | None = None) -> EvalReport:
-    """Ask every question through `ask_and_rank(question, depth)` and summarise."""
+def evaluate(
+    assistant,
+    questions: list[EvalQuestion],
+    progress: Iterable | None = None,
+    filters: Filters | None = None,
+    mode: str = "hybrid",
+) -> EvalReport:
+    """Ask every question through the assistant and summarise."""
     outcomes = []
     for question in progress if progress is not None else questions:
         try:
-            outcomes.append(run_question(ask_and_rank, question))
-        except RagError as error:
+            outcomes.append(run_question(assistant, question, filters, mode))
+        except QuestionError as error:
             raise EvalFileError(f"question {question.question[:60]!r} cannot be asked: {error}") from error
-    return summarise(outcomes)
+    return summarise(outcomes, mode)
 
 
-def summarise(outcomes: list[Outcome]) -> EvalReport:
+def _percentiles(values_ms: np.ndarray) -> dict[str, float]:
+    return {"p50": round(float(np.percentile(values_ms, 50)), 1), "p95": round(float(np.percentile(values_ms, 95)), 1)}
+
+
+def summarise(outcomes: list[Outcome], mode: str = "hybrid") -> EvalReport:
     answerable = [o for o in outcomes if o.question.answerable]
     unanswerable = [o for o in outcomes if not o.question.answerable]
     with_sources = [o for o in answerable if o.question.sources]
     with_answers = [o for o in answerable if o.question.answers]
-    latencies = np.array([o.seconds * 1000 for o in outcomes])
     recall = {
         str(k): _share(o.source_rank() is not None and o.source_rank() <= k for o in with_sources) for k in RECALL_DEPTHS
     }
@@ -154,10 +172,9 @@ def summarise(outcomes: list[Outcome]) -> EvalReport:
         answer_in_answer=_share(o.answer_in_answer for o in with_answers),
         abstained_unanswerable=_share(o.answer.abstained for o in unanswerable) if unanswerable else None,
         abstained_answerable=_share(o.answer.abstained for o in answerable),
-        latency_ms={
-            "p50": round(float(np.percentile(latencies, 50)), 1),
-            "p95": round(float(np.percentile(latencies, 95)), 1),
-        },
+        latency_ms=_percentiles(np.array([o.seconds * 1000 for o in outcomes])),
+        retrieval_ms=_percentiles(np.array([o.retrieval_seconds * 1000 for o in outcomes])),
+        retriever=mode,
         misses=[_miss(o) for o in answerable if _is_miss(o)],
     )
 

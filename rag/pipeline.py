@@ -11,7 +11,8 @@ from rag.answer import Answer, AnswerSettings, compose_answer
 from rag.config import Settings
 from rag.embedding import Embedder, load_embedder
 from rag.errors import QuestionError
-from rag.retrieval import Hit, Retriever
+from rag.filters import Filters
+from rag.retrieval import Hit, Query, Retriever
 from rag.corpus import load_corpus
 from rag.store import StoredIndex, build_index, check_model, load_index, manifest_exists, read_manifest
 
@@ -42,16 +43,19 @@ class Assistant:
         embedder = embedder or load_embedder(settings.model)
         return cls(settings, index, embedder, Retriever(index, embedder))
 
-    def ask(self, question: str) -> Answer:
-        return self.ask_and_rank(question)[0]
+    def ask(self, question: str, filters: Filters | None = None, mode: str = "hybrid") -> Answer:
+        return self.ask_and_rank(question, filters=filters, mode=mode)[0]
 
-    def ask_and_rank(self, question: str, depth: int = 0) -> tuple[Answer, list[Hit]]:
+    def ask_and_rank(
+        self, question: str, depth: int = 0, filters: Filters | None = None, mode: str = "hybrid"
+    ) -> tuple[Answer, list[Hit]]:
         """The answer, and the ranking behind it at least `depth` chunks deep (for evaluation)."""
-        question = validate_question(question)
-        query = self.retriever.query(question)
-        hits = self.retriever.search(query, max(depth, self.settings.top_k))
-        answer = compose_answer(query, hits[: self.settings.top_k], self.index.articles, self.index.lexical, self.answer_settings)
-        return answer, hits
+        query = self.retriever.query(validate_question(question))
+        hits = self.retriever.search(query, max(depth, self.settings.top_k), filters, mode)
+        return self.compose(query, hits), hits
+
+    def compose(self, query: Query, hits: list[Hit]) -> Answer:
+        return compose_answer(query, hits[: self.settings.top_k], self.index.articles, self.index.lexical, self.answer_settings)
 
 
 def validate_question(question: str) -> str:

@@ -19,8 +19,8 @@ _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+(?=[.)]))", re.MULTILINE)
 _MARKER = re.compile(r" \[(\d+)\]")
 
 LABELS = {
-    "id": {"sources": "Sumber", "related": "Mungkin terkait (bukan kutipan)", "chars": "karakter"},
-    "en": {"sources": "Sources", "related": "Possibly related (not citations)", "chars": "characters"},
+    "id": {"sources": "Sumber", "related": "Mungkin terkait (bukan kutipan)", "chars": "karakter", "also_in": "juga di"},
+    "en": {"sources": "Sources", "related": "Possibly related (not citations)", "chars": "characters", "also_in": "also in"},
 }
 
 
@@ -61,6 +61,8 @@ def _citation_markdown(citation: Citation, labels: dict) -> str:
     if citation.url and re.match(r"https?://", citation.url):
         link = f" · [{escape(citation.url)}](<{citation.url.replace('>', '%3E').replace(' ', '%20')}>)"
     where = f"{escape(citation.article_id)}, {labels['chars']} {citation.start}–{citation.end}"
+    if citation.also_in:
+        where += f" · {labels['also_in']} " + ", ".join(escape(a) for a in citation.also_in)
     header = f"**\\[{citation.n}\\] {title}**" + (f" — {details}" if details else "") + link
     return f"{header}  \n{where}\n\n> {_snippet_markdown(citation)}"
 

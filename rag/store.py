@@ -28,9 +28,9 @@ from rag.dense import DenseIndex
 from rag.embedding import Embedder, canonical_model_name
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError
 from rag.lexical import LexicalIndex, LexicalSettings
-from rag.retrieval import FusionSettings
+from rag.retrieval import RetrievalSettings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 ARTICLES = "articles.jsonl"
 CHUNKS = "chunks.jsonl"
@@ -60,7 +60,7 @@ class Manifest:
     model: dict
     chunking: dict
     lexical: dict
-    fusion: dict
+    retrieval: dict
     counts: dict
     articles: list[dict] = field(default_factory=list)
 
@@ -87,8 +87,8 @@ class StoredIndex:
     lexical: LexicalIndex
 
     @property
-    def fusion(self) -> FusionSettings:
-        return FusionSettings(**self.manifest.fusion)
+    def retrieval(self) -> RetrievalSettings:
+        return RetrievalSettings.from_json(self.manifest.retrieval)
 
 
 def build_index(
@@ -114,7 +114,7 @@ def build_index(
             "overlap_tokens": settings.chunking.overlap_tokens,
         },
         lexical=asdict(lexical_settings),
-        fusion=asdict(FusionSettings()),
+        retrieval=_retrieval_settings(settings.index, embedder.name).to_json(),
         counts={"articles": len(corpus.articles), "chunks": len(chunks)},
         articles=[{"id": a.id, "source": a.source, "content_hash": a.content_hash} for a in corpus.articles],
     )
@@ -137,6 +137,27 @@ def build_index(
 
 def manifest_exists(index: Path) -> bool:
     return (index / MANIFEST).is_file()
+
+
+def _retrieval_settings(index: Path, model: str) -> RetrievalSettings:
+    """Ranker weights fitted for this model on this index (`rag tune`) survive a rebuild."""
+    if manifest_exists(index):
+        try:
+            previous = read_manifest(index)
+        except RagError:
+            return RetrievalSettings()
+        if previous.model.get("name") == model and previous.retrieval.get("fitted", {}).get("fitted_at"):
+            return RetrievalSettings.from_json(previous.retrieval)
+    return RetrievalSettings()
+
+
+def save_retrieval_settings(index: Path, retrieval: RetrievalSettings) -> None:
+    """Replace the ranker settings of a built index (written whole, then renamed into place)."""
+    manifest = read_manifest(index)
+    updated = Manifest(**{**manifest.to_json(), "retrieval": retrieval.to_json()})
+    temporary = index / f".{MANIFEST}.tmp"
+    temporary.write_text(json.dumps(updated.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    temporary.replace(index / MANIFEST)
 
 
 def read_manifest(index: Path) -> Manifest:
@@ -171,7 +192,7 @@ def load_index(index: Path) -> StoredIndex:
     manifest = read_manifest(index)
     try:
         articles = {a["id"]: ArticleInfo(**a) for a in _read_jsonl(index / ARTICLES)}
-        chunks = [Chunk(**c) for c in _read_jsonl(index / CHUNKS)]
+        chunks = [Chunk(**{**c, "also_in": tuple(c.get("also_in", ()))}) for c in _read_jsonl(index / CHUNKS)]
         lexical = LexicalIndex.load(index / LEXICAL)
     except (OSError, ValueError, TypeError, KeyError) as error:
         raise IndexCorruptError(f"index at {index} is incomplete or damaged ({error}): run `rag build --index {index}`") from error

@@ -8,6 +8,7 @@ import pytest
 
 from rag.dense import DenseIndex
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from rag.rerank import FEATURES
 from rag.store import check_model, load_index, read_manifest
 
 
@@ -26,7 +27,8 @@ def test_faiss_matches_a_numpy_dot_product(seed_settings, seed_index, embedder):
 
 def test_manifest_records_what_the_index_was_built_from(seed_settings, seed_index):
     manifest = read_manifest(seed_settings.index)
-    assert manifest.format_version == 1
+    assert manifest.format_version == 2
+    assert set(manifest.retrieval["weights"]) == set(FEATURES) and manifest.retrieval["candidates"] > 0
     assert manifest.model == {"name": "sentence-transformers/all-MiniLM-L6-v2", "dimension": 384, "max_seq_length": 256}
     assert manifest.chunking["max_tokens"] == 254
     assert manifest.counts == {"articles": 5, "chunks": seed_index.chunks}

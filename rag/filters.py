@@ -1,0 +1,74 @@
+"""Restricting retrieval to articles by date range, outlet or id."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from rag.errors import RagError
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """`since`/`until` are YYYY, YYYY-MM or YYYY-MM-DD, inclusive. Outlets match case-insensitively
+    as substrings ("antara" matches "ANTARA News Bali"). An article whose date is unknown is left
+    out when a date bound is set: a fact-checker asking for 2016 must not get an undated article."""
+
+    since: str | None = None
+    until: str | None = None
+    outlets: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and not _is_date(value):
+                raise RagError(f"--{name} {value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+        if self.since and self.until and _bounds(self.since)[0] > _bounds(self.until)[1]:
+            raise RagError(f"--since {self.since} is after --until {self.until}: swap them")
+
+    @property
+    def active(self) -> bool:
+        return bool(self.since or self.until or self.outlets or self.article_ids)
+
+    def admits(self, article_id: str, outlet: str | None, published: str | None) -> bool:
+        if self.article_ids and article_id not in self.article_ids:
+            return False
+        if self.outlets and not (outlet and any(o.casefold() in outlet.casefold() for o in self.outlets)):
+            return False
+        if self.since or self.until:
+            if not published or not _is_date(published[:10]):
+                return False
+            first, last = _bounds(published[:10])
+            if self.since and last < _bounds(self.since)[0]:
+                return False
+            if self.until and first > _bounds(self.until)[1]:
+                return False
+        return True
+
+
+def _is_date(value: str) -> bool:
+    match = _DATE.match(value)
+    if not match:
+        return False
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _bounds(value: str) -> tuple[str, str]:
+    """First and last day a (partial) date stands for, as comparable ISO strings."""
+    year, month, day = _DATE.match(value).groups()
+    if day:
+        return value, value
+    if month:
+        last = calendar.monthrange(int(year), int(month))[1]
+        return f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
+    return f"{year}-01-01", f"{year}-12-31"

@@ -1,0 +1,171 @@
+"""Features of a (question, chunk) pair, and the linear model that ranks candidates by them.
+
+BM25 alone ranks well on Indonesian news but cannot tell which of several passages sharing the
+question's words actually answers it. These features add what it misses: coverage of the
+question's key terms by the chunk and by its best single sentence, ordered word pairs and
+proximity (a question usually rewrites one sentence), capitalised names, and whether the chunk
+holds an answer of the expected type (siapa → a name, kapan → a date, berapa → a number,
+di mana → a place) that the question does not already contain. Every feature is normalised within
+the candidate set, so weights carry across corpora; the dense score enters as its gap to the best
+candidate, so a model whose cosines are spread differently gets its own fitted weight
+(`rag tune`), stored in the index manifest.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from rag.lexical import Analyzer
+from rag.sentences import split_sentences
+
+FEATURES = (
+    "lexical", "dense_gap", "coverage", "best_sentence", "bigrams", "proximity", "phrases", "length",
+    "answer_person", "answer_date", "answer_number", "answer_place",
+)
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w\-]+")
+_CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w\-]*\s?){2,}")
+_NUMBER = re.compile(r"\d+")
+_DATE_WORD = re.compile(
+    r"\b(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|january|"
+    r"february|march|may|june|july|august|october|december|abad)\b|\b(1[89]|20)\d\d\b",
+    re.IGNORECASE,
+)
+_QUESTION_TYPES = (
+    ("person", re.compile(r"\b(siapa|siapakah|who|whom)\b", re.I)),
+    ("date", re.compile(r"\b(kapan|kapankah|when)\b|\b(tahun|tanggal|bulan) (berapa|apa)\b|\bwhat year\b", re.I)),
+    ("number", re.compile(r"\b(berapa|berapakah|how many|how much)\b", re.I)),
+    ("place", re.compile(r"\b(di ?mana|di ?manakah|ke ?mana|dari ?mana|where)\b|\b(kota|negara|provinsi) (apa|mana)\b|"
+                         r"\bwhich (city|country)\b", re.I)),
+)
+
+
+def question_type(question: str) -> str | None:
+    for name, pattern in _QUESTION_TYPES:
+        if pattern.search(question):
+            return name
+    return None
+
+
+@dataclass(frozen=True)
+class QuestionProfile:
+    """What the features need of a question, computed once per question."""
+
+    concepts: list[tuple[str, ...]]
+    weights: list[float]
+    bigrams: list[tuple[str, str]]
+    words: frozenset[str]
+    numbers: frozenset[str]
+    phrases: list[str]
+    answer_type: str | None
+
+
+@dataclass(frozen=True)
+class ChunkProfile:
+    """What the features need of a chunk; cached, so a chunk is analysed once per process."""
+
+    terms: frozenset[str]
+    bigrams: frozenset[tuple[str, str]]
+    positions: dict[str, tuple[int, ...]]
+    sentences: tuple[frozenset[str], ...]
+    capitalised: frozenset[str]
+    numbers: frozenset[str]
+    has_date: bool
+    folded: str
+    length: int
+
+
+def profile_question(question: str, concepts: list[tuple[str, ...]], idf) -> QuestionProfile:
+    heads = [c[0] for c in concepts]
+    return QuestionProfile(
+        concepts=concepts,
+        weights=[min(idf(t) for t in c) for c in concepts],
+        bigrams=list(zip(heads, heads[1:])),
+        words=frozenset(re.findall(r"[^\W_]+", question.lower())),
+        numbers=frozenset(_NUMBER.findall(question)),
+        phrases=[p.strip().lower() for p in _CAPITALISED_RUN.findall(question) if len(p.strip()) > 3],
+        answer_type=question_type(question),
+    )
+
+
+class ChunkProfiles:
+    """Chunk profiles computed on first use: no load-time cost, however large the index."""
+
+    def __init__(self, texts, analyzer: Analyzer, cache_size: int = 100_000):
+        self._texts = texts
+        self._analyzer = analyzer
+        self.get = lru_cache(maxsize=cache_size)(self._profile)
+
+    def _profile(self, position: int) -> ChunkProfile:
+        text = self._texts[position].text
+        terms = self._analyzer.terms(text)
+        positions: dict[str, list[int]] = {}
+        for i, term in enumerate(terms):
+            positions.setdefault(term, []).append(i)
+        return ChunkProfile(
+            terms=frozenset(terms),
+            bigrams=frozenset(zip(terms, terms[1:])),
+            positions={t: tuple(p) for t, p in positions.items()},
+            sentences=tuple(frozenset(self._analyzer.terms(text[s.start:s.end])) for s in split_sentences(text))
+            or (frozenset(),),
+            capitalised=frozenset(w.lower() for w in _CAPITALISED.findall(text)),
+            numbers=frozenset(_NUMBER.findall(text)),
+            has_date=bool(_DATE_WORD.search(text)),
+            folded=" ".join(text.lower().split()),
+            length=len(terms),
+        )
+
+
+def feature_matrix(question: QuestionProfile, chunks: list[ChunkProfile], lexical: np.ndarray, dense: np.ndarray) -> np.ndarray:
+    """One row per candidate, columns in FEATURES order."""
+    top_lexical = float(lexical.max()) if len(lexical) and lexical.max() > 0 else 1.0
+    top_dense = float(dense.max()) if len(dense) else 0.0
+    total = sum(question.weights) or 1.0
+    rows = np.zeros((len(chunks), len(FEATURES)), dtype=np.float32)
+    for row, chunk in enumerate(chunks):
+        covered = [not chunk.terms.isdisjoint(c) for c in question.concepts]
+        rows[row] = (
+            lexical[row] / top_lexical,
+            dense[row] - top_dense,
+            sum(w for c, w in zip(covered, question.weights) if c) / total,
+            max(_coverage(question, sentence) for sentence in chunk.sentences) / total,
+            sum(b in chunk.bigrams for b in question.bigrams) / len(question.bigrams) if question.bigrams else 0.0,
+            _proximity(question, chunk, sum(covered)),
+            sum(p in chunk.folded for p in question.phrases) / len(question.phrases) if question.phrases else 0.0,
+            math.log1p(chunk.length),
+            question.answer_type == "person" and bool(chunk.capitalised - question.words),
+            question.answer_type == "date" and (chunk.has_date or bool(chunk.numbers - question.numbers)),
+            question.answer_type == "number" and bool(chunk.numbers - question.numbers),
+            question.answer_type == "place" and bool(chunk.capitalised - question.words),
+        )
+    return rows
+
+
+def _coverage(question: QuestionProfile, terms: frozenset[str]) -> float:
+    return sum(w for c, w in zip(question.concepts, question.weights) if not terms.isdisjoint(c))
+
+
+def _proximity(question: QuestionProfile, chunk: ChunkProfile, matched: int) -> float:
+    """Matched concepts over the width of the tightest window that holds that many matches."""
+    if matched < 2:
+        return 0.0
+    positions = sorted(p for c in question.concepts for t in c for p in chunk.positions.get(t, ())[:3])
+    if len(positions) < matched:
+        return 0.0
+    width = min(positions[i + matched - 1] - positions[i] for i in range(len(positions) - matched + 1))
+    return matched / (1 + width)
+
+
+@dataclass(frozen=True)
+class LinearRanker:
+    """score = weights · features; fitted pairwise (`rag tune`), stored in the index manifest."""
+
+    weights: tuple[float, ...]
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        return features @ np.asarray(self.weights, dtype=np.float32)

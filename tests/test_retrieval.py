@@ -1,0 +1,145 @@
+"""Retrieval modes, filters, duplicate passages, diversity and the fitted ranker."""
+
+import json
+
+import numpy as np
+import pytest
+
+from rag.chunking import chunk_articles
+from rag.corpus import load_corpus
+from rag.errors import RagError
+from rag.evaluate import distinct_articles
+from rag.filters import Filters
+from rag.rerank import FEATURES, question_type
+from rag.retrieval import _cap_per_article
+from tests.conftest import run_json, run_rag
+
+ANTARA = {"002_f3feb7890c547006", "004_a696b740d2fb54b0"}
+
+
+def test_lexical_mode_ranks_as_bm25_does(assistant):
+    query = assistant.retriever.query("UCLG ASPAC Manila")
+    hits = assistant.retriever.search(query, 5, mode="lexical")
+    scores = assistant.index.lexical.scores(query.terms)
+    reference = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > 0]
+    assert [h.position for h in hits] == _cap_reference(reference, assistant)[:5]
+
+
+def _cap_reference(order, assistant):
+    cap = assistant.retriever.settings.max_per_article
+    ranked = [(i, 0.0, 0.0, 0.0) for i in order]
+    return [entry[0] for entry in _cap_per_article(ranked, assistant.index.chunks, cap)]
+
+
+def test_dense_mode_ranks_as_a_brute_force_dot_product(assistant, embedder):
+    query = assistant.retriever.query("smart city cooperation with Seoul")
+    hits = assistant.retriever.search(query, 4, mode="dense")
+    vectors = embedder.encode([c.text for c in assistant.index.chunks])
+    reference = list(np.argsort(-(vectors @ query.vector), kind="stable"))
+    assert [h.position for h in hits] == _cap_reference([int(i) for i in reference], assistant)[:4]
+
+
+def test_hybrid_is_the_default_and_finds_the_kisarazu_article_first(assistant):
+    hits = assistant.retriever.search(assistant.retriever.query("Siapa Wali Kota Kisarazu?"), 5)
+    assert hits[0].chunk.article_id == "003_fcff50e6fce6b534"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_unknown_mode_is_refused(assistant):
+    with pytest.raises(ValueError, match="unknown retriever"):
+        assistant.retriever.search(assistant.retriever.query("Bogor"), 3, mode="magic")
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(outlets=("antara",)), ANTARA),
+        (Filters(since="2024"), {"004_a696b740d2fb54b0"}),
+        (Filters(since="2016-06", until="2016-12-31"), {"000_9156ad8b8e089001", "003_fcff50e6fce6b534"}),
+        (Filters(article_ids=("001_2d6a8a213c43a204",)), {"001_2d6a8a213c43a204"}),
+    ],
+)
+def test_filters_restrict_every_retriever(assistant, filters, expected):
+    query = assistant.retriever.query("kerja sama Kota Bogor dengan kota luar negeri")
+    for mode in ("hybrid", "lexical", "dense"):
+        hits = assistant.retriever.search(query, 20, filters, mode)
+        assert hits and {h.chunk.article_id for h in hits} <= expected, mode
+
+
+def test_undated_articles_are_left_out_by_a_date_filter():
+    assert not Filters(since="2016").admits("x", None, None)
+    assert Filters(since="2017-03", until="2017-05").admits("x", None, "2017")  # a year overlaps the range
+    assert not Filters(until="2016-12").admits("x", None, "2017")
+
+
+@pytest.mark.parametrize(("since", "until"), [("June 2016", None), (None, "2016-13"), ("2018", "2017")])
+def test_bad_date_bounds_say_how_to_write_them(since, until):
+    with pytest.raises(RagError, match="YYYY|swap"):
+        Filters(since=since, until=until)
+
+
+def test_cli_filters_and_their_errors(tmp_path, seed_settings, seed_index):
+    answer = run_json("ask", "Kerja sama apa yang dijajaki?", "--index", str(seed_settings.index), "--outlet", "antara", "--json")
+    assert {c["article_id"] for c in answer["citations"]} <= ANTARA
+    bad = run_rag("ask", "Kerja sama?", "--index", str(seed_settings.index), "--since", "kemarin")
+    assert bad.returncode == 2 and "YYYY" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_passage_in_two_articles_is_stored_once_and_names_both(tmp_path, embedder):
+    shared = "Kota Bogor menandatangani surat pernyataan minat dengan Kota Seoul pada 8 Juni 2016 (pukul 14.00)."
+    (tmp_path / "a.txt").write_text(f"Berita pertama.\n\n{shared}\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(f"Berita kedua yang lain sama sekali.\n\n{shared.replace('(pukul 14.00)', '( pukul 14.00 )')}\n", encoding="utf-8")
+    chunks = chunk_articles(load_corpus(tmp_path).articles, embedder.count_tokens, 20, 0)
+    holders = [c for c in chunks if "surat pernyataan minat" in c.text]
+    assert len(holders) == 1
+    assert holders[0].article_ids == ["a", "b"]
+    place = holders[0].also_in[0]
+    text = (tmp_path / "b.txt").read_text(encoding="utf-8")
+    assert "surat pernyataan minat" in text[place["start"]:place["end"]]
+
+
+def test_ranking_counts_every_article_of_a_shared_passage(assistant):
+    class FakeHit:  # a stand-in for the Hit of a shared chunk; only .chunk.article_ids is read
+        def __init__(self, ids):
+            self.chunk = type("C", (), {"article_ids": ids})()
+
+    assert distinct_articles([FakeHit(["a", "b"]), FakeHit(["b", "c"])]) == ["a", "b", "c"]
+
+
+def test_cap_demotes_but_never_drops():
+    chunks = [type("C", (), {"article_id": a})() for a in "AAAAB"]
+    ranked = [(i, 5 - i, 0, 0) for i in range(5)]
+    assert [e[0] for e in _cap_per_article(ranked, chunks, 2)] == [0, 1, 4, 2, 3]
+    assert [e[0] for e in _cap_per_article(ranked, chunks, 0)] == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [("Siapa Wali Kota Kisarazu?", "person"), ("Kapan surat ditandatangani?", "date"),
+     ("Berapa pemerintah daerah yang bergabung?", "number"), ("Di mana forum berlangsung?", "place"),
+     ("When did the mayor visit?", "date"), ("Apa itu Bogor Green Room?", None)],
+)
+def test_expected_answer_type(question, kind):
+    assert question_type(question) == kind
+
+
+def test_english_words_bring_their_indonesian_equivalents(assistant):
+    concepts = assistant.index.lexical.analyzer.concepts("When did the mayor of Kisarazu visit Bogor?")
+    flat = {t for c in concepts for t in c}
+    assert "walikota" in flat and "kisarazu" in flat and any("kunjung" in t for t in flat)
+    assert all(len(c) >= 1 for c in concepts)
+
+
+def test_tune_fits_weights_into_the_manifest_and_a_rebuild_keeps_them(tmp_path):
+    from tests.conftest import CORPUS, SEED_QUESTIONS
+
+    index = tmp_path / "index"
+    assert run_rag("build", "--corpus", str(CORPUS), "--index", str(index), "--quiet").returncode == 0
+    result = run_rag("tune", str(SEED_QUESTIONS), str(SEED_QUESTIONS), "--index", str(index))
+    assert result.returncode == 0, result.stderr
+    retrieval = json.loads((index / "manifest.json").read_text(encoding="utf-8"))["retrieval"]
+    assert set(retrieval["weights"]) == set(FEATURES)
+    assert retrieval["fitted"]["train"] == "seed-questions.jsonl" and retrieval["fitted"]["fitted_at"]
+    assert run_rag("build", "--corpus", str(CORPUS), "--index", str(index), "--quiet").returncode == 0
+    rebuilt = json.loads((index / "manifest.json").read_text(encoding="utf-8"))["retrieval"]
+    assert rebuilt["weights"] == retrieval["weights"]
