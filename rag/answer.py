@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from rag.language import detect_language
 from rag.lexical import LexicalIndex
+from rag.rerank import holds_answer_type, profile_question
 from rag.retrieval import Hit, Query
 from rag.sentences import split_sentences
 from rag.store import ArticleInfo
@@ -31,10 +32,16 @@ class AnswerSettings:
     # Abstain when the best sentence covers less than this share of the question's term weight.
     min_coverage: float = 0.35
     # Sentences scoring at least this share of the best one join the answer.
-    keep_ratio: float = 0.75
+    keep_ratio: float = 0.6
     max_sentences: int = 3
     max_sentences_list: int = 5
-    coverage_weight: float = 0.6
+    # Sentence score: coverage of the question by the sentence, by the sentence with the one before
+    # it (an answer often follows the sentence that sets its context), the expected answer type,
+    # and the rank of its chunk.
+    coverage_weight: float = 0.4
+    context_weight: float = 0.2
+    type_weight: float = 0.2
+    relevance_weight: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,14 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class AnswerPart:
+    """One sentence of an answer and the number of the citation it stands on."""
+
+    text: str
+    citation: int
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     answer: str
@@ -63,6 +78,7 @@ class Answer:
     citations: list[Citation]
     related: list[Citation] = field(default_factory=list)
     language: str = "id"
+    parts: list[AnswerPart] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -89,15 +105,19 @@ def compose_answer(
         return Answer(query.text, NOT_FOUND[language], True, [], related, language)
     chosen = _choose(sentences, settings, is_list=bool(_LIST_QUESTION.search(query.text)))
     citations: dict[str, Citation] = {}
-    parts: list[str] = []
+    parts: list[AnswerPart] = []
     for sentence in chosen:
         chunk_id = sentence.hit.chunk.id
         if chunk_id not in citations:
             citations[chunk_id] = _citation(len(citations) + 1, sentence.hit, articles, [])
         citation = citations[chunk_id]
         citation.quotes.append({"start": sentence.start, "end": sentence.end})
-        parts.append(f"{sentence.text} [{citation.n}]")
-    return Answer(query.text, " ".join(parts), False, list(citations.values()), [], language)
+        parts.append(AnswerPart(sentence.text, citation.n))
+    return Answer(query.text, join_parts(parts), False, list(citations.values()), [], language, parts)
+
+
+def join_parts(parts: list[AnswerPart]) -> str:
+    return " ".join(f"{part.text} [{part.citation}]" for part in parts)
 
 
 def _score_sentences(
@@ -107,23 +127,38 @@ def _score_sentences(
     # corpus must not outweigh the Indonesian word that translates it.
     weights = {concept: min(lexical.idf(t) for t in concept) for concept in query.concepts}
     total = sum(weights.values())
+    profile = profile_question(query.text, query.concepts, lexical.idf)
+
+    def coverage_of(present: set[str]) -> float:
+        return sum(w for c, w in weights.items() if not present.isdisjoint(c)) / total if total else 0.0
+
     # Ranker scores are on no fixed scale: a chunk's relevance is its place between worst and best.
     top, bottom = (hits[0].score, min(h.score for h in hits)) if hits else (0.0, 0.0)
     seen: set[tuple[str, int]] = set()
     scored: list[_Sentence] = []
     for hit in hits:
         article = articles[hit.chunk.article_id]
+        relevance = (hit.score - bottom) / (top - bottom) if top > bottom else 1.0
+        previous: set[str] = set()
         for span in split_sentences(article.text, hit.chunk.start, hit.chunk.end):
-            key = (article.id, span.start)
-            if key in seen:  # overlapping chunks share sentences: quote each once
-                continue
-            seen.add(key)
             text = article.text[span.start:span.end]
             present = set(lexical.analyzer.terms(text))
-            coverage = sum(w for c, w in weights.items() if not present.isdisjoint(c)) / total if total else 0.0
-            relevance = (hit.score - bottom) / (top - bottom) if top > bottom else 1.0
-            score = settings.coverage_weight * coverage + (1 - settings.coverage_weight) * relevance
-            scored.append(_Sentence(hit, span.start, span.end, text, coverage, score))
+            key = (article.id, span.start)
+            if key in seen:  # overlapping chunks share sentences: quote each once
+                previous = present
+                continue
+            seen.add(key)
+            coverage = coverage_of(present)
+            in_context = max(coverage, coverage_of(present | previous))
+            typed = holds_answer_type(profile.answer_type, text, profile.words, profile.numbers)
+            score = (
+                settings.coverage_weight * coverage
+                + settings.context_weight * in_context
+                + settings.type_weight * typed
+                + settings.relevance_weight * relevance
+            )
+            scored.append(_Sentence(hit, span.start, span.end, text, in_context, score))
+            previous = present
     scored.sort(key=lambda s: s.score, reverse=True)
     return scored
 

@@ -254,6 +254,7 @@ def _report_table(report) -> str:
         *((f"source recall@{k}", f"{v:.3f}") for k, v in report.source_recall.items()),
         ("answer in citations", f"{report.answer_in_citations:.3f}"),
         ("answer in answer", f"{report.answer_in_answer:.3f}"),
+        ("citation validity", "—" if report.citation_validity is None else f"{report.citation_validity:.3f}"),
         ("abstained, unanswerable", "—" if report.abstained_unanswerable is None else f"{report.abstained_unanswerable:.3f}"),
         ("abstained, answerable", f"{report.abstained_answerable:.3f}"),
         ("latency p50 / p95", f"{report.latency_ms['p50']:.0f} / {report.latency_ms['p95']:.0f} ms"),

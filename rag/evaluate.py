@@ -62,6 +62,14 @@ class Outcome:
     def answer_in_answer(self) -> bool:
         return self.answers_in(self.answer.answer)
 
+    def valid_citations(self) -> tuple[int, int]:
+        """(sentences whose cited snippet contains them, sentences) of this answer."""
+        valid = 0
+        for part in self.answer.parts:
+            cited = self.answer.citations[part.citation - 1] if 0 < part.citation <= len(self.answer.citations) else None
+            valid += cited is not None and fold(part.text) in fold(cited.snippet)
+        return valid, len(self.answer.parts)
+
 
 @dataclass(frozen=True)
 class EvalReport:
@@ -71,6 +79,8 @@ class EvalReport:
     source_recall: dict[str, float]
     answer_in_citations: float
     answer_in_answer: float
+    # Share of answer sentences whose [n] citation snippet contains the sentence.
+    citation_validity: float | None
     abstained_unanswerable: float | None
     abstained_answerable: float
     latency_ms: dict[str, float]
@@ -170,6 +180,7 @@ def summarise(outcomes: list[Outcome], mode: str = "hybrid") -> EvalReport:
         source_recall=recall,
         answer_in_citations=_share(o.answer_in_citations for o in with_answers),
         answer_in_answer=_share(o.answer_in_answer for o in with_answers),
+        citation_validity=_citation_validity(outcomes),
         abstained_unanswerable=_share(o.answer.abstained for o in unanswerable) if unanswerable else None,
         abstained_answerable=_share(o.answer.abstained for o in answerable),
         latency_ms=_percentiles(np.array([o.seconds * 1000 for o in outcomes])),
@@ -177,6 +188,11 @@ def summarise(outcomes: list[Outcome], mode: str = "hybrid") -> EvalReport:
         retriever=mode,
         misses=[_miss(o) for o in answerable if _is_miss(o)],
     )
+
+
+def _citation_validity(outcomes: list[Outcome]) -> float | None:
+    counts = np.array([o.valid_citations() for o in outcomes]).reshape(-1, 2).sum(axis=0)
+    return round(float(counts[0] / counts[1]), 4) if counts[1] else None
 
 
 def _is_miss(outcome: Outcome) -> bool:

@@ -45,6 +45,17 @@ _QUESTION_TYPES = (
 )
 
 
+def holds_answer_type(kind: str | None, text: str, question_words: frozenset[str], question_numbers: frozenset[str]) -> bool:
+    """Does `text` hold something of the expected kind that the question does not already say?"""
+    if kind in ("person", "place"):
+        return any(w.lower() not in question_words for w in _CAPITALISED.findall(text))
+    if kind == "date":
+        return bool(_DATE_WORD.search(text)) or bool(set(_NUMBER.findall(text)) - question_numbers)
+    if kind == "number":
+        return bool(set(_NUMBER.findall(text)) - question_numbers)
+    return False
+
+
 def question_type(question: str) -> str | None:
     for name, pattern in _QUESTION_TYPES:
         if pattern.search(question):

@@ -70,6 +70,10 @@ def test_eval_on_the_seed_questions_meets_the_targets(cli_index):
     assert {"p50", "p95"} <= set(report["latency_ms"])
     assert report["source_recall"]["3"] >= 0.90
     assert report["answer_in_citations"] >= 0.85
+    assert report["citation_validity"] == 1.0
+    assert report["answer_in_answer"] >= 0.90
+    assert report["abstained_unanswerable"] == 1.0 and report["abstained_answerable"] == 0.0
+    assert {"p50", "p95"} <= set(report["retrieval_ms"])
 
 
 def test_eval_indexes_another_corpus_given_as_jsonl(tmp_path):
