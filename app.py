@@ -17,6 +17,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from rag.answer import answer_to_json  # noqa: E402
+from rag.check import check_to_json  # noqa: E402
 from rag.config import Settings, load_settings  # noqa: E402
 from rag.errors import RagError  # noqa: E402
 from rag.pipeline import Assistant  # noqa: E402
@@ -55,6 +56,13 @@ def build_app(assistant: Assistant):
         except RagError as error:
             return {"question": question, "error": str(error)}
 
+    def check(claim: str) -> dict:
+        """The same object as `rag check --json`."""
+        try:
+            return check_to_json(assistant.check(claim))
+        except RagError as error:
+            return {"claim": claim, "error": str(error)}
+
     with gr.Blocks(title="Kerja sama luar negeri — asisten") as demo:
         gr.Markdown(
             "## Kerja sama luar negeri kota-kota Indonesia\n"
@@ -72,6 +80,7 @@ def build_app(assistant: Assistant):
         for trigger in (question.submit, send.click):
             trigger(respond, [question, chat], [question, chat, sources], api_visibility="private")
         gr.api(ask, api_name="ask")
+        gr.api(check, api_name="check")
     return demo
 
 

@@ -82,7 +82,7 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class _Sentence:
+class ScoredSentence:
     hit: Hit
     start: int
     end: int
@@ -99,9 +99,9 @@ def compose_answer(
     settings: AnswerSettings = AnswerSettings(),
 ) -> Answer:
     language = detect_language(query.text)
-    sentences = _score_sentences(query, hits, articles, lexical, settings)
+    sentences = score_sentences(query, hits, articles, lexical, settings)
     if not sentences or sentences[0].coverage < settings.min_coverage:
-        related = [_citation(i + 1, h, articles, []) for i, h in enumerate(hits[:3])]
+        related = [make_citation(i + 1, h, articles, []) for i, h in enumerate(hits[:3])]
         return Answer(query.text, NOT_FOUND[language], True, [], related, language)
     chosen = _choose(sentences, settings, is_list=bool(_LIST_QUESTION.search(query.text)))
     citations: dict[str, Citation] = {}
@@ -109,7 +109,7 @@ def compose_answer(
     for sentence in chosen:
         chunk_id = sentence.hit.chunk.id
         if chunk_id not in citations:
-            citations[chunk_id] = _citation(len(citations) + 1, sentence.hit, articles, [])
+            citations[chunk_id] = make_citation(len(citations) + 1, sentence.hit, articles, [])
         citation = citations[chunk_id]
         citation.quotes.append({"start": sentence.start, "end": sentence.end})
         parts.append(AnswerPart(sentence.text, citation.n))
@@ -120,9 +120,9 @@ def join_parts(parts: list[AnswerPart]) -> str:
     return " ".join(f"{part.text} [{part.citation}]" for part in parts)
 
 
-def _score_sentences(
+def score_sentences(
     query: Query, hits: list[Hit], articles: dict[str, ArticleInfo], lexical: LexicalIndex, settings: AnswerSettings
-) -> list[_Sentence]:
+) -> list[ScoredSentence]:
     # A concept weighs as its most common alternative: an English word absent from an Indonesian
     # corpus must not outweigh the Indonesian word that translates it.
     weights = {concept: min(lexical.idf(t) for t in concept) for concept in query.concepts}
@@ -135,7 +135,7 @@ def _score_sentences(
     # Ranker scores are on no fixed scale: a chunk's relevance is its place between worst and best.
     top, bottom = (hits[0].score, min(h.score for h in hits)) if hits else (0.0, 0.0)
     seen: set[tuple[str, int]] = set()
-    scored: list[_Sentence] = []
+    scored: list[ScoredSentence] = []
     for hit in hits:
         article = articles[hit.chunk.article_id]
         relevance = (hit.score - bottom) / (top - bottom) if top > bottom else 1.0
@@ -157,19 +157,19 @@ def _score_sentences(
                 + settings.type_weight * typed
                 + settings.relevance_weight * relevance
             )
-            scored.append(_Sentence(hit, span.start, span.end, text, in_context, score))
+            scored.append(ScoredSentence(hit, span.start, span.end, text, in_context, score))
             previous = present
     scored.sort(key=lambda s: s.score, reverse=True)
     return scored
 
 
-def _choose(sentences: list[_Sentence], settings: AnswerSettings, is_list: bool) -> list[_Sentence]:
+def _choose(sentences: list[ScoredSentence], settings: AnswerSettings, is_list: bool) -> list[ScoredSentence]:
     """The best sentence, then close runners-up; a list question takes one per article first."""
     limit = settings.max_sentences_list if is_list else settings.max_sentences
     floor = sentences[0].score * settings.keep_ratio
     eligible = [s for s in sentences if s.score >= floor and s.coverage >= settings.min_coverage]
     if is_list:
-        firsts: dict[str, _Sentence] = {}
+        firsts: dict[str, ScoredSentence] = {}
         for s in sentences:
             if s.coverage >= settings.min_coverage:
                 firsts.setdefault(s.hit.chunk.article_id, s)
@@ -177,7 +177,7 @@ def _choose(sentences: list[_Sentence], settings: AnswerSettings, is_list: bool)
     return eligible[:limit]
 
 
-def _citation(n: int, hit: Hit, articles: dict[str, ArticleInfo], quotes: list[dict]) -> Citation:
+def make_citation(n: int, hit: Hit, articles: dict[str, ArticleInfo], quotes: list[dict]) -> Citation:
     article = articles[hit.chunk.article_id]
     return Citation(
         n=n,

@@ -150,6 +150,32 @@ def ask(question: str, corpus: Path | None, index: Path | None, model: str | Non
         click.echo(f"    {' '.join(citation.snippet.split())}")
 
 
+@cli.command()
+@click.argument("claim")
+@corpus_option
+@index_option
+@model_option
+@filter_options
+@json_option
+def check(claim: str, corpus: Path | None, index: Path | None, model: str | None,
+          since, until, outlets, article_ids, as_json: bool) -> None:
+    """Check CLAIM against the corpus: supported, contradicted, partly_supported or not_found."""
+    from rag.check import check_to_json
+    from rag.pipeline import Assistant, validate_question
+
+    validate_question(claim)
+    result = Assistant.open(load_settings(corpus, index, model)).check(claim, _filters(since, until, outlets, article_ids))
+    if as_json:
+        click.echo(json.dumps(check_to_json(result), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Verdict: {result.verdict}")
+    for mismatch in result.mismatches:
+        click.echo(f"  claim says {mismatch.claim_text!r}, source [{mismatch.citation}] says {mismatch.evidence_text!r}")
+    for citation in result.citations:
+        click.echo(f"[{citation.n}] {_describe(citation)}")
+        click.echo(f"    {' '.join(citation.snippet.split())}")
+
+
 @cli.command(name="eval")
 @click.argument("file", type=click.Path(path_type=Path))
 @corpus_option

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.answer import Answer, AnswerSettings, compose_answer
+from rag.check import CheckResult, check_claim
 from rag.config import Settings
 from rag.embedding import Embedder, load_embedder
 from rag.errors import QuestionError
@@ -53,6 +54,12 @@ class Assistant:
         query = self.retriever.query(validate_question(question))
         hits = self.retriever.search(query, max(depth, self.settings.top_k), filters, mode)
         return self.compose(query, hits), hits
+
+    def check(self, claim: str, filters: Filters | None = None) -> CheckResult:
+        """Verdict on a claim, with the evidence it rests on (see rag/check.py)."""
+        query = self.retriever.query(validate_question(claim))
+        hits = self.retriever.search(query, self.settings.top_k, filters)
+        return check_claim(query, hits, self.index.articles, self.index.lexical)
 
     def compose(self, query: Query, hits: list[Hit]) -> Answer:
         return compose_answer(query, hits[: self.settings.top_k], self.index.articles, self.index.lexical, self.answer_settings)

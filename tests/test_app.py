@@ -35,6 +35,9 @@ def test_ask_endpoint_returns_the_cli_json_shape(running_app):
     assert {"question", "answer", "citations"} <= set(result)
     refused = client.predict("   ", api_name="/ask")
     assert "empty question" in refused["error"]
+    checked = client.predict("Surat pernyataan minat Bogor dan Seoul ditandatangani pada 9 Juni 2016", api_name="/check")
+    assert checked["verdict"] == "contradicted"
+    assert checked["mismatches"][0]["evidence_text"] == "8 Juni"
 
 
 def test_app_binds_loopback_by_default():
