@@ -38,21 +38,22 @@ def build_app(assistant: Assistant):
 
     manifest = assistant.index.manifest
 
-    def respond(question: str, history: list):
-        history = list(history or [])
+    def respond(question: str, messages: list, asked: list[str]):
+        """One chat turn; `asked` holds the conversation's earlier questions, as typed."""
+        messages, asked = list(messages or []), list(asked or [])
         try:
-            answer = assistant.ask(question)
+            answer = assistant.ask(question, history=asked)
         except RagError as error:
-            history.append({"role": "assistant", "content": escape(str(error))})
-            return question, history, ""
-        history.append({"role": "user", "content": escape(answer.question)})
-        history.append({"role": "assistant", "content": answer_markdown(answer)})
-        return "", history, sources_markdown(answer)
+            messages.append({"role": "assistant", "content": escape(str(error))})
+            return question, messages, asked, ""
+        messages.append({"role": "user", "content": escape(answer.question)})
+        messages.append({"role": "assistant", "content": answer_markdown(answer)})
+        return "", messages, asked + [answer.question], sources_markdown(answer)
 
-    def ask(question: str) -> dict:
-        """The same object as `rag ask --json`."""
+    def ask(question: str, history: list[str] | None = None) -> dict:
+        """The same object as `rag ask --json`; `history`: earlier questions of the conversation."""
         try:
-            return answer_to_json(assistant.ask(question))
+            return answer_to_json(assistant.ask(question, history=history or []))
         except RagError as error:
             return {"question": question, "error": str(error)}
 
@@ -72,13 +73,14 @@ def build_app(assistant: Assistant):
         with gr.Row():
             with gr.Column(scale=3):
                 chat = gr.Chatbot(label="Percakapan", height=520, buttons=["copy", "copy_all"])
+                asked = gr.State([])
                 question = gr.Textbox(label="Pertanyaan", placeholder="Tulis pertanyaan…", max_lines=4)
                 send = gr.Button("Tanya", variant="primary")
                 gr.Examples(EXAMPLES, inputs=question)
             with gr.Column(scale=2):
                 sources = gr.Markdown(label="Sumber")
         for trigger in (question.submit, send.click):
-            trigger(respond, [question, chat], [question, chat, sources], api_visibility="private")
+            trigger(respond, [question, chat, asked], [question, chat, asked, sources], api_visibility="private")
         gr.api(ask, api_name="ask")
         gr.api(check, api_name="check")
     return demo

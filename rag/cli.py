@@ -128,16 +128,18 @@ def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
 @model_option
 @retriever_option
 @filter_options
+@click.option("--history", "history", multiple=True,
+              help="An earlier question of the conversation, oldest first; repeatable. Resolves follow-ups.")
 @json_option
 def ask(question: str, corpus: Path | None, index: Path | None, model: str | None, retriever: str,
-        since, until, outlets, article_ids, as_json: bool) -> None:
+        since, until, outlets, article_ids, history, as_json: bool) -> None:
     """Answer QUESTION with quoted sentences and numbered sources."""
     from rag.answer import answer_to_json
     from rag.pipeline import Assistant, validate_question
 
     validate_question(question)
     filters = _filters(since, until, outlets, article_ids)
-    answer = Assistant.open(load_settings(corpus, index, model)).ask(question, filters, retriever)
+    answer = Assistant.open(load_settings(corpus, index, model)).ask(question, filters, retriever, list(history))
     if as_json:
         click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2))
         return

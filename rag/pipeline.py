@@ -5,7 +5,7 @@ The CLI and the app both hold one `Assistant` per process; neither holds logic o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.answer import Answer, AnswerSettings, compose_answer
 from rag.check import CheckResult, check_claim
@@ -13,6 +13,7 @@ from rag.config import Settings
 from rag.embedding import Embedder, load_embedder
 from rag.errors import QuestionError
 from rag.filters import Filters
+from rag.followup import contextual_question
 from rag.retrieval import Hit, Query, Retriever
 from rag.corpus import load_corpus
 from rag.store import StoredIndex, build_index, check_model, load_index, manifest_exists, read_manifest
@@ -44,16 +45,27 @@ class Assistant:
         embedder = embedder or load_embedder(settings.model)
         return cls(settings, index, embedder, Retriever(index, embedder))
 
-    def ask(self, question: str, filters: Filters | None = None, mode: str = "hybrid") -> Answer:
-        return self.ask_and_rank(question, filters=filters, mode=mode)[0]
+    def ask(
+        self, question: str, filters: Filters | None = None, mode: str = "hybrid", history: list[str] | None = None
+    ) -> Answer:
+        """Answer a question; `history` holds the conversation's earlier questions, oldest first."""
+        return self.ask_and_rank(question, filters=filters, mode=mode, history=history)[0]
 
     def ask_and_rank(
-        self, question: str, depth: int = 0, filters: Filters | None = None, mode: str = "hybrid"
+        self,
+        question: str,
+        depth: int = 0,
+        filters: Filters | None = None,
+        mode: str = "hybrid",
+        history: list[str] | None = None,
     ) -> tuple[Answer, list[Hit]]:
         """The answer, and the ranking behind it at least `depth` chunks deep (for evaluation)."""
-        query = self.retriever.query(validate_question(question))
+        question = validate_question(question)
+        searched = contextual_question(question, history, self.index.lexical.analyzer.concepts)
+        query = self.retriever.query(searched)
         hits = self.retriever.search(query, max(depth, self.settings.top_k), filters, mode)
-        return self.compose(query, hits), hits
+        answer = self.compose(query, hits)
+        return replace(answer, question=question), hits
 
     def check(self, claim: str, filters: Filters | None = None) -> CheckResult:
         """Verdict on a claim, with the evidence it rests on (see rag/check.py)."""

@@ -79,3 +79,17 @@ def test_english_questions_find_indonesian_evidence(assistant):
 def test_empty_and_overlong_questions_are_refused_with_a_reason(assistant, question):
     with pytest.raises(QuestionError, match="empty question|limit is 2000"):
         assistant.ask(question)
+
+
+def test_a_follow_up_is_resolved_with_the_earlier_question(assistant):
+    first = "Dengan kota mana Bogor menandatangani Letter of Interest tentang kota cerdas?"
+    answer = assistant.ask("Kapan itu ditandatangani?", history=[first])
+    assert answer.question == "Kapan itu ditandatangani?"
+    assert "8 Juni" in answer.parts[0].text
+    assert answer.citations[0].article_id == "001_2d6a8a213c43a204"
+
+
+def test_a_standalone_question_ignores_the_history(assistant):
+    alone = assistant.ask("Siapa Wali Kota Kisarazu?")
+    after = assistant.ask("Siapa Wali Kota Kisarazu?", history=["Sejak kapan Kota Bogor bergabung dengan UCLG ASPAC?"])
+    assert after.answer == alone.answer

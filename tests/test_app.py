@@ -35,6 +35,11 @@ def test_ask_endpoint_returns_the_cli_json_shape(running_app):
     assert {"question", "answer", "citations"} <= set(result)
     refused = client.predict("   ", api_name="/ask")
     assert "empty question" in refused["error"]
+    follow_up = client.predict(
+        "Kapan itu ditandatangani?", ["Dengan kota mana Bogor menandatangani Letter of Interest tentang kota cerdas?"],
+        api_name="/ask",
+    )
+    assert follow_up["citations"][0]["article_id"] == "001_2d6a8a213c43a204"
     checked = client.predict("Surat pernyataan minat Bogor dan Seoul ditandatangani pada 9 Juni 2016", api_name="/check")
     assert checked["verdict"] == "contradicted"
     assert checked["mismatches"][0]["evidence_text"] == "8 Juni"
