@@ -93,12 +93,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--index", default=None, help="Index folder (default ./index, built when missing).")
     parser.add_argument("--corpus", default=None, help="Corpus to build the index from (default ./corpus).")
     parser.add_argument("--model", default=None, help="Embedding model (default: bundled all-MiniLM-L6-v2).")
+    parser.add_argument("--llm-url", default=None, help="OpenAI-compatible chat endpoint for generative answers (env RAG_LLM_URL).")
+    parser.add_argument("--llm-model", default=None, help="Model the endpoint serves (env RAG_LLM_MODEL).")
+    parser.add_argument("--llm-key", default=None, help="API key for the endpoint (env RAG_LLM_KEY).")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    settings: Settings = load_settings(args.corpus, args.index, args.model)
+    try:
+        settings: Settings = load_settings(args.corpus, args.index, args.model, llm_url=args.llm_url,
+                                           llm_model=args.llm_model, llm_key=args.llm_key)
+    except RagError as error:
+        sys.exit(f"Error: {error}")
     if not manifest_exists(settings.index):
         print(f"No index at {settings.index}: building it from {settings.corpus} first …", flush=True)
     try:

@@ -68,6 +68,8 @@ class AnswerPart:
 
     text: str
     citation: int
+    # How much of the sentence its cited passage holds (1.0 for a verbatim quote).
+    support: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,11 @@ class Answer:
     related: list[Citation] = field(default_factory=list)
     language: str = "id"
     parts: list[AnswerPart] = field(default_factory=list)
+    mode: str = "extractive"  # or "generative"
+    # Shown to the user: why a generative answer fell back to the extractive one.
+    notice: str | None = None
+    # Generated sentences left out, each with the reason (no marker, unknown passage, unsupported).
+    removed: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -204,4 +211,7 @@ def answer_to_json(answer: Answer) -> dict:
         "language": answer.language,
         "citations": [asdict(c) for c in answer.citations],
         "related": [asdict(c) for c in answer.related],
+        "mode": answer.mode,
+        "notice": answer.notice,
+        "removed": answer.removed,
     }

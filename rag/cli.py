@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from rag.config import ENV_CORPUS, ENV_INDEX, ENV_MODEL, Settings, load_settings
+from rag.config import ENV_CORPUS, ENV_INDEX, ENV_LLM_KEY, ENV_LLM_MODEL, ENV_LLM_URL, ENV_MODEL, Settings, load_settings
 from rag.errors import RagError
 
 USER_ERROR = 2
@@ -45,6 +45,18 @@ def filter_options(command):
         click.option("--until", default=None, help="Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD)."),
         click.option("--outlet", "outlets", multiple=True, help="Only articles of this outlet (part of the name, any case); repeatable."),
         click.option("--article", "article_ids", multiple=True, help="Only this article id; repeatable."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def llm_options(command):
+    """--llm-url/--llm-model/--llm-key: an OpenAI-compatible chat endpoint for generative answers."""
+    options = (
+        click.option("--llm-url", default=None, help=f"Chat endpoint base URL, e.g. http://127.0.0.1:8080/v1 (llama.cpp, Ollama, vLLM). [env {ENV_LLM_URL}; default: none, answers are extractive]"),
+        click.option("--llm-model", default=None, help=f"Model name the endpoint serves. [env {ENV_LLM_MODEL}]"),
+        click.option("--llm-key", default=None, help=f"API key, if the endpoint needs one. [env {ENV_LLM_KEY}]"),
     )
     for option in reversed(options):
         command = option(command)
@@ -130,20 +142,26 @@ def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
 @filter_options
 @click.option("--history", "history", multiple=True,
               help="An earlier question of the conversation, oldest first; repeatable. Resolves follow-ups.")
+@llm_options
 @json_option
 def ask(question: str, corpus: Path | None, index: Path | None, model: str | None, retriever: str,
-        since, until, outlets, article_ids, history, as_json: bool) -> None:
+        since, until, outlets, article_ids, history, llm_url, llm_model, llm_key, as_json: bool) -> None:
     """Answer QUESTION with quoted sentences and numbered sources."""
     from rag.answer import answer_to_json
     from rag.pipeline import Assistant, validate_question
 
     validate_question(question)
     filters = _filters(since, until, outlets, article_ids)
-    answer = Assistant.open(load_settings(corpus, index, model)).ask(question, filters, retriever, list(history))
+    settings = load_settings(corpus, index, model, llm_url=llm_url, llm_model=llm_model, llm_key=llm_key)
+    answer = Assistant.open(settings).ask(question, filters, retriever, list(history))
     if as_json:
         click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2))
         return
+    if answer.notice:
+        click.echo(f"({answer.notice})")
     click.echo(answer.answer)
+    for removed in answer.removed:
+        click.echo(f"  removed: {removed['text']!r}: {removed['reason']}", err=True)
     sources = answer.citations or answer.related
     if sources:
         click.echo("\nSources:" if answer.citations else "\nPossibly related (not citations):")
@@ -185,9 +203,10 @@ def check(claim: str, corpus: Path | None, index: Path | None, model: str | None
 @model_option
 @retriever_option
 @filter_options
+@llm_options
 @json_option
 def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str | None, retriever: str,
-                 since, until, outlets, article_ids, as_json: bool) -> None:
+                 since, until, outlets, article_ids, llm_url, llm_model, llm_key, as_json: bool) -> None:
     """Run an evaluation FILE (.jsonl of question/answers/sources) and print the figures.
 
     With --corpus, that corpus is indexed first, into --index or a temporary folder.
@@ -197,7 +216,8 @@ def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str
     questions = read_eval_file(file)
     filters = _filters(since, until, outlets, article_ids)
     with tempfile.TemporaryDirectory(prefix="rag-eval-") as scratch:
-        settings = load_settings(corpus, index or (Path(scratch) / "index" if corpus else None), model)
+        settings = load_settings(corpus, index or (Path(scratch) / "index" if corpus else None), model,
+                                 llm_url=llm_url, llm_model=llm_model, llm_key=llm_key)
         assistant = _open_for_eval(settings, build=corpus is not None)
         report = evaluate(assistant, questions, _progress(questions, "questions"), filters, retriever)
     if as_json:

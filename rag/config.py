@@ -6,11 +6,17 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from rag.errors import RagError
+from rag.generate import LLMSettings
+
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 ENV_CORPUS = "RAG_CORPUS"
 ENV_INDEX = "RAG_INDEX"
 ENV_MODEL = "RAG_MODEL"
+ENV_LLM_URL = "RAG_LLM_URL"
+ENV_LLM_MODEL = "RAG_LLM_MODEL"
+ENV_LLM_KEY = "RAG_LLM_KEY"
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,8 @@ class Settings:
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
     # How many chunks retrieval hands to the answer step.
     top_k: int = 8
+    # An OpenAI-compatible chat endpoint for generative answers; None: extractive only.
+    llm: LLMSettings | None = None
 
     def with_overrides(self, **values: object) -> Settings:
         """A copy with the given fields replaced; `None` values leave the field as it is."""
@@ -41,11 +49,18 @@ def load_settings(
     index: str | Path | None = None,
     model: str | None = None,
     environ: dict[str, str] | None = None,
+    llm_url: str | None = None,
+    llm_model: str | None = None,
+    llm_key: str | None = None,
 ) -> Settings:
     """Flags win over environment variables, which win over the defaults."""
     env = os.environ if environ is None else environ
+    url = llm_url or env.get(ENV_LLM_URL)
+    if url and not (llm_model or env.get(ENV_LLM_MODEL)):
+        raise RagError(f"a chat endpoint is set ({url}) but no model: pass --llm-model or set {ENV_LLM_MODEL}")
     return Settings().with_overrides(
         corpus=Path(corpus or env.get(ENV_CORPUS) or "corpus"),
         index=Path(index or env.get(ENV_INDEX) or "index"),
         model=model or env.get(ENV_MODEL) or DEFAULT_MODEL,
+        llm=LLMSettings(url, llm_model or env[ENV_LLM_MODEL], llm_key or env.get(ENV_LLM_KEY)) if url else None,
     )

@@ -17,6 +17,7 @@ import numpy as np
 from rag.answer import Answer
 from rag.errors import EvalFileError, QuestionError
 from rag.filters import Filters
+from rag.generate import MIN_SUPPORT
 from rag.pipeline import validate_question
 from rag.retrieval import Hit
 
@@ -67,7 +68,10 @@ class Outcome:
         valid = 0
         for part in self.answer.parts:
             cited = self.answer.citations[part.citation - 1] if 0 < part.citation <= len(self.answer.citations) else None
-            valid += cited is not None and fold(part.text) in fold(cited.snippet)
+            supported = fold(part.text) in fold(cited.snippet) if cited else False
+            if cited and not supported and self.answer.mode == "generative":
+                supported = part.support >= MIN_SUPPORT  # measured by rag.generate.verify against this passage
+            valid += supported
         return valid, len(self.answer.parts)
 
 
@@ -132,6 +136,8 @@ def run_question(assistant, question: EvalQuestion, filters: Filters | None = No
     hits = assistant.retriever.search(query, RANKING_DEPTH, filters, mode)
     retrieved = time.perf_counter()
     answer = assistant.compose(query, hits)
+    if assistant.settings.llm is not None and not answer.abstained:
+        answer = assistant.generate(answer, hits)
     done = time.perf_counter()
     return Outcome(question, answer, distinct_articles(hits), done - started, retrieved - started)
 

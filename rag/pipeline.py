@@ -7,18 +7,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from rag.answer import Answer, AnswerSettings, compose_answer
+from rag.answer import Answer, AnswerPart, AnswerSettings, compose_answer, join_parts, make_citation
 from rag.check import CheckResult, check_claim
 from rag.config import Settings
 from rag.embedding import Embedder, load_embedder
 from rag.errors import QuestionError
 from rag.filters import Filters
 from rag.followup import contextual_question
+from rag.generate import GenerationError, chat, prompt, verify
 from rag.retrieval import Hit, Query, Retriever
 from rag.corpus import load_corpus
 from rag.store import StoredIndex, build_index, check_model, load_index, manifest_exists, read_manifest
 
 MAX_QUESTION_CHARS = 2000
+FALLBACK_NOTICE = {
+    "id": "Jawaban model bahasa tidak tersedia ({reason}); ini jawaban kutipan langsung.",
+    "en": "The language model's answer is not available ({reason}); this is the quoted answer.",
+}
+UNSUPPORTED = {
+    "id": "tidak ada kalimatnya yang didukung sumber",
+    "en": "none of its sentences was supported by a source",
+}
 
 
 @dataclass
@@ -64,8 +73,32 @@ class Assistant:
         searched = contextual_question(question, history, self.index.lexical.analyzer.concepts)
         query = self.retriever.query(searched)
         hits = self.retriever.search(query, max(depth, self.settings.top_k), filters, mode)
-        answer = self.compose(query, hits)
-        return replace(answer, question=question), hits
+        answer = replace(self.compose(query, hits), question=question)
+        if self.settings.llm is not None and not answer.abstained:
+            answer = self.generate(answer, hits)
+        return answer, hits
+
+    def generate(self, extractive: Answer, hits: list[Hit]) -> Answer:
+        """The model's answer over the same passages, verified; the extractive one if that fails."""
+        passages = [hit.chunk for hit in hits[: self.settings.top_k]]
+        try:
+            reply = chat(self.settings.llm, prompt(extractive.question, [p.text for p in passages]))
+        except GenerationError as error:
+            return replace(extractive, notice=FALLBACK_NOTICE[extractive.language].format(reason=error))
+        generation = verify(reply, [p.text for p in passages], self.index.lexical.analyzer.terms)
+        if not generation.sentences:
+            reason = UNSUPPORTED[extractive.language]
+            return replace(extractive, notice=FALLBACK_NOTICE[extractive.language].format(reason=reason),
+                           removed=generation.removed)
+        numbers: dict[int, int] = {}
+        citations, parts = [], []
+        for sentence in generation.sentences:
+            if sentence.passage not in numbers:
+                numbers[sentence.passage] = len(numbers) + 1
+                citations.append(make_citation(numbers[sentence.passage], hits[sentence.passage - 1], self.index.articles, []))
+            parts.append(AnswerPart(sentence.text, numbers[sentence.passage], sentence.support))
+        return replace(extractive, answer=join_parts(parts), citations=citations, parts=parts, mode="generative",
+                       removed=generation.removed)
 
     def check(self, claim: str, filters: Filters | None = None) -> CheckResult:
         """Verdict on a claim, with the evidence it rests on (see rag/check.py)."""

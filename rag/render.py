@@ -32,15 +32,16 @@ def escape(text: str) -> str:
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The answer's sentences, escaped, with their citation markers in bold."""
+    """The answer's sentences, escaped, with their citation markers in bold; a notice above."""
+    notice = f"_{escape(answer.notice)}_\n\n" if answer.notice else ""
     if answer.abstained:
-        return escape(answer.answer)
+        return notice + escape(answer.answer)
     pieces = _MARKER.split(answer.answer)
     # split() alternates text and marker numbers: text, n, text, n, ...
     out = []
     for i, piece in enumerate(pieces):
         out.append(escape(piece) if i % 2 == 0 else f" **\\[{piece}\\]**")
-    return "".join(out)
+    return notice + "".join(out)
 
 
 def sources_markdown(answer: Answer) -> str:
