@@ -32,7 +32,7 @@ class AnswerSettings:
     # Abstain when the best sentence covers less than this share of the question's term weight.
     min_coverage: float = 0.35
     # Sentences scoring at least this share of the best one join the answer.
-    keep_ratio: float = 0.6
+    keep_ratio: float = 0.45
     max_sentences: int = 3
     max_sentences_list: int = 5
     # Sentence score: coverage of the question by the sentence, by the sentence with the one before
