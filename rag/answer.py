@@ -90,6 +90,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class ScoredSentence:
+    """A candidate sentence; `coverage` counts the sentence before it too (what abstention reads)."""
+
     hit: Hit
     start: int
     end: int
