@@ -117,7 +117,7 @@ class Retriever:
             positions, cosines = self._dense_top(query, k * 4, allowed)
             ranked = [(int(i), float(s), 0.0, float(s)) for i, s in zip(positions, cosines)]
         elif mode == "hybrid":
-            pool = self.candidates(query, filters)
+            pool = self._candidates(query, allowed)
             scores = self.settings.ranker.scores(pool.features)
             order = np.argsort(-scores, kind="stable")
             ranked = [
@@ -129,7 +129,10 @@ class Retriever:
         return [Hit(i, self._index.chunks[i], score, lexical, dense) for i, score, lexical, dense in diverse[:k]]
 
     def candidates(self, query: Query, filters: Filters | None = None) -> Candidates:
-        allowed = self._allowed(filters)
+        """The pool the hybrid ranker orders (also what `rag tune` fits on)."""
+        return self._candidates(query, self._allowed(filters))
+
+    def _candidates(self, query: Query, allowed: np.ndarray | None) -> Candidates:
         n = self.settings.candidates
         lexical_all = self._lexical_scores(query, allowed)
         lexical_top = np.argsort(-lexical_all)[:n]
