@@ -20,7 +20,7 @@ def running_app(assistant):
     demo = app_module.build_app(assistant)
     demo.queue(default_concurrency_limit=app_module.CONCURRENT_QUESTIONS)
     port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **app_module.launch_options())
     yield f"http://127.0.0.1:{port}/"
     demo.close()
 

