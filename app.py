@@ -21,7 +21,9 @@ from rag.check import check_to_json  # noqa: E402
 from rag.config import Settings, load_settings  # noqa: E402
 from rag.errors import RagError  # noqa: E402
 from rag.pipeline import Assistant  # noqa: E402
-from rag.render import answer_markdown, escape, sources_markdown  # noqa: E402
+from rag.filters import Filters  # noqa: E402
+from rag.language import detect_language  # noqa: E402
+from rag.render import answer_markdown, check_markdown, escape, sources_markdown  # noqa: E402
 from rag.store import manifest_exists  # noqa: E402
 
 EXAMPLES = [
@@ -74,11 +76,13 @@ def build_app(assistant: Assistant):
 
     manifest = assistant.index.manifest
 
-    def respond(question: str, messages: list, asked: list[str]):
+    def respond(question: str, messages: list, asked: list[str], since: str, until: str, outlets: list[str]):
         """One chat turn; `asked` holds the conversation's earlier questions, as typed."""
         messages, asked = list(messages or []), list(asked or [])
         try:
-            answer = assistant.ask(question, history=asked)
+            filters = Filters(since=(since or "").strip() or None, until=(until or "").strip() or None,
+                              outlets=tuple(outlets or ()))
+            answer = assistant.ask(question, filters, history=asked)
         except RagError as error:
             messages.append({"role": "assistant", "content": escape(str(error))})
             return question, messages, asked, ""
@@ -93,6 +97,12 @@ def build_app(assistant: Assistant):
         except RagError as error:
             return {"question": question, "error": str(error)}
 
+    def check_claim(claim: str) -> str:
+        try:
+            return check_markdown(assistant.check(claim), detect_language(claim))
+        except RagError as error:
+            return escape(str(error))
+
     def check(claim: str) -> dict:
         """The same object as `rag check --json`."""
         try:
@@ -106,17 +116,33 @@ def build_app(assistant: Assistant):
             f"Jawaban dikutip dari {manifest.counts['articles']} artikel "
             f"({manifest.counts['chunks']} potongan), indeks dibuat {escape(manifest.built_at)}."
         )
-        with gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(label="Percakapan", height=520, buttons=["copy", "copy_all"])
-                asked = gr.State([])
-                question = gr.Textbox(label="Pertanyaan", placeholder="Tulis pertanyaan…", max_lines=4)
-                send = gr.Button("Tanya", variant="primary")
-                gr.Examples(EXAMPLES, inputs=question)
-            with gr.Column(scale=2):
-                sources = gr.Markdown(label="Sumber")
+        outlets = sorted({a.outlet for a in assistant.index.articles.values() if a.outlet})
+        with gr.Tab("Tanya jawab"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(label="Percakapan", height=520, buttons=["copy", "copy_all"])
+                    asked = gr.State([])
+                    question = gr.Textbox(label="Pertanyaan", placeholder="Tulis pertanyaan…", max_lines=4)
+                    with gr.Row():
+                        send = gr.Button("Tanya", variant="primary")
+                        new = gr.Button("Percakapan baru")
+                    with gr.Accordion("Saring artikel", open=False):
+                        since = gr.Textbox(label="Sejak (YYYY, YYYY-MM atau YYYY-MM-DD)", max_lines=1)
+                        until = gr.Textbox(label="Sampai (YYYY, YYYY-MM atau YYYY-MM-DD)", max_lines=1)
+                        outlet = gr.Dropdown(outlets, multiselect=True, label="Media")
+                    gr.Examples(EXAMPLES, inputs=question)
+                with gr.Column(scale=2):
+                    sources = gr.Markdown(label="Sumber")
+        with gr.Tab("Cek fakta"):
+            claim = gr.Textbox(label="Klaim", placeholder="Tempel klaim yang ingin dicek…", max_lines=6)
+            verify = gr.Button("Cek", variant="primary")
+            verdict = gr.Markdown()
         for trigger in (question.submit, send.click):
-            trigger(respond, [question, chat, asked], [question, chat, asked, sources], api_visibility="private")
+            trigger(respond, [question, chat, asked, since, until, outlet], [question, chat, asked, sources],
+                    api_visibility="private")
+        new.click(lambda: ([], [], "", ""), None, [chat, asked, question, sources], api_visibility="private")
+        for trigger in (claim.submit, verify.click):
+            trigger(check_claim, claim, verdict, api_visibility="private")
         gr.api(ask, api_name="ask")
         gr.api(check, api_name="check")
     return demo

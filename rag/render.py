@@ -83,3 +83,25 @@ def _snippet_markdown(citation: Citation) -> str:
 
 def _one_line(text: str) -> str:
     return re.sub(r"\s*\n\s*", " ", text)
+
+
+VERDICTS = {
+    "id": {"supported": "DIDUKUNG", "contradicted": "BERTENTANGAN", "partly_supported": "SEBAGIAN DIDUKUNG",
+           "not_found": "TIDAK DITEMUKAN DI KORPUS", "mismatch": "Tidak cocok", "claim": "klaim", "source": "sumber"},
+    "en": {"supported": "SUPPORTED", "contradicted": "CONTRADICTED", "partly_supported": "PARTLY SUPPORTED",
+           "not_found": "NOT FOUND IN THE CORPUS", "mismatch": "Mismatch", "claim": "claim", "source": "source"},
+}
+
+
+def check_markdown(result, language: str = "id") -> str:
+    """A claim's verdict as a badge, its mismatching items, then its evidence as source cards."""
+    words = VERDICTS.get(language, VERDICTS["id"])
+    lines = [f"## {words[result.verdict]}"]
+    for mismatch in result.mismatches:
+        lines.append(
+            f"- **{words['mismatch']}:** {words['claim']} ~~{escape(mismatch.claim_text)}~~ → "
+            f"{words['source']} \\[{mismatch.citation}\\] **{escape(mismatch.evidence_text)}**"
+        )
+    labels = LABELS.get(language, LABELS["id"])
+    cards = "\n\n".join(_citation_markdown(c, labels) for c in result.citations)
+    return "\n".join(lines) + ("\n\n" + cards if cards else "")

@@ -81,3 +81,37 @@ def test_a_question_typed_in_the_browser_is_answered_with_its_source(running_app
             assert outside_requests == []
         finally:
             browser.close()
+
+
+def test_the_fact_check_tab_shows_the_verdict_and_the_mismatch(running_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        try:
+            page = browser.new_page()
+            page.goto(running_app)
+            page.get_by_role("tab", name="Cek fakta").click()
+            box = page.get_by_label("Klaim")
+            box.fill("Surat pernyataan minat Bogor dan Seoul ditandatangani pada 9 Juni 2016")
+            box.press("Enter")
+            expect(page.get_by_text("BERTENTANGAN").first).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("8 Juni").first).to_be_visible()
+            expect(page.get_by_text("001_2d6a8a213c43a204").first).to_be_visible()
+            page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+def test_the_outlet_filter_and_a_new_conversation(assistant):
+    demo = app_module.build_app(assistant)
+    respond = next(fn.fn for fn in demo.fns.values() if getattr(fn.fn, "__name__", "") == "respond")
+    _, messages, asked, sources = respond("Kerja sama apa yang dijajaki?", [], [], "", "", ["ANTARA News Bali"])
+    assert "004\\_a696b740d2fb54b0" in sources or "004_a696b740d2fb54b0" in sources
+    assert "000_9156ad8b8e089001" not in sources and asked == ["Kerja sama apa yang dijajaki?"]
+    _, messages, asked, sources = respond("Kerja sama?", messages, asked, "kemarin", "", [])
+    assert "YYYY" in messages[-1]["content"] and asked == ["Kerja sama apa yang dijajaki?"]

@@ -3,7 +3,7 @@
 import re
 
 from rag.answer import Answer, Citation
-from rag.render import answer_markdown, escape, sources_markdown
+from rag.render import answer_markdown, check_markdown, escape, sources_markdown
 
 HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)> [klik](javascript:alert(1)) ![x](http://evil.example/p.png) <form action="http://evil.example">'
 
@@ -31,3 +31,14 @@ def test_the_quoted_sentence_is_bold_in_its_snippet():
     citation = Citation(1, "a", "T", None, None, None, snippet, 100, 100 + len(snippet), 0.5,
                         [{"start": 117, "end": 139}])
     assert "**Kalimat kedua dikutip.**" in sources_markdown(Answer("q", "Kalimat kedua dikutip. [1]", False, [citation]))
+
+
+def test_a_verdict_renders_as_a_badge_with_escaped_mismatches():
+    from rag.check import CheckResult, Mismatch
+
+    citation = Citation(1, "a", "T", None, None, None, "Rabu 8 Juni.", 0, 12, 1.0, [])
+    result = CheckResult("<b>klaim</b> 9 Juni", "contradicted", [citation], [Mismatch("9 Juni <i>", "8 Juni", 1)])
+    rendered = check_markdown(result, "id")
+    assert rendered.startswith("## BERTENTANGAN")
+    assert "~~9 Juni &lt;i&gt;~~" in rendered and "**8 Juni**" in rendered and "<i>" not in rendered
+    assert check_markdown(result, "en").startswith("## CONTRADICTED")
