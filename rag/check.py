@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from rag.answer import AnswerSettings, Citation, ScoredSentence, make_citation, score_sentences
-from rag.cleaning import MONTHS_EN, MONTHS_ID
+from rag.cleaning import MONTH_NUMBER
 from rag.retrieval import Hit, Query
 
 VERDICTS = ("supported", "contradicted", "partly_supported", "not_found")
@@ -24,9 +24,8 @@ MIN_COVERAGE = 0.45
 SUPPORT_COVERAGE = 0.7
 EVIDENCE_SENTENCES = 3
 
-_MONTH = {m: i + 1 for names in (MONTHS_ID, MONTHS_EN) for i, m in enumerate(names)}
 _DATE = re.compile(
-    r"\b(?:(?P<first>\d{1,2})(?:\s*[-–]\s*(?P<last>\d{1,2}))?\s+)?(?P<month>" + "|".join(_MONTH) + r")\b"
+    r"\b(?:(?P<first>\d{1,2})(?:\s*[-–]\s*(?P<last>\d{1,2}))?\s+)?(?P<month>" + "|".join(MONTH_NUMBER) + r")\b"
     r"(?:\s+(?P<year>\d{4}))?",
     re.IGNORECASE,
 )
@@ -112,7 +111,7 @@ def items_of(text: str, kind: str) -> list[_Item]:
         return [_Item("number", m.group(), (m.group().replace(",", "."),)) for m in _NUMBER.finditer(text)]
     names = []
     for m in _NAME.finditer(text):
-        words = [w for w in m.group().split() if w.lower() not in _TITLE_WORDS and w.lower() not in _MONTH]
+        words = [w for w in m.group().split() if w.lower() not in _TITLE_WORDS and w.lower() not in MONTH_NUMBER]
         if words and m.start() > 0:  # a sentence's first word is capitalised anyway
             names.append(_Item("name", " ".join(words), tuple(w.lower() for w in words)))
     return names
@@ -123,7 +122,7 @@ def _date_item(match: re.Match) -> _Item:
     first = int(match.group("first")) if match.group("first") else None
     last = int(match.group("last")) if match.group("last") else first
     year = int(match.group("year")) if match.group("year") else None
-    return _Item("date", match.group(), (first, last, _MONTH[match.group("month").lower()], year))
+    return _Item("date", match.group(), (first, last, MONTH_NUMBER[match.group("month").lower()], year))
 
 
 def _matches(claim: _Item, evidence: _Item) -> bool:

@@ -22,6 +22,7 @@ MONTHS_EN = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
 )
+MONTH_NUMBER = {name: i + 1 for names in (MONTHS_ID, MONTHS_EN) for i, name in enumerate(names)}
 _MONTH_NAMES = "|".join(sorted(set(MONTHS_ID + MONTHS_EN) | {"agu", "okt", "des", "nop", "nov"}))
 _DAY_NAMES = "senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 

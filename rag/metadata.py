@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from rag.cleaning import MONTHS_EN, MONTHS_ID, CleanedText, removed_lines
+from rag.cleaning import MONTH_NUMBER, CleanedText, removed_lines
 from rag.sentences import split_sentences
 
 TITLE_MAX_CHARS = 120
-_MONTH_NUMBER = {name: i + 1 for names in (MONTHS_ID, MONTHS_EN) for i, name in enumerate(names)}
-_MONTH_NUMBER.update({"agu": 8, "okt": 10, "nop": 11, "nov": 11, "des": 12})
+_MONTH_NUMBER = {**MONTH_NUMBER, "agu": 8, "okt": 10, "nop": 11, "nov": 11, "des": 12}
 
 _NAMED_DATE = re.compile(r"\b(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})\b")
 _LEAD_DATE = re.compile(r"\((?:[A-Za-z']+,?\s*)?(\d{1,2})/(\d{1,2})/(\d{4})\)")
