@@ -59,19 +59,30 @@ def chromium_path() -> str:
     return path
 
 
+def launch_chromium(playwright):
+    """Debian's chromium, headless, with the flags that keep it from calling out (field notes)."""
+    return playwright.chromium.launch(
+        executable_path=chromium_path(),
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+              "--disable-sync", "--no-first-run"],
+    )
+
+
+def record_requests_elsewhere(page, base_url: str) -> list[str]:
+    """A list that fills with every URL the page requests from anywhere but the app itself."""
+    elsewhere: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((base_url, "data:", "blob:")) else elsewhere.append(r.url))
+    return elsewhere
+
+
 def test_a_question_typed_in_the_browser_is_answered_with_its_source(running_app):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
-            outside_requests = []
-            page.on("request", lambda r: outside_requests.append(r.url) if not r.url.startswith(running_app) and not r.url.startswith("data:") and not r.url.startswith("blob:") else None)
+            outside_requests = record_requests_elsewhere(page, running_app)
             page.goto(running_app)
             box = page.get_by_label("Pertanyaan")
             box.fill("Siapa Wali Kota Kisarazu?")
@@ -87,11 +98,7 @@ def test_the_fact_check_tab_shows_the_verdict_and_the_mismatch(running_app, tmp_
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
             page.goto(running_app)

@@ -11,7 +11,7 @@ import pytest
 
 import app as app_module
 from tests.conftest import CORPUS
-from tests.test_app import chromium_path, free_port
+from tests.test_app import free_port, launch_chromium, record_requests_elsewhere
 
 DEBUG_SHOT = False
 HOSTILE = """---
@@ -56,15 +56,10 @@ def test_a_malicious_article_runs_nothing_and_loads_nothing_from_elsewhere(hosti
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
-            elsewhere = []
-            page.on("request", lambda r: elsewhere.append(r.url) if not r.url.startswith((hostile_app, "data:", "blob:")) else None)
+            elsewhere = record_requests_elsewhere(page, hostile_app)
             response = page.goto(hostile_app)
             assert "img-src 'self'" in response.headers["content-security-policy"]
             box = page.get_by_label("Pertanyaan")
