@@ -8,6 +8,7 @@ telemetry are off, and fonts and styles come from the local Gradio package.
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import sys
 
@@ -17,13 +18,14 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from rag.answer import answer_to_json  # noqa: E402
+from rag.cards import CSS, SCROLL_TO_CITATION_JS, sources_html, verdict_html  # noqa: E402
 from rag.check import check_to_json  # noqa: E402
 from rag.config import Settings, load_settings  # noqa: E402
 from rag.errors import RagError  # noqa: E402
-from rag.pipeline import Assistant  # noqa: E402
+from rag.pipeline import Assistant, validate_question  # noqa: E402
 from rag.filters import Filters  # noqa: E402
 from rag.language import detect_language  # noqa: E402
-from rag.render import answer_markdown, check_markdown, escape, sources_markdown  # noqa: E402
+from rag.render import answer_pieces, escape, story_markdown  # noqa: E402
 from rag.store import manifest_exists  # noqa: E402
 
 EXAMPLES = [
@@ -65,30 +67,77 @@ class SecurityHeaders:
 
 
 def launch_options() -> dict:
-    """What every launch passes: the security headers, the footer without outside links."""
+    """What every launch passes: the security headers, the footer without outside links, the cards' style."""
     from starlette.middleware import Middleware
 
-    return {"app_kwargs": {"middleware": [Middleware(SecurityHeaders)]}, "footer_links": ["api"]}
+    return {"app_kwargs": {"middleware": [Middleware(SecurityHeaders)]}, "footer_links": ["api"], "css": CSS}
+
+
+UI_TEXT = {
+    "id": {
+        "language": "Bahasa antarmuka", "ask_tab": "Tanya jawab", "check_tab": "Cek fakta", "chat": "Percakapan",
+        "question": "Pertanyaan", "question_hint": "Tulis pertanyaan…", "send": "Tanya", "new": "Percakapan baru",
+        "filters": "Saring artikel", "since": "Sejak (YYYY, YYYY-MM atau YYYY-MM-DD)",
+        "until": "Sampai (YYYY, YYYY-MM atau YYYY-MM-DD)", "outlet": "Media", "examples": "Contoh pertanyaan",
+        "story": "Salin jawaban dengan sumber (Markdown)", "claim": "Klaim", "claim_hint": "Tempel klaim yang ingin dicek…",
+        "verify": "Cek", "title": "Kerja sama luar negeri kota-kota Indonesia",
+        "status": "Jawaban dikutip dari {articles} artikel ({chunks} potongan), indeks dibuat {built}.",
+        "searching": "Mencari di korpus…", "generating": "Model bahasa sedang menyusun jawaban; sementara ini kutipan langsung.",
+    },
+    "en": {
+        "language": "Interface language", "ask_tab": "Ask", "check_tab": "Fact check", "chat": "Conversation",
+        "question": "Question", "question_hint": "Type a question…", "send": "Ask", "new": "New conversation",
+        "filters": "Filter articles", "since": "Since (YYYY, YYYY-MM or YYYY-MM-DD)",
+        "until": "Until (YYYY, YYYY-MM or YYYY-MM-DD)", "outlet": "Outlet", "examples": "Example questions",
+        "story": "Copy the answer with its sources (Markdown)", "claim": "Claim", "claim_hint": "Paste a claim to check…",
+        "verify": "Check", "title": "International partnerships of Indonesian cities",
+        "status": "Answers are quoted from {articles} articles ({chunks} passages); index built {built}.",
+        "searching": "Searching the corpus…", "generating": "A language model is writing an answer; meanwhile, the quoted one.",
+    },
+}
+UI_LANGUAGES = {"Bahasa Indonesia": "id", "English": "en"}
 
 
 def build_app(assistant: Assistant):
     import gradio as gr
 
-    manifest = assistant.index.manifest
+    articles = assistant.index.articles
+
+    def status(language: str) -> str:
+        manifest, words = assistant.index.manifest, UI_TEXT[language]
+        counts = {"articles": manifest.counts["articles"], "chunks": manifest.counts["chunks"], "built": escape(manifest.built_at)}
+        return f"## {words['title']}\n" + words["status"].format(**counts)
 
     def respond(question: str, messages: list, asked: list[str], since: str, until: str, outlets: list[str]):
-        """One chat turn; `asked` holds the conversation's earlier questions, as typed."""
+        """One chat turn, streamed; `asked` holds the conversation's earlier questions, as typed.
+
+        Yields (question box, messages, asked, sources, story Markdown) as the answer grows.
+        """
         messages, asked = list(messages or []), list(asked or [])
         try:
             filters = Filters(since=(since or "").strip() or None, until=(until or "").strip() or None,
                               outlets=tuple(outlets or ()))
-            answer = assistant.ask(question, filters, history=asked)
+            question = validate_question(question)
         except RagError as error:
-            messages.append({"role": "assistant", "content": escape(str(error))})
-            return question, messages, asked, ""
-        messages.append({"role": "user", "content": escape(answer.question)})
-        messages.append({"role": "assistant", "content": answer_markdown(answer)})
-        return "", messages, asked + [answer.question], sources_markdown(answer)
+            yield question, messages + [{"role": "assistant", "content": escape(str(error))}], asked, "", ""
+            return
+        words = UI_TEXT[detect_language(question)]
+        messages += [{"role": "user", "content": escape(question)}, {"role": "assistant", "content": f"_{words['searching']}_"}]
+        yield "", messages, asked, "", ""
+        try:
+            for answer in assistant.answers(question, filters, history=asked):
+                pending = answer.mode == "extractive" and assistant.settings.llm is not None and not answer.abstained
+                sources = sources_html(answer, articles)
+                shown = f"_{words['generating']}_\n\n" if pending else ""
+                for piece in answer_pieces(answer):
+                    shown += piece
+                    messages = messages[:-1] + [{"role": "assistant", "content": shown}]
+                    yield "", messages, asked, sources, ""
+        except RagError as error:
+            messages = messages[:-1] + [{"role": "assistant", "content": escape(str(error))}]
+            yield "", messages, asked, "", ""
+            return
+        yield "", messages, asked + [question], sources, story_markdown(answer)
 
     def ask(question: str, history: list[str] | None = None) -> dict:
         """The same object as `rag ask --json`; `history`: earlier questions of the conversation."""
@@ -99,9 +148,9 @@ def build_app(assistant: Assistant):
 
     def check_claim(claim: str) -> str:
         try:
-            return check_markdown(assistant.check(claim), detect_language(claim))
+            return verdict_html(assistant.check(claim), articles, detect_language(claim))
         except RagError as error:
-            return escape(str(error))
+            return f"<p>{html.escape(str(error))}</p>"
 
     def check(claim: str) -> dict:
         """The same object as `rag check --json`."""
@@ -110,37 +159,56 @@ def build_app(assistant: Assistant):
         except RagError as error:
             return {"claim": claim, "error": str(error)}
 
+    words = UI_TEXT["id"]
+    outlets = sorted({a.outlet for a in articles.values() if a.outlet})
     with gr.Blocks(title="Kerja sama luar negeri — asisten") as demo:
-        gr.Markdown(
-            "## Kerja sama luar negeri kota-kota Indonesia\n"
-            f"Jawaban dikutip dari {manifest.counts['articles']} artikel "
-            f"({manifest.counts['chunks']} potongan), indeks dibuat {escape(manifest.built_at)}."
-        )
-        outlets = sorted({a.outlet for a in assistant.index.articles.values() if a.outlet})
-        with gr.Tab("Tanya jawab"):
+        with gr.Row():
+            header = gr.Markdown(status("id"))
+            language = gr.Radio(list(UI_LANGUAGES), value="Bahasa Indonesia", label=words["language"], scale=0, min_width=260)
+        with gr.Tab(words["ask_tab"]) as ask_tab:
             with gr.Row():
                 with gr.Column(scale=3):
-                    chat = gr.Chatbot(label="Percakapan", height=520, buttons=["copy", "copy_all"])
+                    chat = gr.Chatbot(label=words["chat"], height=520, buttons=["copy", "copy_all"])
                     asked = gr.State([])
-                    question = gr.Textbox(label="Pertanyaan", placeholder="Tulis pertanyaan…", max_lines=4)
+                    question = gr.Textbox(label=words["question"], placeholder=words["question_hint"], max_lines=4)
                     with gr.Row():
-                        send = gr.Button("Tanya", variant="primary")
-                        new = gr.Button("Percakapan baru")
-                    with gr.Accordion("Saring artikel", open=False):
-                        since = gr.Textbox(label="Sejak (YYYY, YYYY-MM atau YYYY-MM-DD)", max_lines=1)
-                        until = gr.Textbox(label="Sampai (YYYY, YYYY-MM atau YYYY-MM-DD)", max_lines=1)
-                        outlet = gr.Dropdown(outlets, multiselect=True, label="Media")
-                    gr.Examples(EXAMPLES, inputs=question)
+                        send = gr.Button(words["send"], variant="primary")
+                        new = gr.Button(words["new"])
+                    with gr.Accordion(words["filters"], open=False) as filters:
+                        since = gr.Textbox(label=words["since"], max_lines=1)
+                        until = gr.Textbox(label=words["until"], max_lines=1)
+                        outlet = gr.Dropdown(outlets, multiselect=True, label=words["outlet"])
+                    examples = gr.Examples(EXAMPLES, inputs=question, label=words["examples"])
                 with gr.Column(scale=2):
-                    sources = gr.Markdown(label="Sumber")
-        with gr.Tab("Cek fakta"):
-            claim = gr.Textbox(label="Klaim", placeholder="Tempel klaim yang ingin dicek…", max_lines=6)
-            verify = gr.Button("Cek", variant="primary")
-            verdict = gr.Markdown()
+                    sources = gr.HTML(elem_id="sources", js_on_load=SCROLL_TO_CITATION_JS)
+                    story = gr.Textbox(label=words["story"], elem_id="story", lines=4, max_lines=12, interactive=False, buttons=["copy"])
+        with gr.Tab(words["check_tab"]) as check_tab:
+            claim = gr.Textbox(label=words["claim"], placeholder=words["claim_hint"], max_lines=6)
+            verify = gr.Button(words["verify"], variant="primary")
+            verdict = gr.HTML(elem_id="verdict", js_on_load=SCROLL_TO_CITATION_JS)
+
+        def switch_language(choice: str) -> list:
+            code = UI_LANGUAGES.get(choice, "id")
+            w = UI_TEXT[code]
+            return [
+                status(code), gr.update(label=w["language"]), gr.update(label=w["ask_tab"]), gr.update(label=w["check_tab"]),
+                gr.update(label=w["chat"]), gr.update(label=w["question"], placeholder=w["question_hint"]),
+                gr.update(value=w["send"]), gr.update(value=w["new"]), gr.update(label=w["filters"]),
+                gr.update(label=w["since"]), gr.update(label=w["until"]), gr.update(label=w["outlet"]),
+                gr.update(label=w["examples"]), gr.update(label=w["story"]),
+                gr.update(label=w["claim"], placeholder=w["claim_hint"]), gr.update(value=w["verify"]),
+            ]
+
+        language.change(
+            switch_language, language,
+            [header, language, ask_tab, check_tab, chat, question, send, new, filters, since, until, outlet,
+             examples.dataset, story, claim, verify],
+            api_visibility="private",
+        )
         for trigger in (question.submit, send.click):
-            trigger(respond, [question, chat, asked, since, until, outlet], [question, chat, asked, sources],
+            trigger(respond, [question, chat, asked, since, until, outlet], [question, chat, asked, sources, story],
                     api_visibility="private")
-        new.click(lambda: ([], [], "", ""), None, [chat, asked, question, sources], api_visibility="private")
+        new.click(lambda: ([], [], "", "", ""), None, [chat, asked, question, sources, story], api_visibility="private")
         for trigger in (claim.submit, verify.click):
             trigger(check_claim, claim, verdict, api_visibility="private")
         gr.api(ask, api_name="ask")

@@ -5,6 +5,7 @@ The CLI and the app both hold one `Assistant` per process; neither holds logic o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from rag.answer import Answer, AnswerPart, AnswerSettings, compose_answer, join_parts, make_citation
@@ -69,14 +70,33 @@ class Assistant:
         history: list[str] | None = None,
     ) -> tuple[Answer, list[Hit]]:
         """The answer, and the ranking behind it at least `depth` chunks deep (for evaluation)."""
-        question = validate_question(question)
-        searched = contextual_question(question, history, self.index.lexical.analyzer.concepts)
-        query = self.retriever.query(searched)
-        hits = self.retriever.search(query, max(depth, self.settings.top_k), filters, mode)
+        question, query, hits = self._search(question, depth, filters, mode, history)
         answer = replace(self.compose(query, hits), question=question)
         if self.settings.llm is not None and not answer.abstained:
             answer = self.generate(answer, hits)
         return answer, hits
+
+    def answers(
+        self, question: str, filters: Filters | None = None, mode: str = "hybrid", history: list[str] | None = None
+    ) -> Iterator[Answer]:
+        """The quoted answer at once; then, with a language model configured, the verified model answer.
+
+        The app streams these: the reader has the quotes within milliseconds, while the model's
+        answer, which takes seconds, replaces them once it has been checked against the sources.
+        """
+        question, query, hits = self._search(question, 0, filters, mode, history)
+        answer = replace(self.compose(query, hits), question=question)
+        yield answer
+        if self.settings.llm is not None and not answer.abstained:
+            yield self.generate(answer, hits)
+
+    def _search(
+        self, question: str, depth: int, filters: Filters | None, mode: str, history: list[str] | None
+    ) -> tuple[str, Query, list[Hit]]:
+        question = validate_question(question)
+        searched = contextual_question(question, history, self.index.lexical.analyzer.concepts)
+        query = self.retriever.query(searched)
+        return question, query, self.retriever.search(query, max(depth, self.settings.top_k), filters, mode)
 
     def generate(self, extractive: Answer, hits: list[Hit]) -> Answer:
         """The model's answer over the same passages, verified; the extractive one if that fails."""

@@ -10,98 +10,56 @@ from __future__ import annotations
 import html
 import re
 
-from rag.answer import Answer, Citation
+from rag.answer import Answer
 
 # Inline syntax that can format, link or load (brackets make links and images); and what opens a
 # block at the start of a line (headings, lists, quotes, numbered lists).
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]!|~$])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+(?=[.)]))", re.MULTILINE)
-_MARKER = re.compile(r" \[(\d+)\]")
-
-LABELS = {
-    "id": {"sources": "Sumber", "related": "Mungkin terkait (bukan kutipan)", "chars": "karakter", "also_in": "juga di"},
-    "en": {"sources": "Sources", "related": "Possibly related (not citations)", "chars": "characters", "also_in": "also in"},
-}
+STORY_WORDS = {"id": {"question": "Pertanyaan", "sources": "Sumber"}, "en": {"question": "Question", "sources": "Sources"}}
 
 
 def escape(text: str) -> str:
     """Plain text, safe inside Markdown: HTML entities escaped, Markdown syntax neutralised."""
     escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
     escaped = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
-    return html.escape(escaped, quote=False)
+    # The colon as an entity: it still reads "http://", but the Markdown renderer no longer turns
+    # a bare address from an article into a clickable link.
+    return html.escape(escaped, quote=False).replace("://", "&#58;//").replace("www.", "www&#46;")
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The answer's sentences, escaped, with their citation markers in bold; a notice above."""
-    notice = f"_{escape(answer.notice)}_\n\n" if answer.notice else ""
-    if answer.abstained:
-        return notice + escape(answer.answer)
-    pieces = _MARKER.split(answer.answer)
-    # split() alternates text and marker numbers: text, n, text, n, ...
-    out = []
-    for i, piece in enumerate(pieces):
-        out.append(escape(piece) if i % 2 == 0 else f" **\\[{piece}\\]**")
-    return notice + "".join(out)
+def answer_pieces(answer: Answer) -> list[str]:
+    """The answer's Markdown in the order it is streamed: the notice, then one piece per sentence.
+
+    Joined, they are the whole answer: its sentences escaped, their citation markers in bold.
+    """
+    pieces = [f"_{escape(answer.notice)}_\n\n"] if answer.notice else []
+    if answer.abstained or not answer.parts:
+        return pieces + [escape(answer.answer)]
+    for i, part in enumerate(answer.parts):
+        pieces.append(("" if i == 0 else " ") + f"{escape(part.text)} **\\[{part.citation}\\]**")
+    return pieces
 
 
-def sources_markdown(answer: Answer) -> str:
-    labels = LABELS.get(answer.language, LABELS["id"])
+def story_markdown(answer: Answer) -> str:
+    """The answer and its sources as plain Markdown to paste into a story: quotes, outlet, date, link.
+
+    Not escaped: it goes to the clipboard of a journalist's editor, never into our page.
+    """
+    words = STORY_WORDS.get(answer.language, STORY_WORDS["id"])
+    lines = [f"**{words['question']}:** {answer.question}", "", answer.answer]
+    if answer.notice:
+        lines += ["", f"_{answer.notice}_"]
     if answer.citations:
-        heading, items = labels["sources"], answer.citations
-    elif answer.related:
-        heading, items = labels["related"], answer.related
-    else:
-        return ""
-    return f"### {heading}\n\n" + "\n\n".join(_citation_markdown(c, labels) for c in items)
-
-
-def _citation_markdown(citation: Citation, labels: dict) -> str:
-    title = escape(citation.title or citation.article_id)
-    details = " · ".join(escape(x) for x in (citation.outlet, citation.date) if x)
-    link = ""
-    if citation.url and re.match(r"https?://", citation.url):
-        link = f" · [{escape(citation.url)}](<{citation.url.replace('>', '%3E').replace(' ', '%20')}>)"
-    where = f"{escape(citation.article_id)}, {labels['chars']} {citation.start}–{citation.end}"
-    if citation.also_in:
-        where += f" · {labels['also_in']} " + ", ".join(escape(a) for a in citation.also_in)
-    header = f"**\\[{citation.n}\\] {title}**" + (f" — {details}" if details else "") + link
-    return f"{header}  \n{where}\n\n> {_snippet_markdown(citation)}"
-
-
-def _snippet_markdown(citation: Citation) -> str:
-    """The snippet with each quoted sentence in bold."""
-    snippet, offset = citation.snippet, citation.start
-    out, cursor = [], 0
-    for quote in sorted(citation.quotes, key=lambda q: q["start"]):
-        start, end = quote["start"] - offset, quote["end"] - offset
-        out.append(escape(_one_line(snippet[cursor:start])))
-        out.append(f"**{escape(_one_line(snippet[start:end]))}**")
-        cursor = end
-    out.append(escape(_one_line(snippet[cursor:])))
-    return "".join(out)
+        lines += ["", f"**{words['sources']}**", ""]
+    for citation in answer.citations:
+        source = ", ".join(x for x in (citation.title or citation.article_id, citation.outlet, citation.date) if x)
+        lines.append(f"{citation.n}. {source}" + (f" — <{citation.url}>" if citation.url else ""))
+        for quote in citation.quotes:
+            sentence = citation.snippet[quote["start"] - citation.start: quote["end"] - citation.start]
+            lines.append(f"   > \u201c{_one_line(sentence)}\u201d")
+    return "\n".join(lines) + "\n"
 
 
 def _one_line(text: str) -> str:
-    return re.sub(r"\s*\n\s*", " ", text)
-
-
-VERDICTS = {
-    "id": {"supported": "DIDUKUNG", "contradicted": "BERTENTANGAN", "partly_supported": "SEBAGIAN DIDUKUNG",
-           "not_found": "TIDAK DITEMUKAN DI KORPUS", "mismatch": "Tidak cocok", "claim": "klaim", "source": "sumber"},
-    "en": {"supported": "SUPPORTED", "contradicted": "CONTRADICTED", "partly_supported": "PARTLY SUPPORTED",
-           "not_found": "NOT FOUND IN THE CORPUS", "mismatch": "Mismatch", "claim": "claim", "source": "source"},
-}
-
-
-def check_markdown(result, language: str = "id") -> str:
-    """A claim's verdict as a badge, its mismatching items, then its evidence as source cards."""
-    words = VERDICTS.get(language, VERDICTS["id"])
-    lines = [f"## {words[result.verdict]}"]
-    for mismatch in result.mismatches:
-        lines.append(
-            f"- **{words['mismatch']}:** {words['claim']} ~~{escape(mismatch.claim_text)}~~ → "
-            f"{words['source']} \\[{mismatch.citation}\\] **{escape(mismatch.evidence_text)}**"
-        )
-    labels = LABELS.get(language, LABELS["id"])
-    cards = "\n\n".join(_citation_markdown(c, labels) for c in result.citations)
-    return "\n".join(lines) + ("\n\n" + cards if cards else "")
+    return re.sub(r"\s*\n\s*", " ", text).strip()

@@ -1,6 +1,7 @@
 """The real app on a loopback port: its API through gradio_client, its page in a real browser."""
 
 import os
+import re
 import shutil
 import socket
 
@@ -75,20 +76,43 @@ def record_requests_elsewhere(page, base_url: str) -> list[str]:
     return elsewhere
 
 
-def test_a_question_typed_in_the_browser_is_answered_with_its_source(running_app):
+def screenshot_path(tmp_path, name: str) -> str:
+    """Where a browser test saves its screenshot: RAG_SCREENSHOTS (a folder) to keep it, else tmp_path."""
+    folder = os.environ.get("RAG_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        return os.path.join(folder, name)
+    return str(tmp_path / name)
+
+
+def test_a_question_typed_in_the_browser_is_answered_and_its_source_opens(running_app, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            page = browser.new_page()
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
             outside_requests = record_requests_elsewhere(page, running_app)
             page.goto(running_app)
             box = page.get_by_label("Pertanyaan")
             box.fill("Siapa Wali Kota Kisarazu?")
             box.press("Enter")
             expect(page.get_by_text("Yushikuni Watanabe").first).to_be_visible(timeout=30_000)
-            expect(page.get_by_text("003_fcff50e6fce6b534").first).to_be_visible(timeout=10_000)
+            card = page.locator("#sources details.rag-card").first
+            expect(card).to_contain_text("003_fcff50e6fce6b534", timeout=10_000)
+            expect(card.locator(".rag-article")).to_be_hidden()
+            card.locator("summary").click()
+            cited = card.locator(".rag-article mark.rag-cited").first
+            expect(cited).to_be_in_viewport()
+            expect(cited).to_contain_text("Yushikuni Watanabe")
+            article = card.locator(".rag-article")
+            assert article.evaluate("box => box.scrollHeight > box.clientHeight")  # the whole article, scrolled to the span
+            page.screenshot(path=screenshot_path(tmp_path, "source-card.png"))
+            story = page.locator("#story textarea")
+            expect(story).to_have_value(re.compile(r"Yushikuni Watanabe.*\n1\. .*\n   > \u201c", re.S))
+            page.get_by_label("English").check()
+            expect(page.get_by_role("tab", name="Fact check")).to_be_visible()
+            expect(page.get_by_label("Question", exact=True)).to_be_visible()
             assert outside_requests == []
         finally:
             browser.close()
@@ -114,11 +138,39 @@ def test_the_fact_check_tab_shows_the_verdict_and_the_mismatch(running_app, tmp_
             browser.close()
 
 
+def turn(demo, *inputs) -> list[tuple]:
+    """Every update one chat turn streams, in order (the browser renders each)."""
+    respond = next(fn.fn for fn in demo.fns.values() if getattr(fn.fn, "__name__", "") == "respond")
+    return list(respond(*inputs))
+
+
 def test_the_outlet_filter_and_a_new_conversation(assistant):
     demo = app_module.build_app(assistant)
-    respond = next(fn.fn for fn in demo.fns.values() if getattr(fn.fn, "__name__", "") == "respond")
-    _, messages, asked, sources = respond("Kerja sama apa yang dijajaki?", [], [], "", "", ["ANTARA News Bali"])
-    assert "004\\_a696b740d2fb54b0" in sources or "004_a696b740d2fb54b0" in sources
+    *_, (_, messages, asked, sources, story) = turn(demo, "Kerja sama apa yang dijajaki?", [], [], "", "", ["ANTARA News Bali"])
+    assert "004_a696b740d2fb54b0" in sources
     assert "000_9156ad8b8e089001" not in sources and asked == ["Kerja sama apa yang dijajaki?"]
-    _, messages, asked, sources = respond("Kerja sama?", messages, asked, "kemarin", "", [])
+    assert "ANTARA News Bali" in story
+    *_, (_, messages, asked, sources, story) = turn(demo, "Kerja sama?", messages, asked, "kemarin", "", [])
     assert "YYYY" in messages[-1]["content"] and asked == ["Kerja sama apa yang dijajaki?"]
+
+
+def test_an_answer_streams_a_placeholder_then_its_sentences(assistant):
+    updates = turn(app_module.build_app(assistant), "Kota luar negeri mana saja yang menjalin kerja sama dengan Kota Bogor?",
+                   [], [], "", "", [])
+    shown = [messages[-1]["content"] for _, messages, *_ in updates]
+    assert shown[0] == "_Mencari di korpus…_" and updates[0][3] == ""  # at once, before any search
+    answer_updates = shown[1:]
+    assert len(answer_updates) >= 3  # one update per sentence, and the final one with the story
+    assert all(later.startswith(earlier) for earlier, later in zip(answer_updates, answer_updates[1:]))
+    assert updates[-1][2] == ["Kota luar negeri mana saja yang menjalin kerja sama dengan Kota Bogor?"]
+    assert updates[-1][4].startswith("**Pertanyaan:**")
+
+
+def test_the_browser_timing_script_measures_first_words_before_the_whole_answer(running_app):
+    from tests.browser_timing import measure, summary
+
+    chromium_path()
+    timings = measure(running_app, ["Siapa Wali Kota Kisarazu?", "Siapa pemenang Piala Dunia sepak bola 2018?"])
+    assert [t.question for t in timings] == ["Siapa Wali Kota Kisarazu?", "Siapa pemenang Piala Dunia sepak bola 2018?"]
+    assert all(0 < t.first_words_ms <= t.whole_answer_ms for t in timings)
+    assert summary(timings)["questions"] == 2

@@ -11,9 +11,8 @@ import pytest
 
 import app as app_module
 from tests.conftest import CORPUS
-from tests.test_app import free_port, launch_chromium, record_requests_elsewhere
+from tests.test_app import free_port, launch_chromium, record_requests_elsewhere, screenshot_path
 
-DEBUG_SHOT = False
 HOSTILE = """---
 title: <script>window.__pwned = 'title'</script>Kerja sama Evilton
 outlet: <img src=x onerror="window.__pwned='outlet'">
@@ -66,11 +65,14 @@ def test_a_malicious_article_runs_nothing_and_loads_nothing_from_elsewhere(hosti
             box.fill("Apa kerja sama Kota Bogor dengan Kota Evilton?")
             box.press("Enter")
             expect(page.get_by_text("evilton, karakter").first).to_be_visible(timeout=30_000)  # the source card
+            for summary in page.locator("#sources summary").all():  # open every card: the whole articles
+                summary.click()
+            expect(page.locator(".rag-article").first).to_be_visible()
             page.wait_for_timeout(1500)
-            page.screenshot(path="/tmp/hostile.png" if DEBUG_SHOT else str(tmp_path / "hostile.png"), full_page=True)
+            page.screenshot(path=screenshot_path(tmp_path, "hostile.png"), full_page=True)
             assert page.evaluate("window.__pwned") is None
             assert page.get_by_text("<script>window.__pwned='script'</script>").count() >= 1  # shown as text
-            for selector in ("form[action*='evil']", "img[src*='evil']", "iframe[src*='evil']", "a[href^='javascript']"):
+            for selector in ("form[action*='evil']", "img[src*='evil']", "iframe[src*='evil']", "a[href^='javascript']", "a[href*='evil']"):
                 assert page.locator(selector).count() == 0, selector
             assert elsewhere == []
         finally:
