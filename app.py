@@ -115,8 +115,7 @@ def build_app(assistant: Assistant):
         """
         messages, asked = list(messages or []), list(asked or [])
         try:
-            filters = Filters(since=(since or "").strip() or None, until=(until or "").strip() or None,
-                              outlets=tuple(outlets or ()))
+            filters = Filters.from_form(since, until, outlets)
             question = validate_question(question)
         except RagError as error:
             yield question, messages + [{"role": "assistant", "content": escape(str(error))}], asked, "", ""
@@ -139,10 +138,13 @@ def build_app(assistant: Assistant):
             return
         yield "", messages, asked + [question], sources, story_markdown(answer)
 
-    def ask(question: str, history: list[str] | None = None) -> dict:
-        """The same object as `rag ask --json`; `history`: earlier questions of the conversation."""
+    def ask(question: str, history: list[str] | None = None, since: str | None = None, until: str | None = None,
+            outlets: list[str] | None = None) -> dict:
+        """The same object as `rag ask --json`. `history`: earlier questions of the conversation;
+        `since`/`until`: YYYY, YYYY-MM or YYYY-MM-DD; `outlets`: outlet names (or parts of them)."""
         try:
-            return answer_to_json(assistant.ask(question, history=history or []))
+            filters = Filters.from_form(since, until, outlets)
+            return answer_to_json(assistant.ask(question, filters, history=history or []))
         except RagError as error:
             return {"question": question, "error": str(error)}
 

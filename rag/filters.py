@@ -31,6 +31,12 @@ class Filters:
         if self.since and self.until and _bounds(self.since)[0] > _bounds(self.until)[1]:
             raise RagError(f"--since {self.since} is after --until {self.until}: swap them")
 
+    @classmethod
+    def from_form(cls, since: str | None = None, until: str | None = None, outlets=None) -> Filters:
+        """Filters as typed into a form or an API call, where a blank field means no bound."""
+        return cls(since=(since or "").strip() or None, until=(until or "").strip() or None,
+                   outlets=tuple(o for o in (outlets or ()) if o and o.strip()))
+
     @property
     def active(self) -> bool:
         return bool(self.since or self.until or self.outlets or self.article_ids)

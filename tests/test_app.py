@@ -41,6 +41,12 @@ def test_ask_endpoint_returns_the_cli_json_shape(running_app):
         api_name="/ask",
     )
     assert follow_up["citations"][0]["article_id"] == "001_2d6a8a213c43a204"
+    filtered = client.predict("Kerja sama apa yang dijajaki?", [], "", "", ["ANTARA News Bali"], api_name="/ask")
+    assert {c["article_id"] for c in filtered["citations"]} == {"004_a696b740d2fb54b0"}
+    dated = client.predict("Siapa Wali Kota Kisarazu?", since="2024", api_name="/ask")
+    shown = dated["citations"] + dated["related"]
+    assert shown and all(c["date"] >= "2024" for c in shown)
+    assert "not a date" in client.predict("Siapa?", since="kemarin", api_name="/ask")["error"]
     checked = client.predict("Surat pernyataan minat Bogor dan Seoul ditandatangani pada 9 Juni 2016", api_name="/check")
     assert checked["verdict"] == "contradicted"
     assert checked["mismatches"][0]["evidence_text"] == "8 Juni"
@@ -152,6 +158,8 @@ def test_the_outlet_filter_and_a_new_conversation(assistant):
     assert "ANTARA News Bali" in story
     *_, (_, messages, asked, sources, story) = turn(demo, "Kerja sama?", messages, asked, "kemarin", "", [])
     assert "YYYY" in messages[-1]["content"] and asked == ["Kerja sama apa yang dijajaki?"]
+    *_, (box, messages, asked, _, _) = turn(demo, "kota " * 500, messages, asked, "", "", [])
+    assert "limit is 2000" in messages[-1]["content"] and box == "kota " * 500  # the question is kept to shorten
 
 
 def test_an_answer_streams_a_placeholder_then_its_sentences(assistant):
