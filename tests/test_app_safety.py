@@ -83,7 +83,7 @@ def ask_over_http(base: str, question: str, timeout: float = 120.0) -> tuple[flo
     """One /ask call through Gradio's HTTP API (POST, then read the event stream)."""
     started = time.perf_counter()
     request = urllib.request.Request(
-        base + "gradio_api/call/ask", data=json.dumps({"data": [question, []]}).encode(),
+        base + "gradio_api/call/ask", data=json.dumps({"data": [question, [], None, None, None]}).encode(),
         headers={"Content-Type": "application/json"}, method="POST",
     )
     with urllib.request.urlopen(request, timeout=timeout) as response:
