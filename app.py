@@ -101,12 +101,16 @@ UI_LANGUAGES = {"Bahasa Indonesia": "id", "English": "en"}
 def build_app(assistant: Assistant):
     import gradio as gr
 
-    articles = assistant.index.articles
-
     def status(language: str) -> str:
+        """The header: what the index being served holds, and a failed reload if there was one."""
         manifest, words = assistant.index.manifest, UI_TEXT[language]
         counts = {"articles": manifest.counts["articles"], "chunks": manifest.counts["chunks"], "built": escape(manifest.built_at)}
-        return f"## {words['title']}\n" + words["status"].format(**counts)
+        trouble = f"\n\n**{escape(assistant.reload_error)}**" if assistant.reload_error else ""
+        return f"## {words['title']}\n" + words["status"].format(**counts) + trouble
+
+    def refreshed_status(choice: str) -> str:
+        assistant.refresh()
+        return status(UI_LANGUAGES.get(choice, "id"))
 
     def respond(question: str, messages: list, asked: list[str], since: str, until: str, outlets: list[str]):
         """One chat turn, streamed; `asked` holds the conversation's earlier questions, as typed.
@@ -126,7 +130,7 @@ def build_app(assistant: Assistant):
         try:
             for answer in assistant.answers(question, filters, history=asked):
                 pending = answer.mode == "extractive" and assistant.settings.llm is not None and not answer.abstained
-                sources = sources_html(answer, articles)
+                sources = sources_html(answer, assistant.index.articles)
                 shown = f"_{words['generating']}_\n\n" if pending else ""
                 for piece in answer_pieces(answer):
                     shown += piece
@@ -150,7 +154,7 @@ def build_app(assistant: Assistant):
 
     def check_claim(claim: str) -> str:
         try:
-            return verdict_html(assistant.check(claim), articles, detect_language(claim))
+            return verdict_html(assistant.check(claim), assistant.index.articles, detect_language(claim))
         except RagError as error:
             return f"<p>{html.escape(str(error))}</p>"
 
@@ -162,7 +166,7 @@ def build_app(assistant: Assistant):
             return {"claim": claim, "error": str(error)}
 
     words = UI_TEXT["id"]
-    outlets = sorted({a.outlet for a in articles.values() if a.outlet})
+    outlets = sorted({a.outlet for a in assistant.index.articles.values() if a.outlet})
     with gr.Blocks(title="Kerja sama luar negeri — asisten") as demo:
         with gr.Row():
             header = gr.Markdown(status("id"))
@@ -207,9 +211,11 @@ def build_app(assistant: Assistant):
              examples.dataset, story, claim, verify],
             api_visibility="private",
         )
+        # Between questions the assistant switches to a newer index version; the header follows.
+        demo.load(refreshed_status, language, header, api_visibility="private")
         for trigger in (question.submit, send.click):
             trigger(respond, [question, chat, asked, since, until, outlet], [question, chat, asked, sources, story],
-                    api_visibility="private")
+                    api_visibility="private").then(refreshed_status, language, header, api_visibility="private")
         new.click(lambda: ([], [], "", "", ""), None, [chat, asked, question, sources, story], api_visibility="private")
         for trigger in (claim.submit, verify.click):
             trigger(check_claim, claim, verdict, api_visibility="private")

@@ -60,6 +60,8 @@ class Citation:
     quotes: list[dict] = field(default_factory=list)
     # Other articles that carry the same passage (a wire story in several outlets).
     also_in: list[str] = field(default_factory=list)
+    # The page the passage starts on, for articles read from PDF.
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,7 @@ def make_citation(n: int, hit: Hit, articles: dict[str, ArticleInfo], quotes: li
         score=round(hit.score, 4),
         quotes=quotes,
         also_in=hit.chunk.article_ids[1:],
+        page=article.page_at(hit.chunk.start),
     )
 
 

@@ -22,11 +22,11 @@ ARTICLE_VIEW_CHARS = 40_000
 
 WORDS = {
     "id": {"sources": "Sumber", "related": "Mungkin terkait (bukan kutipan)", "chars": "karakter",
-           "also_in": "juga di", "open": "Buka artikel lengkap", "cut": "teks dipotong",
+           "also_in": "juga di", "page": "hlm.", "open": "Buka artikel lengkap", "cut": "teks dipotong",
            "supported": "DIDUKUNG", "contradicted": "BERTENTANGAN", "partly_supported": "SEBAGIAN DIDUKUNG",
            "not_found": "TIDAK DITEMUKAN DI KORPUS", "mismatch": "Tidak cocok", "claim": "klaim", "source": "sumber"},
     "en": {"sources": "Sources", "related": "Possibly related (not citations)", "chars": "characters",
-           "also_in": "also in", "open": "Open the whole article", "cut": "text cut",
+           "also_in": "also in", "page": "page", "open": "Open the whole article", "cut": "text cut",
            "supported": "SUPPORTED", "contradicted": "CONTRADICTED", "partly_supported": "PARTLY SUPPORTED",
            "not_found": "NOT FOUND IN THE CORPUS", "mismatch": "Mismatch", "claim": "claim", "source": "source"},
 }
@@ -112,6 +112,8 @@ def card_html(citation: Citation, article: ArticleInfo | None, words: dict, mism
         href = html.escape(citation.url, quote=True)
         link = f' · <a href="{href}" target="_blank" rel="noopener noreferrer nofollow">{_text(citation.url)}</a>'
     where = f"{_text(citation.article_id)}, {words['chars']} {citation.start}–{citation.end}"
+    if citation.page:
+        where += f" · {words['page']} {citation.page}"
     if citation.also_in:
         where += f" · {words['also_in']} " + ", ".join(_text(a) for a in citation.also_in)
     snippet = highlight(citation.snippet, citation.start, quotes + wrong)

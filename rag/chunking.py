@@ -9,7 +9,7 @@ between), so a chunk's text is always exactly `article.text[start:end]`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from rag.corpus import Article
@@ -60,16 +60,25 @@ def chunk_articles(
     count_tokens: Callable[[str], int],
     max_tokens: int,
     overlap_tokens: int,
+    known_spans: Mapping[str, Sequence[tuple[int, int]]] | None = None,
 ) -> list[Chunk]:
     """Chunks of every article, each passage stored once across the whole corpus.
 
     A repeat (within an article, as in a page that prints its text twice, or across articles, as
-    with a wire story in several outlets) is recorded on the first chunk's `also_in`.
+    with a wire story in several outlets) is recorded on the first chunk's `also_in`. An article
+    in `known_spans` (unchanged since the last build) is cut where it was cut then, which saves
+    tokenizing it again.
     """
+    known_spans = known_spans or {}
     chunks: list[Chunk] = []
     first_by_key: dict[str, int] = {}
     for article in articles:
-        for chunk in chunk_article(article, count_tokens, max_tokens, overlap_tokens):
+        spans = known_spans.get(article.id)
+        if spans is None:
+            article_chunks = chunk_article(article, count_tokens, max_tokens, overlap_tokens)
+        else:
+            article_chunks = [_chunk_at(article, start, end) for start, end in spans]
+        for chunk in article_chunks:
             key = duplicate_key(chunk.text)
             if key not in first_by_key:
                 first_by_key[key] = len(chunks)
@@ -91,16 +100,23 @@ def chunk_article(
     for section in article.cleaned.sections:
         start, end = section[0].start, section[-1].end
         for piece_start, piece_end in _split_span(article.text, start, end, count_tokens, max_tokens, overlap_tokens):
-            chunks.append(
-                Chunk(
-                    id=chunk_id(article.id, piece_start, piece_end),
-                    article_id=article.id,
-                    start=piece_start,
-                    end=piece_end,
-                    text=article.text[piece_start:piece_end],
-                )
-            )
+            chunks.append(_chunk_at(article, piece_start, piece_end))
     return chunks
+
+
+def spans_by_article(chunks: Iterable[Chunk]) -> dict[str, list[tuple[int, int]]]:
+    """Each article's chunk spans, merged duplicates included: what `known_spans` takes back."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for chunk in chunks:
+        places = [{"article_id": chunk.article_id, "start": chunk.start, "end": chunk.end}, *chunk.also_in]
+        for place in places:
+            spans.setdefault(place["article_id"], []).append((place["start"], place["end"]))
+    return {article_id: sorted(set(found)) for article_id, found in spans.items()}
+
+
+def _chunk_at(article: Article, start: int, end: int) -> Chunk:
+    return Chunk(id=chunk_id(article.id, start, end), article_id=article.id, start=start, end=end,
+                 text=article.text[start:end])
 
 
 def _split_span(

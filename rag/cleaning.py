@@ -77,8 +77,13 @@ class CleanedText:
     dateline: Dateline | None = None
 
 
-def clean(text: str, body_start: int = 0) -> CleanedText:
-    """Find the content of `text[body_start:]`: every non-furniture line, each kept once."""
+def clean(text: str, body_start: int = 0, breaks: tuple[int, ...] = ()) -> CleanedText:
+    """Find the content of `text[body_start:]`: every non-furniture line, each kept once.
+
+    A section never runs across one of `breaks` (the page starts of a PDF), so a chunk, which
+    stays inside a section, lies on one page and its citation can name that page.
+    """
+    pending_breaks = sorted(b for b in breaks if b > 0)
     blocks: list[Span] = []
     sections: list[list[Span]] = []
     removed: list[Removed] = []
@@ -101,6 +106,10 @@ def clean(text: str, body_start: int = 0) -> CleanedText:
             dateline, start = _strip_dateline(text, start, end, removed)
         block = Span(start, end)
         blocks.append(block)
+        if pending_breaks and start >= pending_breaks[0]:
+            while pending_breaks and start >= pending_breaks[0]:
+                pending_breaks.pop(0)
+            gap_has_removal = True
         if gap_has_removal or not sections:
             sections.append([])
         sections[-1].append(block)

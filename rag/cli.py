@@ -90,21 +90,37 @@ def cli() -> None:
 @corpus_option
 @index_option
 @model_option
-@click.option("--quiet", is_flag=True, help="No progress bar.")
-def build(corpus: Path | None, index: Path | None, model: str | None, quiet: bool) -> None:
-    """Build the index from the corpus (chunk, embed, index), replacing the old one when done."""
-    from rag.corpus import load_corpus
-    from rag.embedding import load_embedder
-    from rag.store import build_index
+@click.option("--rebuild", is_flag=True, help="Re-chunk and re-embed every article instead of only new and changed ones.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1, index unchanged) if any file or line is reported.")
+@click.option("--max-file-mb", type=float, default=None, help="Skip (and report) files larger than this. [default 20]")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@json_option
+def build(corpus: Path | None, index: Path | None, model: str | None, rebuild: bool, strict: bool,
+          max_file_mb: float | None, quiet: bool, as_json: bool) -> None:
+    """Bring the index up to date with the corpus: new and changed articles are chunked and embedded,
+    removed ones leave; the new version goes live in one step, and a running app switches to it."""
+    from rag.build import build_index
+    from rag.corpus import MAX_FILE_MB, load_corpus
 
     settings = load_settings(corpus, index, model)
-    articles = load_corpus(settings.corpus)  # a bad corpus fails before seconds go into loading the model
-    summary = build_index(settings, load_embedder(settings.model), articles, show_progress=False if quiet else None)
-    for problem in summary.problems:
-        click.echo(f"skipped {problem.source}: {problem.reason}", err=True)
+    articles = load_corpus(settings.corpus, max_file_mb or MAX_FILE_MB)  # a bad corpus fails before the model loads
+    for problem in articles.problems:
+        click.echo(f"{'note' if problem.indexed else 'skipped'} {problem.source}: {problem.reason}", err=True)
+    if strict and articles.problems:
+        click.echo(f"--strict: {len(articles.problems)} file(s) or line(s) reported above; the index was not changed.", err=True)
+        sys.exit(1)
+    summary = build_index(settings, None, articles, show_progress=False if quiet or as_json else None, rebuild=rebuild)
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
+        return
+    skipped = sum(not p.indexed for p in summary.problems)
+    if summary.up_to_date:
+        click.echo(f"{summary.index} is up to date: {summary.articles} articles, {summary.chunks} chunks ({skipped} skipped).")
+        return
     click.echo(
-        f"Built {summary.index}: {summary.articles} articles, {summary.chunks} chunks "
-        f"in {summary.seconds:.1f} s ({len(summary.problems)} skipped)."
+        f"Built {summary.index} in {summary.seconds:.1f} s: {summary.articles} articles ({summary.added} added, "
+        f"{summary.changed} changed, {summary.removed} removed, {summary.unchanged} unchanged; {skipped} skipped), "
+        f"{summary.chunks} chunks ({summary.embedded} embedded, {summary.reused} reused)."
     )
 
 
@@ -112,24 +128,49 @@ def build(corpus: Path | None, index: Path | None, model: str | None, quiet: boo
 @corpus_option
 @index_option
 @json_option
+def verify(corpus: Path | None, index: Path | None, as_json: bool) -> None:
+    """Check the index against itself (files, checksums, counts) and against the corpus.
+
+    Exits 0 when all is well, 1 with what to do when not.
+    """
+    from rag.verify import verify_index
+
+    report = verify_index(load_settings(corpus, index))
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for line in report.lines():
+            click.echo(line)
+    sys.exit(0 if report.ok else 1)
+
+
+@cli.command()
+@corpus_option
+@index_option
+@json_option
 def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
-    """Show what the index holds: counts, model, settings, build time."""
-    from rag.store import read_manifest
+    """Show what the index holds: counts, model, settings, build time (exit 1 if a file is damaged)."""
+    from rag.store import file_problems, read_manifest
 
     settings = load_settings(corpus, index)
     manifest = read_manifest(settings.index)
+    damaged = file_problems(settings.index, manifest, checksums=False)
     if as_json:
         data = manifest.to_json()
         data.update(index=str(settings.index), articles=manifest.counts["articles"], chunks=manifest.counts["chunks"],
-                    article_list=manifest.articles)
+                    article_list=manifest.articles, damaged=damaged)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
+        sys.exit(1 if damaged else 0)
+    if damaged:
+        click.echo(f"Error: index at {settings.index} is damaged ({'; '.join(damaged)}): "
+                   f"run `rag build --rebuild --index {settings.index}`", err=True)
+        sys.exit(1)
     click.echo(f"index:     {settings.index}")
-    click.echo(f"built:     {manifest.built_at} from {manifest.corpus}")
+    click.echo(f"built:     {manifest.built_at} from {manifest.corpus} (version {manifest.version})")
     click.echo(f"articles:  {manifest.counts['articles']}")
     click.echo(f"chunks:    {manifest.counts['chunks']}")
     click.echo(f"model:     {manifest.model['name']} ({manifest.model['dimension']} dimensions)")
-    click.echo(f"chunking:  at most {manifest.chunking['max_tokens']} tokens, {manifest.chunking['overlap_tokens']} overlap")
+    click.echo(f"chunking:  at most {manifest.chunking['budget']} tokens, {manifest.chunking['overlap_tokens']} overlap")
     click.echo(f"ranker:    {manifest.retrieval.get('fitted', {}).get('summary', 'default weights')}")
 
 
@@ -260,21 +301,22 @@ def tune(train: Path, valid: Path, passages: Path | None, corpus: Path | None, i
     click.echo(f"valid source recall@1/@5: lexical only {result.baseline_recall['1']:.3f}/{result.baseline_recall['5']:.3f}, "
                f"fitted {result.valid_recall['1']:.3f}/{result.valid_recall['5']:.3f}")
     click.echo(json.dumps(result.settings.weights))
-    click.echo(f"Saved in {settings.index}/manifest.json")
+    click.echo(f"Saved in the manifest of {settings.index}")
 
 
 def _open_for_eval(settings: Settings, build: bool):
     from rag.corpus import load_corpus
     from rag.embedding import load_embedder
+    from rag.build import build_index
     from rag.pipeline import Assistant
-    from rag.store import build_index, check_model, read_manifest
+    from rag.store import check_model, read_manifest
 
     if not build:
         check_model(read_manifest(settings.index), settings.model, settings.index)
         return Assistant.open(settings)
     articles = load_corpus(settings.corpus)
     embedder = load_embedder(settings.model)
-    build_index(settings, embedder, articles)
+    build_index(settings, embedder, articles, show_progress=False)
     return Assistant.open(settings, embedder)
 
 
@@ -289,6 +331,8 @@ def _progress(items: list, unit: str):
 def _describe(citation) -> str:
     details = ", ".join(x for x in (citation.outlet, citation.date) if x)
     where = f"{citation.article_id}, characters {citation.start}–{citation.end}"
+    if citation.page:
+        where += f", page {citation.page}"
     if citation.also_in:
         where += f"; also in {', '.join(citation.also_in)}"
     link = f" <{citation.url}>" if citation.url else ""

@@ -1,14 +1,14 @@
-"""Reading the corpus: a folder of `.txt`/`.md` articles, or a `.jsonl` file of articles.
+"""The corpus: every article under a folder (or in one file), with what could not be used reported.
 
 An article's id is its path under the corpus folder without the extension (for the seeds, the file
 name without `.txt`), or the `id` field of a JSONL line. Offsets everywhere in the project point
-into `Article.text`, the file's text exactly as stored (newlines untranslated).
+into `Article.text`: the file's text exactly as stored (newlines untranslated), or for HTML and
+PDF the text extracted from it (rag/formats.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +17,14 @@ import yaml
 
 from rag.cleaning import CleanedText, clean
 from rag.errors import CorpusError
+from rag.formats import READERS, Document, Problem, read
 from rag.metadata import derive_date, derive_outlet, derive_title
 from rag.sentences import Span
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+ARTICLE_SUFFIXES = tuple(READERS)
 METADATA_FIELDS = ("title", "outlet", "date", "url")
+# A news article is a few kB; a file this large is an archive or a mistake, and would stall a build.
+MAX_FILE_MB = 20.0
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
@@ -36,18 +39,12 @@ class Article:
     url: str | None
     content_hash: str
     cleaned: CleanedText
+    # Where each page starts in `text` (PDF articles only).
+    pages: tuple[int, ...] = ()
 
     @property
     def blocks(self) -> tuple[Span, ...]:
         return self.cleaned.blocks
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something in the corpus that could not be used, reported instead of silently dropped."""
-
-    source: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -56,27 +53,78 @@ class Corpus:
     problems: tuple[Problem, ...]
 
 
-def load_corpus(path: Path) -> Corpus:
-    """Every readable article under `path`; anything unreadable is listed in `problems`."""
+def load_corpus(path: Path, max_file_mb: float = MAX_FILE_MB) -> Corpus:
+    """Every readable article under `path` (subfolders too); anything else is listed in `problems`."""
     if path.is_dir():
-        corpus = _load_folder(path)
-    elif path.is_file() and path.suffix == ".jsonl":
-        corpus = _load_jsonl(path)
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS
+                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        root = path
+    elif path.is_file() and path.suffix.lower() in READERS:
+        files, root = [path], path.parent
     elif path.exists():
-        raise CorpusError(f"corpus {path} is neither a folder nor a .jsonl file: pass --corpus FOLDER or FILE.jsonl")
+        raise CorpusError(f"corpus {path} is neither a folder nor a {'/'.join(READERS)} file: pass --corpus FOLDER")
     else:
-        raise CorpusError(f"corpus {path} does not exist: pass --corpus with a folder of .txt/.md articles")
+        raise CorpusError(f"corpus {path} does not exist: pass --corpus with a folder of articles")
+    corpus = _load_files(files, root, max_file_mb)
     if not corpus.articles:
         details = "; ".join(f"{p.source}: {p.reason}" for p in corpus.problems[:3])
         raise CorpusError(
-            f"corpus {path} holds no readable article ({', '.join(ARTICLE_SUFFIXES)} or .jsonl)"
+            f"corpus {path} holds no readable article ({', '.join(READERS)})"
             + (f" ({details})" if details else "")
             + ": add articles, or point --corpus at the right folder"
         )
     return corpus
 
 
-def make_article(article_id: str, source: str, text: str, metadata: dict | None = None) -> Article:
+def _load_files(files: list[Path], root: Path, max_file_mb: float) -> Corpus:
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    ids: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for path in files:
+        source = path.relative_to(root).as_posix()
+        size_mb = path.stat().st_size / 1e6
+        if size_mb > max_file_mb:
+            problems.append(Problem(source, f"{size_mb:.1f} MB, over the {max_file_mb:g} MB limit for one file: "
+                                            "split it into articles, or raise --max-file-mb"))
+            continue
+        reading = read(path, path.relative_to(root).with_suffix("").as_posix(), source)
+        problems.extend(reading.problems)
+        for document in reading.documents:
+            problem = _admit(document, ids, texts, articles)
+            if problem:
+                problems.append(problem)
+    return Corpus(tuple(articles), tuple(problems))
+
+
+def _admit(document: Document, ids: dict[str, str], texts: dict[str, str], articles: list[Article]) -> Problem | None:
+    """Add the document as an article, or say why not (same id, no text, bad front matter)."""
+    if document.id in ids:
+        return Problem(document.source, f"same id '{document.id}' as {ids[document.id]}: rename one of them")
+    try:
+        article = make_article(document.id, document.source, document.text, document.metadata, document.pages)
+    except CorpusError as error:
+        return Problem(document.source, str(error))
+    if not article.blocks:
+        return Problem(document.source, "no article text (only site furniture or blank lines)")
+    ids[document.id] = document.source
+    articles.append(article)
+    # A wire story in two outlets, or one file saved twice: kept (both names stay citable), its
+    # passages stored once with both names (`Chunk.also_in`), and reported.
+    text_key = hashlib.sha256(_DUPLICATE_NOISE.sub("", document.text.casefold()).encode()).hexdigest()
+    if text_key in texts:
+        return Problem(document.source, f"same text as {texts[text_key]}: its passages are stored once and cite both",
+                       indexed=True)
+    texts[text_key] = document.source
+    return None
+
+
+_DUPLICATE_NOISE = re.compile(r"[\W_]+")
+
+
+def make_article(
+    article_id: str, source: str, text: str, metadata: dict | None = None, pages: tuple[int, ...] = ()
+) -> Article:
     """An article from its text; `metadata` (front matter, JSONL fields) overrides what is derived."""
     metadata = {k: v for k, v in (metadata or {}).items() if k in METADATA_FIELDS and v not in (None, "")}
     front = _FRONT_MATTER.match(text)
@@ -84,7 +132,7 @@ def make_article(article_id: str, source: str, text: str, metadata: dict | None 
     if front:
         metadata = {**_front_matter_fields(front.group(1), source), **metadata}
         body_start = front.end()
-    cleaned = clean(text, body_start)
+    cleaned = clean(text, body_start, pages)
     return Article(
         id=article_id,
         source=source,
@@ -95,65 +143,8 @@ def make_article(article_id: str, source: str, text: str, metadata: dict | None 
         url=_text_or(metadata.get("url"), None),
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         cleaned=cleaned,
+        pages=pages,
     )
-
-
-def _load_folder(root: Path) -> Corpus:
-    articles: list[Article] = []
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES):
-        source = path.relative_to(root).as_posix()
-        article_id = path.relative_to(root).with_suffix("").as_posix()
-        if article_id in seen:
-            problems.append(Problem(source, f"same id '{article_id}' as {seen[article_id]}: rename one of them"))
-            continue
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            problems.append(Problem(source, f"not UTF-8 text (byte {error.start}): save it as UTF-8"))
-            continue
-        try:
-            article = make_article(article_id, source, text)
-        except CorpusError as error:
-            problems.append(Problem(source, str(error)))
-            continue
-        _add(articles, problems, article)
-        seen[article_id] = source
-    return Corpus(tuple(articles), tuple(problems))
-
-
-def _load_jsonl(path: Path) -> Corpus:
-    articles: list[Article] = []
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    with path.open(encoding="utf-8-sig") as lines:
-        for number, line in enumerate(lines, start=1):
-            source = f"{path.name}:{number}"
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                problems.append(Problem(source, f"not JSON ({error.msg})"))
-                continue
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                problems.append(Problem(source, 'no "text" field'))
-                continue
-            article_id = str(record.get("id") or f"{path.stem}-{number}")
-            if article_id in seen:
-                problems.append(Problem(source, f"repeats id '{article_id}'"))
-                continue
-            seen.add(article_id)
-            _add(articles, problems, make_article(article_id, source, record["text"], record))
-    return Corpus(tuple(articles), tuple(problems))
-
-
-def _add(articles: list[Article], problems: list[Problem], article: Article) -> None:
-    if article.blocks:
-        articles.append(article)
-    else:
-        problems.append(Problem(article.source, "no article text (empty, or only site furniture)"))
 
 
 def _front_matter_fields(raw: str, source: str) -> dict:

@@ -34,7 +34,7 @@ class DenseIndex:
             return cls(faiss.read_index(str(path)))
         except RuntimeError as error:
             raise IndexCorruptError(
-                f"{path} is not a readable FAISS index ({str(error).splitlines()[0][:120]}): run `rag build`"
+                f"{path} is damaged (not a readable FAISS index): run `rag build --rebuild`"
             ) from error
 
     def __len__(self) -> int:

@@ -35,3 +35,7 @@ class EvalFileError(RagError):
 
 class ModelError(RagError):
     """The configured embedding model cannot be loaded."""
+
+
+class BuildLockedError(RagError):
+    """Another build holds the index's lock."""

@@ -1,24 +1,27 @@
-"""The assistant: model and index loaded once, then questions answered from them.
+"""The assistant: model and index loaded once, then questions answered from them; a newer index
+version, once a build makes one, is swapped in between questions.
 
 The CLI and the app both hold one `Assistant` per process; neither holds logic of its own.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from rag.answer import Answer, AnswerPart, AnswerSettings, compose_answer, join_parts, make_citation
 from rag.check import CheckResult, check_claim
 from rag.config import Settings
 from rag.embedding import Embedder, load_embedder
-from rag.errors import QuestionError
+from rag.errors import QuestionError, RagError
 from rag.filters import Filters
 from rag.followup import contextual_question
 from rag.generate import GenerationError, chat, prompt, verify
 from rag.retrieval import Hit, Query, Retriever
 from rag.corpus import load_corpus
-from rag.store import StoredIndex, build_index, check_model, load_index, manifest_exists, read_manifest
+from rag.build import build_index
+from rag.store import StoredIndex, check_model, load_index, manifest_exists, read_manifest, version_stamp
 
 MAX_QUESTION_CHARS = 2000
 FALLBACK_NOTICE = {
@@ -31,13 +34,24 @@ UNSUPPORTED = {
 }
 
 
+@dataclass(frozen=True)
+class Served:
+    """One index version and the retriever over it: swapped whole, so a question sees one version."""
+
+    index: StoredIndex
+    retriever: Retriever
+    stamp: tuple | None
+
+
 @dataclass
 class Assistant:
     settings: Settings
-    index: StoredIndex
+    served: Served
     embedder: Embedder
-    retriever: Retriever
     answer_settings: AnswerSettings = AnswerSettings()
+    # Set when a new version could not be loaded (the previous one keeps serving).
+    reload_error: str | None = field(default=None, compare=False)
+    _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None, build_if_missing: bool = False) -> Assistant:
@@ -50,10 +64,43 @@ class Assistant:
             load_corpus(settings.corpus)  # a bad corpus fails before the model loads
             embedder = embedder or load_embedder(settings.model)
             build_index(settings, embedder)
+        stamp = version_stamp(settings.index)
         check_model(read_manifest(settings.index), settings.model, settings.index)
         index = load_index(settings.index)
         embedder = embedder or load_embedder(settings.model)
-        return cls(settings, index, embedder, Retriever(index, embedder))
+        return cls(settings, Served(index, Retriever(index, embedder), stamp), embedder)
+
+    @property
+    def index(self) -> StoredIndex:
+        return self.served.index
+
+    @property
+    def retriever(self) -> Retriever:
+        return self.served.retriever
+
+    def refresh(self) -> bool:
+        """Switch to the index version a build has made since, if any; True if it switched.
+
+        Costs one stat() when nothing changed, so it runs before every question. The new version
+        is loaded whole before it replaces the old one; questions already running finish on the
+        old one. A version that fails to load leaves the old one serving, with `reload_error` set.
+        """
+        stamp = version_stamp(self.settings.index)
+        if stamp is None or stamp == self.served.stamp:
+            return False
+        with self._reload_lock:
+            if stamp == self.served.stamp:
+                return False  # another question's thread has just loaded it
+            try:
+                check_model(read_manifest(self.settings.index), self.settings.model, self.settings.index)
+                index = load_index(self.settings.index)
+            except RagError as error:
+                self.reload_error = str(error)
+                self.served = replace(self.served, stamp=stamp)  # not retried until the next build
+                return False
+            self.served = Served(index, Retriever(index, self.embedder), stamp)
+            self.reload_error = None
+            return True
 
     def ask(
         self, question: str, filters: Filters | None = None, mode: str = "hybrid", history: list[str] | None = None
@@ -70,10 +117,11 @@ class Assistant:
         history: list[str] | None = None,
     ) -> tuple[Answer, list[Hit]]:
         """The answer, and the ranking behind it at least `depth` chunks deep (for evaluation)."""
-        question, query, hits = self._search(question, depth, filters, mode, history)
-        answer = replace(self.compose(query, hits), question=question)
+        served = self._current()
+        question, query, hits = self._search(served, question, depth, filters, mode, history)
+        answer = replace(self.compose(query, hits, served), question=question)
         if self.settings.llm is not None and not answer.abstained:
-            answer = self.generate(answer, hits)
+            answer = self.generate(answer, hits, served)
         return answer, hits
 
     def answers(
@@ -84,28 +132,22 @@ class Assistant:
         The app streams these: the reader has the quotes within milliseconds, while the model's
         answer, which takes seconds, replaces them once it has been checked against the sources.
         """
-        question, query, hits = self._search(question, 0, filters, mode, history)
-        answer = replace(self.compose(query, hits), question=question)
+        served = self._current()
+        question, query, hits = self._search(served, question, 0, filters, mode, history)
+        answer = replace(self.compose(query, hits, served), question=question)
         yield answer
         if self.settings.llm is not None and not answer.abstained:
-            yield self.generate(answer, hits)
+            yield self.generate(answer, hits, served)
 
-    def _search(
-        self, question: str, depth: int, filters: Filters | None, mode: str, history: list[str] | None
-    ) -> tuple[str, Query, list[Hit]]:
-        question = validate_question(question)
-        searched = contextual_question(question, history, self.index.lexical.analyzer.concepts)
-        query = self.retriever.query(searched)
-        return question, query, self.retriever.search(query, max(depth, self.settings.top_k), filters, mode)
-
-    def generate(self, extractive: Answer, hits: list[Hit]) -> Answer:
+    def generate(self, extractive: Answer, hits: list[Hit], served: Served | None = None) -> Answer:
         """The model's answer over the same passages, verified; the extractive one if that fails."""
+        index = (served or self.served).index
         passages = [hit.chunk for hit in hits[: self.settings.top_k]]
         try:
             reply = chat(self.settings.llm, prompt(extractive.question, [p.text for p in passages]))
         except GenerationError as error:
             return replace(extractive, notice=FALLBACK_NOTICE[extractive.language].format(reason=error))
-        generation = verify(reply, [p.text for p in passages], self.index.lexical.analyzer.terms)
+        generation = verify(reply, [p.text for p in passages], index.lexical.analyzer.terms)
         if not generation.sentences:
             reason = UNSUPPORTED[extractive.language]
             return replace(extractive, notice=FALLBACK_NOTICE[extractive.language].format(reason=reason),
@@ -115,19 +157,34 @@ class Assistant:
         for sentence in generation.sentences:
             if sentence.passage not in numbers:
                 numbers[sentence.passage] = len(numbers) + 1
-                citations.append(make_citation(numbers[sentence.passage], hits[sentence.passage - 1], self.index.articles, []))
+                citations.append(make_citation(numbers[sentence.passage], hits[sentence.passage - 1], index.articles, []))
             parts.append(AnswerPart(sentence.text, numbers[sentence.passage], sentence.support))
         return replace(extractive, answer=join_parts(parts), citations=citations, parts=parts, mode="generative",
                        removed=generation.removed)
 
     def check(self, claim: str, filters: Filters | None = None) -> CheckResult:
         """Verdict on a claim, with the evidence it rests on (see rag/check.py)."""
-        query = self.retriever.query(validate_question(claim))
-        hits = self.retriever.search(query, self.settings.top_k, filters)
-        return check_claim(query, hits, self.index.articles, self.index.lexical)
+        served = self._current()
+        query = served.retriever.query(validate_question(claim))
+        hits = served.retriever.search(query, self.settings.top_k, filters)
+        return check_claim(query, hits, served.index.articles, served.index.lexical)
 
-    def compose(self, query: Query, hits: list[Hit]) -> Answer:
-        return compose_answer(query, hits[: self.settings.top_k], self.index.articles, self.index.lexical, self.answer_settings)
+    def compose(self, query: Query, hits: list[Hit], served: Served | None = None) -> Answer:
+        index = (served or self.served).index
+        return compose_answer(query, hits[: self.settings.top_k], index.articles, index.lexical, self.answer_settings)
+
+    def _current(self) -> Served:
+        """The version this question is answered from, newest first (see `refresh`)."""
+        self.refresh()
+        return self.served
+
+    def _search(
+        self, served: Served, question: str, depth: int, filters: Filters | None, mode: str, history: list[str] | None
+    ) -> tuple[str, Query, list[Hit]]:
+        question = validate_question(question)
+        searched = contextual_question(question, history, served.index.lexical.analyzer.concepts)
+        query = served.retriever.query(searched)
+        return question, query, served.retriever.search(query, max(depth, self.settings.top_k), filters, mode)
 
 
 def validate_question(question: str) -> str:

@@ -16,7 +16,10 @@ from rag.answer import Answer
 # block at the start of a line (headings, lists, quotes, numbered lists).
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]!|~$])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+(?=[.)]))", re.MULTILINE)
-STORY_WORDS = {"id": {"question": "Pertanyaan", "sources": "Sumber"}, "en": {"question": "Question", "sources": "Sources"}}
+STORY_WORDS = {
+    "id": {"question": "Pertanyaan", "sources": "Sumber", "page": "hlm."},
+    "en": {"question": "Question", "sources": "Sources", "page": "page"},
+}
 
 
 def escape(text: str) -> str:
@@ -53,7 +56,8 @@ def story_markdown(answer: Answer) -> str:
     if answer.citations:
         lines += ["", f"**{words['sources']}**", ""]
     for citation in answer.citations:
-        source = ", ".join(x for x in (citation.title or citation.article_id, citation.outlet, citation.date) if x)
+        page = f"{words['page']} {citation.page}" if citation.page else None
+        source = ", ".join(x for x in (citation.title or citation.article_id, citation.outlet, citation.date, page) if x)
         lines.append(f"{citation.n}. {source}" + (f" — <{citation.url}>" if citation.url else ""))
         for quote in citation.quotes:
             sentence = citation.snippet[quote["start"] - citation.start: quote["end"] - citation.start]

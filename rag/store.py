@@ -1,41 +1,48 @@
-"""The index on disk: a manifest plus the files it describes, written together, read together.
+"""The index on disk: versions written whole, one pointer switched in one step, files checked on load.
 
     index/
-      manifest.json    format, model, chunking, lexical and retrieval settings, articles and hashes
-      articles.jsonl   each article's metadata and original text (citations are offsets into it)
-      chunks.jsonl     each chunk's id, article, span and text, in vector order
-      vectors.faiss    FAISS inner-product index of the normalised chunk embeddings
-      lexical/         bm25s index over the same chunks, in the same order, with its analysis
+      CURRENT              the name of the live version; replaced atomically (write, fsync, rename)
+      v-<time>/            one complete version:
+        manifest.json        format, model, chunking, lexical and retrieval settings, articles,
+                             and every other file's size and SHA-256 (written last)
+        articles.jsonl       each article's metadata, original text and chunk spans
+        chunks.jsonl         each chunk's id, article, span and text, in vector order
+        vectors.faiss        FAISS inner-product index of the normalised chunk embeddings
+        lexical/             bm25s index over the same chunks, in the same order
+      embeddings.sqlite    cache of chunk embeddings by model and text hash (rag/cache.py)
+      build.lock           held by the build in progress (rag/build.py)
 
-A build writes into a fresh sibling folder and swaps it in at the end, so a failed build never
-leaves a half-written index where the old one was.
+A reader follows CURRENT, so it sees either the old version or the new one, never a mixture; a
+build killed at any moment leaves CURRENT and the version it names untouched.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
-import sys
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
-from rag.chunking import Chunk, chunk_articles, token_budget
-from rag.config import Settings
-from rag.corpus import Article, Corpus, Problem, load_corpus
+from rag.chunking import Chunk
 from rag.dense import DenseIndex
-from rag.embedding import Embedder, canonical_model_name
+from rag.embedding import canonical_model_name
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError
-from rag.lexical import LexicalIndex, LexicalSettings
+from rag.lexical import LexicalIndex
 from rag.retrieval import RetrievalSettings
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+CURRENT = "CURRENT"
+VERSION_PREFIX = "v-"
 MANIFEST = "manifest.json"
 ARTICLES = "articles.jsonl"
 CHUNKS = "chunks.jsonl"
 VECTORS = "vectors.faiss"
 LEXICAL = "lexical"
+# Files of the layout before versions (format 2), removed when a build replaces such an index.
+LEGACY_FILES = (MANIFEST, ARTICLES, CHUNKS, VECTORS, LEXICAL)
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,16 @@ class ArticleInfo:
     url: str | None
     content_hash: str
     text: str
+    # Where each page starts in `text` (PDF articles), so a citation can name its page.
+    pages: tuple[int, ...] = ()
+    # The article's chunk spans before duplicates were merged: reused by the next build when the
+    # article has not changed, so it is not chunked (tokenized) again.
+    chunk_spans: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        if not self.pages:
+            return None
+        return sum(1 for start in self.pages if start <= offset) or 1
 
 
 @dataclass(frozen=True)
@@ -63,18 +80,13 @@ class Manifest:
     retrieval: dict
     counts: dict
     articles: list[dict] = field(default_factory=list)
+    # name → {"bytes": n, "sha256": hex} for every file of the version but the manifest itself.
+    files: dict = field(default_factory=dict)
+    version: str = ""
+    previous_version: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class BuildSummary:
-    articles: int
-    chunks: int
-    seconds: float
-    problems: tuple[Problem, ...]
-    index: Path
 
 
 @dataclass
@@ -90,89 +102,62 @@ class StoredIndex:
     def retrieval(self) -> RetrievalSettings:
         return RetrievalSettings.from_json(self.manifest.retrieval)
 
-
-def build_index(
-    settings: Settings, embedder: Embedder, corpus: Corpus | None = None, show_progress: bool | None = None
-) -> BuildSummary:
-    """Chunk, embed and index the corpus; replace `settings.index` only when all went well."""
-    started = time.perf_counter()
-    show_progress = sys.stderr.isatty() if show_progress is None else show_progress
-    _check_target(settings.index)
-    corpus = corpus or load_corpus(settings.corpus)
-    budget = token_budget(embedder.max_seq_length, settings.chunking.max_tokens)
-    chunks = chunk_articles(corpus.articles, embedder.count_tokens, budget, settings.chunking.overlap_tokens)
-    vectors = embedder.encode([c.text for c in chunks], show_progress=show_progress)
-    lexical_settings = LexicalSettings()
-    manifest = Manifest(
-        format_version=FORMAT_VERSION,
-        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        corpus=str(settings.corpus),
-        model={"name": embedder.name, "dimension": embedder.dimension, "max_seq_length": embedder.max_seq_length},
-        chunking={
-            "splitter": "langchain RecursiveCharacterTextSplitter, model tokenizer",
-            "max_tokens": budget,
-            "overlap_tokens": settings.chunking.overlap_tokens,
-        },
-        lexical=asdict(lexical_settings),
-        retrieval=_retrieval_settings(settings.index, embedder.name).to_json(),
-        counts={"articles": len(corpus.articles), "chunks": len(chunks)},
-        articles=[{"id": a.id, "source": a.source, "content_hash": a.content_hash} for a in corpus.articles],
-    )
-    staging = _staging_folder(settings.index)
-    try:
-        _write(staging, manifest, corpus.articles, chunks)
-        DenseIndex.build(vectors).save(staging / VECTORS)
-        LexicalIndex.build([c.text for c in chunks], lexical_settings).save(staging / LEXICAL)
-        _swap_in(staging, settings.index)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return BuildSummary(
-        articles=len(corpus.articles),
-        chunks=len(chunks),
-        seconds=time.perf_counter() - started,
-        problems=corpus.problems,
-        index=settings.index,
-    )
+    @property
+    def version(self) -> str:
+        return self.manifest.version
 
 
 def manifest_exists(index: Path) -> bool:
-    return (index / MANIFEST).is_file()
+    return (index / CURRENT).is_file()
 
 
-def _retrieval_settings(index: Path, model: str) -> RetrievalSettings:
-    """Ranker weights fitted for this model on this index (`rag tune`) survive a rebuild."""
-    if manifest_exists(index):
-        try:
-            previous = read_manifest(index)
-        except RagError:
-            return RetrievalSettings()
-        if previous.model.get("name") == model and previous.retrieval.get("fitted", {}).get("fitted_at"):
-            return RetrievalSettings.from_json(previous.retrieval)
-    return RetrievalSettings()
+def live_version(index: Path) -> Path:
+    """The folder of the version CURRENT names."""
+    pointer = index / CURRENT
+    if not pointer.is_file():
+        if (index / MANIFEST).is_file():
+            raise IndexMismatchError(
+                f"index at {index} was built by an older version of this program: run `rag build --rebuild --index {index}`"
+            )
+        raise IndexMissingError(f"no index at {index} (no {CURRENT} file): run `rag build --index {index}` first")
+    name = pointer.read_text(encoding="utf-8").strip()
+    folder = index / name
+    if not name.startswith(VERSION_PREFIX) or "/" in name or not folder.is_dir():
+        raise IndexCorruptError(f"{pointer} names '{name[:80]}', which is not a version folder: run `rag build --rebuild --index {index}`")
+    return folder
 
 
-def save_retrieval_settings(index: Path, retrieval: RetrievalSettings) -> None:
-    """Replace the ranker settings of a built index (written whole, then renamed into place)."""
-    manifest = read_manifest(index)
-    updated = Manifest(**{**manifest.to_json(), "retrieval": retrieval.to_json()})
-    temporary = index / f".{MANIFEST}.tmp"
-    temporary.write_text(json.dumps(updated.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
-    temporary.replace(index / MANIFEST)
+def live_version_name(index: Path) -> str | None:
+    """The name CURRENT holds, unchecked (what a build must not delete)."""
+    try:
+        return (index / CURRENT).read_text(encoding="utf-8").strip() or None
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+
+
+def version_stamp(index: Path) -> tuple[int, int] | None:
+    """Changes whenever a build switches CURRENT: a stat, not a read, so it is cheap to poll."""
+    try:
+        status = os.stat(index / CURRENT)
+    except FileNotFoundError:
+        return None
+    return status.st_ino, status.st_mtime_ns
 
 
 def read_manifest(index: Path) -> Manifest:
-    path = index / MANIFEST
-    if not path.is_file():
-        raise IndexMissingError(f"no index at {index} (no {MANIFEST}): run `rag build --index {index}` first")
+    folder = live_version(index)
+    path = folder / MANIFEST
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         manifest = Manifest(**data)
+    except FileNotFoundError:
+        raise IndexCorruptError(f"{path} is missing: run `rag build --rebuild --index {index}`") from None
     except (json.JSONDecodeError, TypeError, UnicodeDecodeError) as error:
-        raise IndexCorruptError(f"{path} is damaged ({error}): run `rag build --index {index}`") from error
+        raise IndexCorruptError(f"{path} is damaged ({error}): run `rag build --rebuild --index {index}`") from error
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(
             f"index at {index} has format {manifest.format_version}, this version reads {FORMAT_VERSION}: "
-            f"run `rag build --index {index}`"
+            f"run `rag build --rebuild --index {index}`"
         )
     return manifest
 
@@ -189,56 +174,148 @@ def check_model(manifest: Manifest, configured_model: str, index: Path) -> None:
 
 
 def load_index(index: Path) -> StoredIndex:
+    """The live version, whole. Sizes are checked against the manifest (a truncated file is caught
+    without reading it); `rag verify` also checks every checksum."""
     manifest = read_manifest(index)
+    folder = index / manifest.version
+    fix = f"run `rag build --rebuild --index {index}`"
+    damaged = file_problems(index, manifest, checksums=False)
+    if damaged:
+        raise IndexCorruptError(f"index at {index} is damaged ({'; '.join(damaged)}): {fix}")
     try:
-        articles = {a["id"]: ArticleInfo(**a) for a in _read_jsonl(index / ARTICLES)}
-        chunks = [Chunk(**{**c, "also_in": tuple(c.get("also_in", ()))}) for c in _read_jsonl(index / CHUNKS)]
-        lexical = LexicalIndex.load(index / LEXICAL)
-    except (OSError, ValueError, TypeError, KeyError) as error:
-        raise IndexCorruptError(f"index at {index} is incomplete or damaged ({error}): run `rag build --index {index}`") from error
-    dense = DenseIndex.load(index / VECTORS)
+        articles = read_articles(index, folder)
+        chunks = [Chunk(**{**c, "also_in": tuple(c.get("also_in", ()))}) for c in _read_jsonl(folder / CHUNKS)]
+        lexical = LexicalIndex.load(folder / LEXICAL)
+        dense = DenseIndex.load(folder / VECTORS)
+    except IndexCorruptError:
+        raise
+    except (OSError, ValueError, TypeError, KeyError, IndexError, RuntimeError) as error:
+        raise IndexCorruptError(f"index at {index} is damaged ({type(error).__name__}: {str(error)[:160]}): {fix}") from error
     expected = manifest.counts["chunks"]
-    if not (len(chunks) == len(dense) == len(lexical) == expected):
+    if not (len(chunks) == len(dense) == len(lexical) == expected) or len(articles) != manifest.counts["articles"]:
         raise IndexCorruptError(
             f"index at {index} is inconsistent (manifest {expected} chunks, chunks.jsonl {len(chunks)}, "
-            f"vectors {len(dense)}, lexical {len(lexical)}): run `rag build --index {index}`"
+            f"vectors {len(dense)}, lexical {len(lexical)}): {fix}"
         )
     return StoredIndex(index, manifest, articles, chunks, dense, lexical)
 
 
-def _write(folder: Path, manifest: Manifest, articles: tuple[Article, ...], chunks: list[Chunk]) -> None:
-    _write_jsonl(
-        folder / ARTICLES,
-        (
-            asdict(ArticleInfo(a.id, a.source, a.title, a.outlet, a.date, a.url, a.content_hash, a.text))
-            for a in articles
-        ),
-    )
+def read_articles(index: Path, folder: Path | None = None) -> dict[str, ArticleInfo]:
+    """The articles of the live version (or of `folder`), by id."""
+    folder = folder or live_version(index)
+    try:
+        return {a["id"]: _article_info(a) for a in _read_jsonl(folder / ARTICLES)}
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        raise IndexCorruptError(f"{folder / ARTICLES} is damaged ({error}): run `rag build --rebuild --index {index}`") from error
+
+
+def file_problems(index: Path, manifest: Manifest, checksums: bool = True) -> list[str]:
+    """Files of the version whose size (and, with `checksums`, SHA-256) differs from the manifest."""
+    folder = index / manifest.version
+    wrong = []
+    for name, expected in sorted(manifest.files.items()):
+        path = folder / name
+        size = _size(path)
+        if size is None:
+            wrong.append(f"{name} missing")
+        elif size != expected["bytes"]:
+            wrong.append(f"{name} truncated or resized")
+        elif checksums and _sha256(path) != expected["sha256"]:
+            wrong.append(f"{name} changed (checksum differs)")
+    return wrong
+
+
+def new_version_folder(index: Path) -> Path:
+    """An empty folder for a version being written; it is not live until `switch_to` names it."""
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    folder = index / f"{VERSION_PREFIX}{stamp}-{time.time_ns() % 1_000_000_000:09d}"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo], chunks: list[Chunk],
+                  dense: DenseIndex, lexical: LexicalIndex) -> Manifest:
+    """Write every file, then the manifest naming their sizes and checksums, all flushed to disk."""
+    _write_jsonl(folder / ARTICLES, (asdict(a) for a in articles))
     _write_jsonl(folder / CHUNKS, (asdict(c) for c in chunks))
-    (folder / MANIFEST).write_text(json.dumps(manifest.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    dense.save(folder / VECTORS)
+    lexical.save(folder / LEXICAL)
+    files = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        _fsync(path)
+        files[path.relative_to(folder).as_posix()] = {"bytes": path.stat().st_size, "sha256": _sha256(path)}
+    manifest = Manifest(**{**manifest.to_json(), "files": files, "version": folder.name})
+    _write_atomically(folder / MANIFEST, json.dumps(manifest.to_json(), ensure_ascii=False, indent=2))
+    return manifest
 
 
-def _staging_folder(index: Path) -> Path:
-    index.parent.mkdir(parents=True, exist_ok=True)
-    staging = index.with_name(f".{index.name}.building-{time.time_ns()}")
-    staging.mkdir()
-    return staging
+def switch_to(index: Path, folder: Path) -> None:
+    """Make `folder` the live version: one rename of the pointer file."""
+    _write_atomically(index / CURRENT, folder.name + "\n")
 
 
-def _check_target(index: Path) -> None:
-    """Never replace a folder that holds something other than an index."""
-    if index.exists() and not index.is_dir():
-        raise RagError(f"--index {index} is a file, not a folder: choose a folder path")
-    if index.is_dir() and not (index / MANIFEST).exists() and any(index.iterdir()):
-        raise RagError(f"{index} holds files but no index ({MANIFEST}): choose another --index folder or empty it")
+def remove_stale_versions(index: Path, keep: set[str]) -> list[str]:
+    """Delete version folders not in `keep` (older versions, leftovers of interrupted builds)."""
+    removed = []
+    for folder in sorted(index.glob(f"{VERSION_PREFIX}*")):
+        if folder.is_dir() and folder.name not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
 
 
-def _swap_in(staging: Path, index: Path) -> None:
-    retired = index.with_name(f".{index.name}.old-{time.time_ns()}")
-    if index.exists():
-        index.rename(retired)
-    staging.rename(index)
-    shutil.rmtree(retired, ignore_errors=True)
+def remove_legacy_files(index: Path) -> None:
+    for name in LEGACY_FILES:
+        path = index / name
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.is_file():
+            path.unlink()
+
+
+def save_retrieval_settings(index: Path, retrieval: RetrievalSettings) -> None:
+    """Replace the ranker settings of the live version's manifest (written whole, then renamed)."""
+    manifest = read_manifest(index)
+    updated = Manifest(**{**manifest.to_json(), "retrieval": retrieval.to_json()})
+    _write_atomically(index / manifest.version / MANIFEST, json.dumps(updated.to_json(), ensure_ascii=False, indent=2))
+
+
+def _article_info(row: dict) -> ArticleInfo:
+    return ArticleInfo(**{**row, "pages": tuple(row.get("pages", ())),
+                          "chunk_spans": tuple(tuple(s) for s in row.get("chunk_spans", ()))})
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temporary.open("w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+    _fsync(path.parent)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _write_jsonl(path: Path, rows) -> None:
@@ -250,3 +327,16 @@ def _write_jsonl(path: Path, rows) -> None:
 def _read_jsonl(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
+
+
+def ensure_index_folder(index: Path) -> None:
+    """Never build into a folder that holds something other than an index."""
+    if index.exists() and not index.is_dir():
+        raise RagError(f"--index {index} is a file, not a folder: choose a folder path")
+    if index.is_dir():
+        ours = {CURRENT, MANIFEST, "build.lock", "embeddings.sqlite"}
+        names = {p.name for p in index.iterdir()}
+        foreign = {n for n in names if n not in ours and not n.startswith((VERSION_PREFIX, ".")) and n not in LEGACY_FILES}
+        if foreign and not names & {CURRENT, MANIFEST}:
+            raise RagError(f"{index} holds files but no index ({', '.join(sorted(foreign)[:3])}): choose another --index folder or empty it")
+    index.mkdir(parents=True, exist_ok=True)

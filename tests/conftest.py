@@ -37,7 +37,7 @@ def seed_settings(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def seed_index(seed_settings, embedder):
-    from rag.store import build_index
+    from rag.build import build_index
 
     return build_index(seed_settings, embedder, show_progress=False)
 

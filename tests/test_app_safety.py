@@ -38,7 +38,7 @@ def launch(assistant):
 def hostile_app(tmp_path_factory, embedder):
     from rag.config import load_settings
     from rag.pipeline import Assistant
-    from rag.store import build_index
+    from rag.build import build_index
 
     root = tmp_path_factory.mktemp("hostile")
     corpus = root / "corpus"

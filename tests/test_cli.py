@@ -135,8 +135,13 @@ def test_error_index_built_with_another_model(cli_index):
 def test_error_damaged_index(tmp_path, cli_index):
     damaged = tmp_path / "damaged"
     shutil.copytree(cli_index, damaged)
-    (damaged / "chunks.jsonl").write_text("{broken", encoding="utf-8")
-    assert_user_error(run_rag("ask", "Siapa?", "--index", str(damaged)), "damaged", "rag build")
+    from rag.store import live_version
+
+    (live_version(damaged) / "chunks.jsonl").write_text("{broken", encoding="utf-8")
+    for command in (("ask", "Siapa?"), ("check", "Bogor bergabung dengan UCLG ASPAC"), ("info",), ("verify",)):
+        result = run_rag(*command, "--index", str(damaged), "--corpus", str(CORPUS))
+        assert result.returncode in (1, 2) and "Traceback" not in result.stderr, command
+        assert "rag build --rebuild" in result.stdout + result.stderr, command
 
 
 def test_build_refuses_to_replace_a_folder_that_is_not_an_index(tmp_path):

@@ -1,7 +1,5 @@
 """Reading articles: furniture out of the indexed text, offsets into the original file, metadata."""
 
-import json
-
 import pytest
 
 from rag.corpus import load_corpus
@@ -92,30 +90,6 @@ def test_a_heading_gives_the_title_when_there_is_no_front_matter(tmp_path):
     (tmp_path / "b.md").write_text("# Kota Bogor Gabung UCLG\n\nKota Bogor bergabung sejak April 2016.\n", encoding="utf-8")
     (article,) = load_corpus(tmp_path).articles
     assert article.title == "Kota Bogor Gabung UCLG"
-
-
-def test_jsonl_corpus_and_its_bad_lines(tmp_path):
-    path = tmp_path / "articles.jsonl"
-    path.write_text(
-        json.dumps({"id": "x1", "text": "Kota A bekerja sama dengan Kota B.", "outlet": "Kompas"}) + "\n"
-        + "{not json\n"
-        + json.dumps({"id": "x2"}) + "\n",
-        encoding="utf-8",
-    )
-    corpus = load_corpus(path)
-    assert [(a.id, a.outlet) for a in corpus.articles] == [("x1", "Kompas")]
-    assert [(p.source, p.reason.split(" (")[0]) for p in corpus.problems] == [
-        ("articles.jsonl:2", "not JSON"), ("articles.jsonl:3", 'no "text" field'),
-    ]
-
-
-def test_unreadable_files_are_reported_and_the_rest_is_read(tmp_path):
-    (tmp_path / "good.txt").write_text("Kota Bogor bergabung dengan UCLG ASPAC.", encoding="utf-8")
-    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
-    (tmp_path / "latin1.txt").write_bytes("Kerja sama kota \xe9\xe8".encode("latin-1"))
-    corpus = load_corpus(tmp_path)
-    assert [a.id for a in corpus.articles] == ["good"]
-    assert {p.source for p in corpus.problems} == {"empty.txt", "latin1.txt"}
 
 
 def test_an_empty_corpus_folder_is_an_error_that_says_what_to_do(tmp_path):

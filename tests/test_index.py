@@ -9,7 +9,7 @@ import pytest
 from rag.dense import DenseIndex
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from rag.rerank import FEATURES
-from rag.store import check_model, load_index, read_manifest
+from rag.store import check_model, live_version, load_index, read_manifest
 
 
 def test_faiss_matches_a_numpy_dot_product(seed_settings, seed_index, embedder):
@@ -27,10 +27,13 @@ def test_faiss_matches_a_numpy_dot_product(seed_settings, seed_index, embedder):
 
 def test_manifest_records_what_the_index_was_built_from(seed_settings, seed_index):
     manifest = read_manifest(seed_settings.index)
-    assert manifest.format_version == 2
+    assert manifest.format_version == 3
     assert set(manifest.retrieval["weights"]) == set(FEATURES) and manifest.retrieval["candidates"] > 0
     assert manifest.model == {"name": "sentence-transformers/all-MiniLM-L6-v2", "dimension": 384, "max_seq_length": 256}
-    assert manifest.chunking["max_tokens"] == 254
+    assert manifest.chunking["budget"] == 254 and manifest.chunking["max_tokens"] is None
+    folder = live_version(seed_settings.index)
+    assert folder.name == manifest.version and {"articles.jsonl", "chunks.jsonl", "vectors.faiss"} <= set(manifest.files)
+    assert all(manifest.files[name]["bytes"] == (folder / name).stat().st_size for name in manifest.files)
     assert manifest.counts == {"articles": 5, "chunks": seed_index.chunks}
     assert {a["id"] for a in manifest.articles} == {
         "000_9156ad8b8e089001", "001_2d6a8a213c43a204", "002_f3feb7890c547006",
@@ -60,20 +63,30 @@ def test_missing_and_damaged_indexes_say_how_to_rebuild(tmp_path, seed_settings,
         read_manifest(tmp_path / "nowhere")
     damaged = tmp_path / "damaged"
     shutil.copytree(seed_settings.index, damaged)
-    (damaged / "vectors.faiss").write_bytes(b"not faiss")
-    with pytest.raises(IndexCorruptError, match="rag build"):
+    vectors = live_version(damaged) / "vectors.faiss"
+    size = vectors.stat().st_size
+    vectors.write_bytes(vectors.read_bytes()[: size // 2])
+    with pytest.raises(IndexCorruptError, match="damaged \\(vectors.faiss truncated or resized\\).*rag build --rebuild"):
         load_index(damaged)
-    (damaged / "manifest.json").write_text("{", encoding="utf-8")
+    vectors.write_bytes(b"X" * size)  # same size, not FAISS: caught by the loader
+    with pytest.raises(IndexCorruptError, match="damaged.*rag build --rebuild"):
+        load_index(damaged)
+    (live_version(damaged) / "chunks.jsonl").write_text("{not json\n", encoding="utf-8")
+    (live_version(damaged) / "manifest.json").write_text("{", encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="rag build"):
+        read_manifest(damaged)
+    (damaged / "CURRENT").write_text("../../etc", encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="not a version folder"):
         read_manifest(damaged)
 
 
 def test_chunk_count_mismatch_is_detected(tmp_path, seed_settings, seed_index):
     copy = tmp_path / "copy"
     shutil.copytree(seed_settings.index, copy)
-    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    path = live_version(copy) / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
     manifest["counts"]["chunks"] += 1
-    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    path.write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="inconsistent"):
         load_index(copy)
 

@@ -1,7 +1,5 @@
 """Retrieval modes, filters, duplicate passages, diversity and the fitted ranker."""
 
-import json
-
 import numpy as np
 import pytest
 
@@ -131,15 +129,17 @@ def test_english_words_bring_their_indonesian_equivalents(assistant):
 
 
 def test_tune_fits_weights_into_the_manifest_and_a_rebuild_keeps_them(tmp_path):
+    from rag.store import read_manifest
     from tests.conftest import CORPUS, SEED_QUESTIONS
 
     index = tmp_path / "index"
     assert run_rag("build", "--corpus", str(CORPUS), "--index", str(index), "--quiet").returncode == 0
     result = run_rag("tune", str(SEED_QUESTIONS), str(SEED_QUESTIONS), "--index", str(index))
     assert result.returncode == 0, result.stderr
-    retrieval = json.loads((index / "manifest.json").read_text(encoding="utf-8"))["retrieval"]
+    retrieval = read_manifest(index).retrieval
     assert set(retrieval["weights"]) == set(FEATURES)
     assert retrieval["fitted"]["train"] == "seed-questions.jsonl" and retrieval["fitted"]["fitted_at"]
-    assert run_rag("build", "--corpus", str(CORPUS), "--index", str(index), "--quiet").returncode == 0
-    rebuilt = json.loads((index / "manifest.json").read_text(encoding="utf-8"))["retrieval"]
-    assert rebuilt["weights"] == retrieval["weights"]
+    assert run_rag("verify", "--corpus", str(CORPUS), "--index", str(index)).returncode == 0  # checksums still hold
+    assert run_rag("build", "--corpus", str(CORPUS), "--index", str(index), "--quiet", "--rebuild").returncode == 0
+    rebuilt = read_manifest(index)
+    assert rebuilt.retrieval["weights"] == retrieval["weights"] and rebuilt.previous_version

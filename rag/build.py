@@ -1,0 +1,334 @@
+"""Building the index: only what changed is chunked and embedded, and the result goes live in one step.
+
+A build takes the index's lock (a second build stops with a message), clears what an interrupted
+build left behind, compares the corpus with the live version, reuses the chunk spans of unchanged
+articles and the cached embeddings of unchanged chunks, writes a complete new version beside the
+live one and then switches CURRENT to it (rag/store.py). Killed at any moment, it leaves the live
+version as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from rag.cache import EmbeddingCache, text_key
+from rag.chunking import Chunk, chunk_articles, spans_by_article, token_budget
+from rag.config import Settings
+from rag.corpus import Article, Corpus, Problem, load_corpus
+from rag.dense import DenseIndex
+from rag.embedding import Embedder, canonical_model_name, load_embedder
+from rag.errors import BuildLockedError, RagError
+from rag.lexical import LexicalIndex, LexicalSettings
+from rag.retrieval import RetrievalSettings
+from rag.store import (
+    FORMAT_VERSION, ArticleInfo, Manifest, ensure_index_folder, live_version_name, manifest_exists,
+    new_version_folder, read_articles, read_manifest, remove_legacy_files, remove_stale_versions, switch_to,
+    write_version,
+)
+
+LOCK = "build.lock"
+EMBED_BATCH = 64  # chunks embedded between cache commits and progress updates
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    index: Path
+    articles: int
+    chunks: int
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    embedded: int
+    reused: int
+    seconds: float
+    problems: tuple[Problem, ...]
+    up_to_date: bool = False
+    version: str = ""
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data.update(index=str(self.index), problems=[asdict(p) for p in self.problems])
+        return data
+
+
+def build_index(
+    settings: Settings,
+    embedder: Embedder | None = None,
+    corpus: Corpus | None = None,
+    show_progress: bool | None = None,
+    rebuild: bool = False,
+) -> BuildSummary:
+    """Bring the index up to date with the corpus; `rebuild` re-chunks and re-embeds everything.
+
+    The model is loaded only if something must be chunked or embedded (`embedder` if given).
+    """
+    started = time.perf_counter()
+    show_progress = sys.stderr.isatty() if show_progress is None else show_progress
+    ensure_index_folder(settings.index)
+    with build_lock(settings.index):
+        corpus = corpus or load_corpus(settings.corpus)
+        previous = _previous(settings.index)
+        # Leftovers of killed builds go; the live version (even if damaged) and the one before it stay.
+        keep = {live_version_name(settings.index), previous.previous_version if previous else None}
+        remove_stale_versions(settings.index, {name for name in keep if name})
+        plan = _Plan.make(corpus, previous, settings, rebuild)
+        if plan.up_to_date:
+            return _summary(settings, plan, corpus, started, embedded=0, reused=0, version=previous.version)
+        model = _Model(settings.model, embedder, previous)
+        chunks = _chunk(corpus, plan, model, settings, show_progress)
+        vectors, embedded = _embed(chunks, model, settings.index, rebuild, show_progress)
+        lexical_settings = LexicalSettings()
+        manifest = _manifest(settings, corpus, chunks, model, lexical_settings, previous)
+        folder = new_version_folder(settings.index)
+        write_version(folder, manifest, _article_rows(corpus, chunks), chunks, DenseIndex.build(vectors),
+                      LexicalIndex.build([c.text for c in chunks], lexical_settings))
+        switch_to(settings.index, folder)
+        remove_stale_versions(settings.index, {folder.name} | ({previous.version} if previous else set()))
+        remove_legacy_files(settings.index)
+        return _summary(settings, plan, corpus, started, embedded, len(chunks) - embedded, folder.name, len(chunks))
+
+
+@contextmanager
+def build_lock(index: Path) -> Iterator[None]:
+    """One build at a time per index. The kernel drops the lock when the holder dies, even by kill -9."""
+    path = index / LOCK
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BuildLockedError(
+                f"another build is writing {index} ({holder}): wait for it to finish, then run `rag build` again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {datetime.now(timezone.utc).isoformat(timespec='seconds')}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What changed since the live version, and what of it can be reused."""
+
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    known_spans: dict
+    up_to_date: bool
+
+    @classmethod
+    def make(cls, corpus: Corpus, previous: _Previous | None, settings: Settings, rebuild: bool) -> _Plan:
+        fingerprints = {a.id: fingerprint(a) for a in corpus.articles}
+        if previous is None or rebuild:
+            return cls(len(corpus.articles), 0, 0, 0, {}, False)
+        old = previous.fingerprints
+        added = sum(1 for a in fingerprints if a not in old)
+        changed = sum(1 for a, f in fingerprints.items() if a in old and old[a] != f)
+        removed = sum(1 for a in old if a not in fingerprints)
+        unchanged = len(fingerprints) - added - changed
+        same_cutting = previous.model["name"] == canonical_model_name(settings.model) and previous.cutting == _cutting(settings)
+        known = {a.id: previous.spans[a.id] for a in corpus.articles
+                 if same_cutting and a.id in previous.spans and previous.content_hashes.get(a.id) == a.content_hash}
+        up_to_date = same_cutting and not (added or changed or removed) and previous.settings_current
+        return cls(added, changed, removed, unchanged, known, up_to_date)
+
+
+@dataclass(frozen=True)
+class _Previous:
+    version: str
+    previous_version: str | None
+    model: dict
+    cutting: dict
+    fingerprints: dict
+    content_hashes: dict
+    spans: dict
+    retrieval: RetrievalSettings
+    settings_current: bool
+
+
+def _previous(index: Path) -> _Previous | None:
+    """What the next build can reuse of the live version; nothing if it is missing or unreadable."""
+    if not manifest_exists(index):
+        return None
+    try:
+        manifest = read_manifest(index)
+        articles = read_articles(index)
+    except RagError:
+        return None
+    fitted = manifest.retrieval.get("fitted", {}).get("fitted_at")
+    return _Previous(
+        version=manifest.version,
+        previous_version=manifest.previous_version,
+        model=dict(manifest.model),
+        cutting={k: manifest.chunking.get(k) for k in _cutting(None)},
+        fingerprints={a["id"]: a["fingerprint"] for a in manifest.articles},
+        content_hashes={a.id: a.content_hash for a in articles.values()},
+        spans={a.id: list(a.chunk_spans) for a in articles.values()},
+        retrieval=RetrievalSettings.from_json(manifest.retrieval) if fitted else RetrievalSettings(),
+        settings_current=manifest.lexical == asdict(LexicalSettings()),
+    )
+
+
+def fingerprint(article: Article) -> str:
+    """Changes when anything a citation shows changes: the text or any metadata."""
+    fields = [article.text, article.title, article.outlet, article.date, article.url, list(article.pages)]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+class _Model:
+    """The embedder, loaded on first use: a build that only reuses chunks and vectors needs none."""
+
+    def __init__(self, configured: str, embedder: Embedder | None, previous: _Previous | None):
+        self.name = canonical_model_name(configured)
+        self._configured = configured
+        self._embedder = embedder
+        self._known = previous.model if previous is not None and previous.model["name"] == self.name else None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder(self._configured)
+        return self._embedder
+
+    @property
+    def record(self) -> dict:
+        """Name, dimension and input limit, as the manifest records them."""
+        if self._embedder is None and self._known is not None:
+            return dict(self._known)
+        embedder = self.embedder
+        return {"name": embedder.name, "dimension": embedder.dimension, "max_seq_length": embedder.max_seq_length}
+
+
+def _cutting(settings: Settings | None) -> dict:
+    """The settings that decide where articles are cut (with the model name, compared on reuse)."""
+    if settings is None:
+        return {"max_tokens": None, "overlap_tokens": None}
+    return {"max_tokens": settings.chunking.max_tokens, "overlap_tokens": settings.chunking.overlap_tokens}
+
+
+def _chunk(corpus: Corpus, plan: _Plan, model: _Model, settings: Settings, show_progress: bool) -> list[Chunk]:
+    to_cut = [a for a in corpus.articles if a.id not in plan.known_spans]
+    if not to_cut:
+        return chunk_articles(corpus.articles, _never, 0, 0, plan.known_spans)
+    embedder = model.embedder
+    budget = token_budget(embedder.max_seq_length, settings.chunking.max_tokens)
+    articles = _progress(corpus.articles, show_progress, "chunking", "articles") if len(to_cut) > 50 else corpus.articles
+    return chunk_articles(articles, embedder.count_tokens, budget, settings.chunking.overlap_tokens, plan.known_spans)
+
+
+def _never(text: str) -> int:
+    raise AssertionError("every article has known spans")
+
+
+def _embed(chunks: list[Chunk], model: _Model, index: Path, rebuild: bool, show_progress: bool) -> tuple[np.ndarray, int]:
+    """Vectors for every chunk, from the cache where it has them; returns (vectors, how many embedded)."""
+    keys = [text_key(c.text) for c in chunks]
+    dimension = model.record["dimension"]
+    cache = EmbeddingCache(index, model.name)
+    try:
+        found = {} if rebuild else cache.get(keys, dimension)
+        missing = list(dict.fromkeys(k for k in keys if k not in found))
+        if missing:
+            texts = {k: c.text for k, c in zip(keys, chunks)}
+            found.update(_encode(missing, texts, model.embedder, cache, show_progress))
+    finally:
+        cache.close()
+    if not chunks:
+        return np.zeros((0, dimension), dtype=np.float32), 0
+    return np.stack([found[k] for k in keys]).astype(np.float32), len(missing)
+
+
+def _encode(keys: list[str], texts: dict[str, str], embedder: Embedder, cache: EmbeddingCache,
+            show_progress: bool) -> dict[str, np.ndarray]:
+    encoded: dict[str, np.ndarray] = {}
+    batches = range(0, len(keys), EMBED_BATCH)
+    bar = _progress(None, show_progress and len(keys) > EMBED_BATCH, "embedding", "chunks", total=len(keys))
+    try:
+        for start in batches:
+            batch = keys[start: start + EMBED_BATCH]
+            vectors = embedder.encode([texts[k] for k in batch])
+            cache.put(batch, vectors)  # committed now: a killed build keeps what it embedded
+            encoded.update(zip(batch, vectors))
+            if bar is not None:
+                bar.update(len(batch))
+    finally:
+        if bar is not None:
+            bar.close()
+    return encoded
+
+
+def _progress(iterable, show: bool, step: str, unit: str, total: int | None = None):
+    """A tqdm bar with counts and time left, or the bare iterable when quiet (None without one)."""
+    if not show:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc=step, unit=f" {unit}", file=sys.stderr, mininterval=0.5)
+
+
+def _manifest(settings: Settings, corpus: Corpus, chunks: list[Chunk], model: _Model,
+              lexical_settings: LexicalSettings, previous: _Previous | None) -> Manifest:
+    record = model.record
+    chunk_counts = {article_id: len(spans) for article_id, spans in spans_by_article(chunks).items()}
+    chunking = {"splitter": "langchain RecursiveCharacterTextSplitter, model tokenizer", **_cutting(settings),
+                "budget": token_budget(record["max_seq_length"], settings.chunking.max_tokens)}
+    # Ranker weights fitted for this model (`rag tune`) survive a rebuild; another model starts afresh.
+    retrieval = previous.retrieval if previous is not None and previous.model["name"] == model.name else RetrievalSettings()
+    return Manifest(
+        format_version=FORMAT_VERSION,
+        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        corpus=str(settings.corpus),
+        model=record,
+        chunking=chunking,
+        lexical=asdict(lexical_settings),
+        retrieval=retrieval.to_json(),
+        counts={"articles": len(corpus.articles), "chunks": len(chunks)},
+        articles=[_article_entry(a, chunk_counts.get(a.id, 0)) for a in corpus.articles],
+        previous_version=previous.version if previous else None,
+    )
+
+
+def _article_entry(article: Article, chunks: int) -> dict:
+    """What `rag info --json` lists of an indexed article."""
+    return {"id": article.id, "source": article.source, "title": article.title, "outlet": article.outlet,
+            "date": article.date, "url": article.url, "pages": len(article.pages) or None, "chunks": chunks,
+            "content_hash": article.content_hash, "fingerprint": fingerprint(article)}
+
+
+def _article_rows(corpus: Corpus, chunks: list[Chunk]) -> list[ArticleInfo]:
+    spans = spans_by_article(chunks)
+    return [
+        ArticleInfo(a.id, a.source, a.title, a.outlet, a.date, a.url, a.content_hash, a.text, a.pages,
+                    tuple(spans.get(a.id, ())))
+        for a in corpus.articles
+    ]
+
+
+def _summary(settings: Settings, plan: _Plan, corpus: Corpus, started: float, embedded: int, reused: int,
+             version: str, chunks: int | None = None) -> BuildSummary:
+    if chunks is None:
+        chunks = read_manifest(settings.index).counts["chunks"]
+    return BuildSummary(
+        index=settings.index, articles=len(corpus.articles), chunks=chunks, added=plan.added, changed=plan.changed,
+        removed=plan.removed, unchanged=plan.unchanged, embedded=embedded, reused=reused,
+        seconds=time.perf_counter() - started, problems=corpus.problems, up_to_date=plan.up_to_date, version=version,
+    )
