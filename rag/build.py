@@ -39,7 +39,10 @@ from rag.store import (
 )
 
 LOCK = "build.lock"
-EMBED_BATCH = 64  # chunks embedded between cache commits and progress updates
+# Chunks embedded between cache commits and progress updates. The texts are sorted by length
+# first, as sentence-transformers does within one call, so batches carry little padding: cut in
+# corpus order, batches of 64 embedded 18% slower than one call (measured on FacQA).
+EMBED_BATCH = 128
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,7 @@ def _embed(chunks: list[Chunk], model: _Model, index: Path, rebuild: bool, show_
 def _encode(keys: list[str], texts: dict[str, str], embedder: Embedder, cache: EmbeddingCache,
             show_progress: bool) -> dict[str, np.ndarray]:
     encoded: dict[str, np.ndarray] = {}
+    keys = sorted(keys, key=lambda k: len(texts[k]), reverse=True)
     batches = range(0, len(keys), EMBED_BATCH)
     bar = _progress(None, show_progress and len(keys) > EMBED_BATCH, "embedding", "chunks", total=len(keys))
     try:

@@ -114,7 +114,10 @@ class ChunkProfiles:
 
     def _profile(self, position: int) -> ChunkProfile:
         text = self._texts[position].text
-        terms = self._analyzer.terms(text)
+        # Analysed once, sentence by sentence: the chunk's terms are theirs joined (the same list as
+        # analysing the whole text, checked on every FacQA chunk), at half the cost.
+        by_sentence = [self._analyzer.terms(text[s.start:s.end]) for s in split_sentences(text)]
+        terms = [term for sentence in by_sentence for term in sentence] if by_sentence else self._analyzer.terms(text)
         positions: dict[str, list[int]] = {}
         for i, term in enumerate(terms):
             positions.setdefault(term, []).append(i)
@@ -122,8 +125,7 @@ class ChunkProfiles:
             terms=frozenset(terms),
             bigrams=frozenset(zip(terms, terms[1:])),
             positions={t: tuple(p) for t, p in positions.items()},
-            sentences=tuple(frozenset(self._analyzer.terms(text[s.start:s.end])) for s in split_sentences(text))
-            or (frozenset(),),
+            sentences=tuple(frozenset(sentence) for sentence in by_sentence) or (frozenset(),),
             capitalised=frozenset(w.lower() for w in _CAPITALISED.findall(text)),
             numbers=frozenset(_NUMBER.findall(text)),
             has_date=bool(_DATE_WORD.search(text)),

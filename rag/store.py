@@ -6,7 +6,8 @@
         manifest.json        format, model, chunking, lexical and retrieval settings, articles,
                              and every other file's size and SHA-256 (written last)
         articles.jsonl       each article's metadata, original text and chunk spans
-        chunks.jsonl         each chunk's id, article, span and text, in vector order
+        chunks.npy           each chunk's article number and span, in vector order (rag/chunk_table.py)
+        shared.json          the other places of passages that several articles print
         vectors.faiss        FAISS inner-product index of the normalised chunk embeddings
         lexical/             bm25s index over the same chunks, in the same order
       embeddings.sqlite    cache of chunk embeddings by model and text hash (rag/cache.py)
@@ -26,6 +27,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from rag.chunk_table import SPANS, ChunkTable
 from rag.chunking import Chunk
 from rag.dense import DenseIndex
 from rag.embedding import canonical_model_name
@@ -33,16 +35,15 @@ from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError,
 from rag.lexical import LexicalIndex
 from rag.retrieval import RetrievalSettings
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 CURRENT = "CURRENT"
 VERSION_PREFIX = "v-"
 MANIFEST = "manifest.json"
 ARTICLES = "articles.jsonl"
-CHUNKS = "chunks.jsonl"
 VECTORS = "vectors.faiss"
 LEXICAL = "lexical"
 # Files of the layout before versions (format 2), removed when a build replaces such an index.
-LEGACY_FILES = (MANIFEST, ARTICLES, CHUNKS, VECTORS, LEXICAL)
+LEGACY_FILES = (MANIFEST, ARTICLES, "chunks.jsonl", VECTORS, LEXICAL)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class Manifest:
     retrieval: dict
     counts: dict
     articles: list[dict] = field(default_factory=list)
+    # The FAISS index type and its parameters (rag/dense.py).
+    dense: dict = field(default_factory=dict)
     # name → {"bytes": n, "sha256": hex} for every file of the version but the manifest itself.
     files: dict = field(default_factory=dict)
     version: str = ""
@@ -94,7 +97,7 @@ class StoredIndex:
     path: Path
     manifest: Manifest
     articles: dict[str, ArticleInfo]
-    chunks: list[Chunk]
+    chunks: ChunkTable
     dense: DenseIndex
     lexical: LexicalIndex
 
@@ -184,7 +187,7 @@ def load_index(index: Path) -> StoredIndex:
         raise IndexCorruptError(f"index at {index} is damaged ({'; '.join(damaged)}): {fix}")
     try:
         articles = read_articles(index, folder)
-        chunks = [Chunk(**{**c, "also_in": tuple(c.get("also_in", ()))}) for c in _read_jsonl(folder / CHUNKS)]
+        chunks = ChunkTable.load(folder, {a.id: a.text for a in articles.values()})
         lexical = LexicalIndex.load(folder / LEXICAL)
         dense = DenseIndex.load(folder / VECTORS)
     except IndexCorruptError:
@@ -194,7 +197,7 @@ def load_index(index: Path) -> StoredIndex:
     expected = manifest.counts["chunks"]
     if not (len(chunks) == len(dense) == len(lexical) == expected) or len(articles) != manifest.counts["articles"]:
         raise IndexCorruptError(
-            f"index at {index} is inconsistent (manifest {expected} chunks, chunks.jsonl {len(chunks)}, "
+            f"index at {index} is inconsistent (manifest {expected} chunks, {SPANS} {len(chunks)}, "
             f"vectors {len(dense)}, lexical {len(lexical)}): {fix}"
         )
     return StoredIndex(index, manifest, articles, chunks, dense, lexical)
@@ -237,14 +240,14 @@ def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo],
                   dense: DenseIndex, lexical: LexicalIndex) -> Manifest:
     """Write every file, then the manifest naming their sizes and checksums, all flushed to disk."""
     _write_jsonl(folder / ARTICLES, (asdict(a) for a in articles))
-    _write_jsonl(folder / CHUNKS, (asdict(c) for c in chunks))
+    ChunkTable.from_chunks(chunks, {a.id: a.text for a in articles}).save(folder)
     dense.save(folder / VECTORS)
     lexical.save(folder / LEXICAL)
     files = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         _fsync(path)
         files[path.relative_to(folder).as_posix()] = {"bytes": path.stat().st_size, "sha256": _sha256(path)}
-    manifest = Manifest(**{**manifest.to_json(), "files": files, "version": folder.name})
+    manifest = Manifest(**{**manifest.to_json(), "files": files, "version": folder.name, "dense": dense.settings})
     _write_atomically(folder / MANIFEST, json.dumps(manifest.to_json(), ensure_ascii=False, indent=2))
     return manifest
 

@@ -137,7 +137,7 @@ def test_error_damaged_index(tmp_path, cli_index):
     shutil.copytree(cli_index, damaged)
     from rag.store import live_version
 
-    (live_version(damaged) / "chunks.jsonl").write_text("{broken", encoding="utf-8")
+    (live_version(damaged) / "chunks.npy").write_text("{broken", encoding="utf-8")
     for command in (("ask", "Siapa?"), ("check", "Bogor bergabung dengan UCLG ASPAC"), ("info",), ("verify",)):
         result = run_rag(*command, "--index", str(damaged), "--corpus", str(CORPUS))
         assert result.returncode in (1, 2) and "Traceback" not in result.stderr, command

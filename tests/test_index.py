@@ -12,6 +12,42 @@ from rag.rerank import FEATURES
 from rag.store import check_model, live_version, load_index, read_manifest
 
 
+def _clustered_unit_vectors(count: int, dimension: int = 64, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((50, dimension), dtype=np.float32)
+    vectors = centres[rng.integers(0, 50, count)] + 0.5 * rng.standard_normal((count, dimension), dtype=np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_a_large_index_is_an_inverted_file_that_finds_what_exact_search_finds(tmp_path):
+    vectors, queries = np.split(_clustered_unit_vectors(6_100), [6_000])
+    index = DenseIndex.build(vectors, exact_max=2_000)
+    settings = index.settings
+    assert settings["type"] == "IndexIVFFlat" and settings["lists"] == int(4 * 6_000 ** 0.5)
+    assert settings["calibrated_recall_at_10"] >= 0.97 and settings["nprobe"] < settings["lists"]
+    index.save(tmp_path / "vectors.faiss")
+    loaded = DenseIndex.load(tmp_path / "vectors.faiss")
+    assert loaded.settings["nprobe"] == settings["nprobe"]  # the calibrated nprobe is saved with the index
+    reference = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]  # brute force with numpy
+    hits = sum(len(set(loaded.search(q, 10)[0].tolist()) & set(r.tolist())) for q, r in zip(queries, reference))
+    assert hits / reference.size >= 0.95
+    positions = np.array([3, 50, 700, 5_999])
+    assert np.allclose(loaded.scores_for(queries[0], positions), vectors[positions] @ queries[0], atol=1e-5)
+    among = np.arange(0, 6_000, 7)
+    found, scores = loaded.search(queries[0], 5, among)
+    exact = among[np.argsort(-(vectors[among] @ queries[0]))[:5]]
+    assert found.tolist() == exact.tolist()  # a filter searches its subset exactly
+    assert np.allclose(scores, vectors[exact] @ queries[0], atol=1e-5)
+
+
+def test_a_small_index_is_exact():
+    vectors = _clustered_unit_vectors(500)
+    index = DenseIndex.build(vectors)
+    assert index.settings == {"type": "IndexFlatIP", "exact": True}
+    query = vectors[17]
+    assert index.search(query, 3)[0].tolist() == np.argsort(-(vectors @ query))[:3].tolist()
+
+
 def test_faiss_matches_a_numpy_dot_product(seed_settings, seed_index, embedder):
     index = load_index(seed_settings.index)
     vectors = embedder.encode([c.text for c in index.chunks])
@@ -27,12 +63,12 @@ def test_faiss_matches_a_numpy_dot_product(seed_settings, seed_index, embedder):
 
 def test_manifest_records_what_the_index_was_built_from(seed_settings, seed_index):
     manifest = read_manifest(seed_settings.index)
-    assert manifest.format_version == 3
+    assert manifest.format_version == 4
     assert set(manifest.retrieval["weights"]) == set(FEATURES) and manifest.retrieval["candidates"] > 0
     assert manifest.model == {"name": "sentence-transformers/all-MiniLM-L6-v2", "dimension": 384, "max_seq_length": 256}
     assert manifest.chunking["budget"] == 254 and manifest.chunking["max_tokens"] is None
     folder = live_version(seed_settings.index)
-    assert folder.name == manifest.version and {"articles.jsonl", "chunks.jsonl", "vectors.faiss"} <= set(manifest.files)
+    assert folder.name == manifest.version and {"articles.jsonl", "chunks.npy", "shared.json", "vectors.faiss"} <= set(manifest.files)
     assert all(manifest.files[name]["bytes"] == (folder / name).stat().st_size for name in manifest.files)
     assert manifest.counts == {"articles": 5, "chunks": seed_index.chunks}
     assert {a["id"] for a in manifest.articles} == {
@@ -71,7 +107,7 @@ def test_missing_and_damaged_indexes_say_how_to_rebuild(tmp_path, seed_settings,
     vectors.write_bytes(b"X" * size)  # same size, not FAISS: caught by the loader
     with pytest.raises(IndexCorruptError, match="damaged.*rag build --rebuild"):
         load_index(damaged)
-    (live_version(damaged) / "chunks.jsonl").write_text("{not json\n", encoding="utf-8")
+    (live_version(damaged) / "chunks.npy").write_text("{not numpy\n", encoding="utf-8")
     (live_version(damaged) / "manifest.json").write_text("{", encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="rag build"):
         read_manifest(damaged)

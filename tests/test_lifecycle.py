@@ -70,7 +70,7 @@ def test_versions_switch_in_one_step_and_old_ones_are_cleared(tmp_path, embedder
     first = build_index(settings, embedder, show_progress=False)
     leftover = settings.index / "v-19990101T000000-000000001"  # as a killed build leaves it
     leftover.mkdir()
-    (leftover / "chunks.jsonl").write_text("{half", encoding="utf-8")
+    (leftover / "chunks.npy").write_text("{half", encoding="utf-8")
     (corpus / "makassar.md").write_text(NEW_ARTICLE, encoding="utf-8")
     second = build_index(settings, embedder, show_progress=False)
     assert not leftover.exists()
@@ -145,13 +145,13 @@ def test_verify_reports_corpus_changes_and_damaged_files_with_what_to_do(tmp_pat
     stale = json.loads(run_rag(*args, "--json").stdout)
     assert (stale["ok"], stale["added"], stale["removed"]) == (False, ["makassar"], ["000_9156ad8b8e089001"])
     assert all("rag build --index" in f["fix"] for f in stale["findings"])
-    chunks = live_version(settings.index) / "chunks.jsonl"
+    chunks = live_version(settings.index) / "chunks.npy"
     data = bytearray(chunks.read_bytes())
-    data[100] = ord("#") if data[100] != ord("#") else ord("%")
+    data[-5] ^= 0x01
     chunks.write_bytes(bytes(data))  # same size, different bytes
     damaged = run_rag(*args)
     assert damaged.returncode == 1
-    assert "chunks.jsonl changed (checksum differs): run `rag build --rebuild" in damaged.stdout
+    assert "chunks.npy changed (checksum differs): run `rag build --rebuild" in damaged.stdout
 
 
 def test_a_running_assistant_switches_to_a_new_version_between_questions(tmp_path, embedder):

@@ -3,13 +3,14 @@
 import numpy as np
 import pytest
 
+from rag.chunk_table import ChunkTable
 from rag.chunking import chunk_articles
 from rag.corpus import load_corpus
 from rag.errors import RagError
 from rag.evaluate import distinct_articles
 from rag.filters import Filters
-from rag.rerank import FEATURES, question_type
-from rag.retrieval import _cap_per_article
+from rag.rerank import FEATURES, ChunkProfiles, question_type
+from rag.retrieval import _cap_per_article, top_positive
 from tests.conftest import run_json, run_rag
 
 ANTARA = {"002_f3feb7890c547006", "004_a696b740d2fb54b0"}
@@ -94,6 +95,12 @@ def test_a_passage_in_two_articles_is_stored_once_and_names_both(tmp_path, embed
     place = holders[0].also_in[0]
     text = (tmp_path / "b.txt").read_text(encoding="utf-8")
     assert "surat pernyataan minat" in text[place["start"]:place["end"]]
+    # Stored as columns, the chunks come back as they were, text and other places included.
+    articles = load_corpus(tmp_path).articles
+    ChunkTable.from_chunks(chunks, {a.id: a.text for a in articles}).save(tmp_path)
+    table = ChunkTable.load(tmp_path, {a.id: a.text for a in articles})
+    assert list(table) == chunks and table[-1] == chunks[-1] and table[1:] == chunks[1:]
+    assert table.article_numbers.tolist() == [["a", "b"].index(c.article_id) for c in chunks]
 
 
 def test_ranking_counts_every_article_of_a_shared_passage(assistant):
@@ -102,6 +109,25 @@ def test_ranking_counts_every_article_of_a_shared_passage(assistant):
             self.chunk = type("C", (), {"article_ids": ids})()
 
     assert distinct_articles([FakeHit(["a", "b"]), FakeHit(["b", "c"])]) == ["a", "b", "c"]
+
+
+def test_chunk_profiles_hold_the_terms_of_the_whole_chunk(assistant):
+    chunks, analyzer = assistant.index.chunks, assistant.index.lexical.analyzer
+    profiles = ChunkProfiles(chunks, analyzer)
+    for position, chunk in enumerate(chunks):
+        terms = analyzer.terms(chunk.text)
+        profile = profiles.get(position)
+        assert profile.terms == frozenset(terms) and profile.length == len(terms)
+        assert profile.bigrams == frozenset(zip(terms, terms[1:]))
+
+
+@pytest.mark.parametrize("k", [1, 5, 40, 200])
+def test_top_positive_matches_a_full_sort(k):
+    rng = np.random.default_rng(k)
+    scores = rng.integers(-3, 6, 150).astype(np.float32)  # many ties and non-positive scores
+    reference = [i for i in np.argsort(-scores, kind="stable") if scores[i] > 0][:k]
+    assert top_positive(scores, k).tolist() == reference
+    assert top_positive(np.zeros(10, dtype=np.float32), k).tolist() == []
 
 
 def test_cap_demotes_but_never_drops():
