@@ -33,7 +33,7 @@ from rag.errors import BuildLockedError, RagError
 from rag.lexical import LexicalIndex, LexicalSettings
 from rag.retrieval import RetrievalSettings
 from rag.store import (
-    FORMAT_VERSION, ArticleInfo, Manifest, ensure_index_folder, live_version_name, manifest_exists,
+    FORMAT_VERSION, LEXICAL, ArticleInfo, Manifest, ensure_index_folder, live_version_name, manifest_exists,
     new_version_folder, read_articles, read_manifest, remove_legacy_files, remove_stale_versions, switch_to,
     write_version,
 )
@@ -92,12 +92,14 @@ def build_index(
             return _summary(settings, plan, corpus, started, embedded=0, reused=0, version=previous.version)
         model = _Model(settings.model, embedder, previous)
         chunks = _chunk(corpus, plan, model, settings, show_progress)
-        vectors, embedded = _embed(chunks, model, settings.index, rebuild, show_progress)
+        keys = [text_key(c.text) for c in chunks]
+        vectors, embedded = _embed(chunks, keys, model, settings.index, rebuild, show_progress)
         lexical_settings = LexicalSettings()
         manifest = _manifest(settings, corpus, chunks, model, lexical_settings, previous)
+        analysed = settings.index / previous.version / LEXICAL if previous and previous.settings_current and not rebuild else None
+        lexical = LexicalIndex.build([c.text for c in chunks], lexical_settings, keys, analysed)
         folder = new_version_folder(settings.index)
-        write_version(folder, manifest, _article_rows(corpus, chunks), chunks, DenseIndex.build(vectors),
-                      LexicalIndex.build([c.text for c in chunks], lexical_settings))
+        write_version(folder, manifest, _article_rows(corpus, chunks), chunks, DenseIndex.build(vectors), lexical)
         switch_to(settings.index, folder)
         remove_stale_versions(settings.index, {folder.name} | ({previous.version} if previous else set()))
         remove_legacy_files(settings.index)
@@ -242,9 +244,10 @@ def _never(text: str) -> int:
     raise AssertionError("every article has known spans")
 
 
-def _embed(chunks: list[Chunk], model: _Model, index: Path, rebuild: bool, show_progress: bool) -> tuple[np.ndarray, int]:
-    """Vectors for every chunk, from the cache where it has them; returns (vectors, how many embedded)."""
-    keys = [text_key(c.text) for c in chunks]
+def _embed(chunks: list[Chunk], keys: list[str], model: _Model, index: Path, rebuild: bool,
+           show_progress: bool) -> tuple[np.ndarray, int]:
+    """Vectors for every chunk (`keys`: their texts' keys), from the cache where it has them;
+    returns (vectors, how many embedded)."""
     dimension = model.record["dimension"]
     cache = EmbeddingCache(index, model.name)
     try:

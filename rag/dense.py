@@ -51,6 +51,7 @@ class DenseIndex:
         index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT)
         rng = np.random.default_rng(seed)
         sample = vectors[rng.choice(count, min(count, lists * _TRAINING_PER_LIST), replace=False)]
+        index.cp.min_points_per_centroid = len(sample) // lists  # small on purpose: no warning
         index.train(sample)
         index.add(vectors)
         built = cls(index)

@@ -113,18 +113,27 @@ class LexicalIndex:
         self.analyzer = Analyzer(settings)
         self._document_frequency = np.diff(np.asarray(bm25.scores["indptr"]))
         self._documents = int(bm25.scores["num_docs"])
+        self._analysed: _AnalysedChunks | None = None  # written beside the index by a build
 
     @classmethod
-    def build(cls, texts: list[str], settings: LexicalSettings) -> LexicalIndex:
+    def build(cls, texts: list[str], settings: LexicalSettings, keys: list[str] | None = None,
+              previous: Path | None = None) -> LexicalIndex:
+        """Index chunk texts, in chunk order.
+
+        With `keys` (each text's `text_key`) and `previous` (the lexical folder of the version
+        before, built with the same settings), a chunk analysed then keeps its term ids and only new
+        texts are analysed: adding one article to 10,000 re-analysed them all in 0.7 s.
+        """
         analyzer = Analyzer(settings)
-        return cls.from_terms([analyzer.terms(t) for t in texts], settings)
-
-    @classmethod
-    def from_terms(cls, term_lists: list[list[str]], settings: LexicalSettings) -> LexicalIndex:
-        """Index chunks already analysed, one list of terms per chunk, in chunk order."""
-        vocabulary: dict[str, int] = {}
-        ids = [[vocabulary.setdefault(term, len(vocabulary)) for term in terms] for terms in term_lists]
-        return cls.from_token_ids(ids, vocabulary, settings)
+        known = _AnalysedChunks.load(previous) if previous is not None and keys is not None else _AnalysedChunks.empty()
+        vocabulary = known.vocabulary
+        ids = []
+        for position, text in enumerate(texts):
+            reused = known.ids_of(keys[position]) if keys is not None else None
+            ids.append(reused if reused is not None else [vocabulary.setdefault(t, len(vocabulary)) for t in analyzer.terms(text)])
+        index = cls.from_token_ids(ids, vocabulary, settings)
+        index._analysed = _AnalysedChunks(keys, ids, vocabulary) if keys is not None else None
+        return index
 
     @classmethod
     def from_token_ids(cls, ids: list[list[int]], vocabulary: dict[str, int], settings: LexicalSettings) -> LexicalIndex:
@@ -140,6 +149,8 @@ class LexicalIndex:
         folder.mkdir(parents=True, exist_ok=True)
         self._bm25.save(str(folder), show_progress=False)
         (folder / self.SETTINGS_FILE).write_text(json.dumps(asdict(self.settings), indent=2), encoding="utf-8")
+        if self._analysed is not None:
+            self._analysed.save(folder)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
@@ -164,3 +175,52 @@ class LexicalIndex:
         token_id = self._bm25.vocab_dict.get(term)
         frequency = 0 if token_id is None else int(self._document_frequency[token_id])
         return math.log(1 + (self._documents - frequency + 0.5) / (frequency + 0.5))
+
+
+class _AnalysedChunks:
+    """Each chunk's term ids by its text's key, saved beside the index for the next build.
+
+    The ids index the bm25s vocabulary of the same folder; a build that reuses them extends that
+    vocabulary, so they stay valid (a term no chunk uses any more keeps its id and scores nothing).
+    """
+
+    FILE = "terms.npz"
+
+    def __init__(self, keys: list[str] | None, ids: list[list[int]], vocabulary: dict[str, int]):
+        self.keys, self.ids, self.vocabulary = keys, ids, vocabulary
+        self._rows: dict[bytes, int] = {}
+        self._flat = np.zeros(0, dtype=np.int32)
+        self._offsets = np.zeros(1, dtype=np.int64)
+
+    @classmethod
+    def empty(cls) -> _AnalysedChunks:
+        return cls(None, [], {})
+
+    def save(self, folder: Path) -> None:
+        lengths = np.fromiter((len(row) for row in self.ids), dtype=np.int64, count=len(self.ids))
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        flat = np.fromiter((i for row in self.ids for i in row), dtype=np.int32, count=int(offsets[-1]))
+        keys = np.array([bytes.fromhex(k) for k in self.keys], dtype="S32")
+        with (folder / self.FILE).open("wb") as out:
+            np.savez(out, keys=keys, flat=flat, offsets=offsets)
+
+    @classmethod
+    def load(cls, folder: Path) -> _AnalysedChunks:
+        """What the folder holds; nothing (so everything is analysed again) if it cannot be read."""
+        try:
+            with np.load(folder / cls.FILE, allow_pickle=False) as stored:
+                keys, flat, offsets = stored["keys"], stored["flat"], stored["offsets"]
+            vocabulary = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError):
+            return cls.empty()
+        vocabulary.pop("", None)  # bm25s's own entry for unknown words, added again at indexing
+        known = cls(None, [], vocabulary)
+        known._rows = {key: row for row, key in enumerate(keys.tolist())}
+        known._flat, known._offsets = flat, offsets
+        return known
+
+    def ids_of(self, key: str) -> list[int] | None:
+        row = self._rows.get(bytes.fromhex(key))
+        if row is None:
+            return None
+        return self._flat[self._offsets[row]: self._offsets[row + 1]].tolist()

@@ -24,7 +24,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from rag.chunk_table import SPANS, ChunkTable
@@ -89,7 +89,8 @@ class Manifest:
     previous_version: str | None = None
 
     def to_json(self) -> dict:
-        return asdict(self)
+        # Shallow: the fields are JSON already, and a deep copy of 10,000 articles took 0.8 s a build.
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass
@@ -239,7 +240,7 @@ def new_version_folder(index: Path) -> Path:
 def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo], chunks: list[Chunk],
                   dense: DenseIndex, lexical: LexicalIndex) -> Manifest:
     """Write every file, then the manifest naming their sizes and checksums, all flushed to disk."""
-    _write_jsonl(folder / ARTICLES, (asdict(a) for a in articles))
+    _write_jsonl(folder / ARTICLES, (vars(a) for a in articles))
     ChunkTable.from_chunks(chunks, {a.id: a.text for a in articles}).save(folder)
     dense.save(folder / VECTORS)
     lexical.save(folder / LEXICAL)
@@ -247,8 +248,8 @@ def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo],
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         _fsync(path)
         files[path.relative_to(folder).as_posix()] = {"bytes": path.stat().st_size, "sha256": _sha256(path)}
-    manifest = Manifest(**{**manifest.to_json(), "files": files, "version": folder.name, "dense": dense.settings})
-    _write_atomically(folder / MANIFEST, json.dumps(manifest.to_json(), ensure_ascii=False, indent=2))
+    manifest = replace(manifest, files=files, version=folder.name, dense=dense.settings)
+    _write_atomically(folder / MANIFEST, json.dumps(manifest.to_json(), ensure_ascii=False))
     return manifest
 
 
@@ -279,8 +280,8 @@ def remove_legacy_files(index: Path) -> None:
 def save_retrieval_settings(index: Path, retrieval: RetrievalSettings) -> None:
     """Replace the ranker settings of the live version's manifest (written whole, then renamed)."""
     manifest = read_manifest(index)
-    updated = Manifest(**{**manifest.to_json(), "retrieval": retrieval.to_json()})
-    _write_atomically(index / manifest.version / MANIFEST, json.dumps(updated.to_json(), ensure_ascii=False, indent=2))
+    updated = replace(manifest, retrieval=retrieval.to_json())
+    _write_atomically(index / manifest.version / MANIFEST, json.dumps(updated.to_json(), ensure_ascii=False))
 
 
 def _article_info(row: dict) -> ArticleInfo:

@@ -10,11 +10,13 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from rag.build import build_index, build_lock
 from rag.config import load_settings
 from rag.errors import BuildLockedError
+from rag.lexical import LexicalIndex, LexicalSettings
 from rag.pipeline import Assistant
 from rag.store import live_version, load_index
 from tests.conftest import CORPUS, ROOT, SHARED, run_rag
@@ -33,6 +35,21 @@ def copy_of_seeds(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     return corpus, load_settings(corpus=corpus, index=tmp_path / "index", environ={})
+
+
+def test_an_incremental_lexical_index_scores_as_one_built_from_scratch(tmp_path, embedder):
+    corpus, settings = copy_of_seeds(tmp_path)
+    build_index(settings, embedder, show_progress=False)
+    (corpus / "makassar.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    (corpus / "000_9156ad8b8e089001.txt").unlink()  # its words stay in the vocabulary, unused
+    build_index(settings, embedder, show_progress=False)
+    index = load_index(settings.index)
+    assert (live_version(settings.index) / "lexical" / "terms.npz").is_file()
+    fresh = LexicalIndex.build([c.text for c in index.chunks], LexicalSettings())  # the reference
+    for question in ("Makassar kota kembar", "UCLG ASPAC Manila 2017", "Kisarazu pendidikan budaya", "Seoul"):
+        terms = index.lexical.analyzer.terms(question)
+        assert np.allclose(index.lexical.scores(terms), fresh.scores(terms), atol=1e-5), question
+        assert [index.lexical.idf(t) for t in terms] == pytest.approx([fresh.idf(t) for t in terms])
 
 
 def test_only_new_and_changed_articles_are_chunked_and_embedded(tmp_path, embedder):
