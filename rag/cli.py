@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -302,6 +303,56 @@ def tune(train: Path, valid: Path, passages: Path | None, corpus: Path | None, i
                f"fitted {result.valid_recall['1']:.3f}/{result.valid_recall['5']:.3f}")
     click.echo(json.dumps(result.settings.weights))
     click.echo(f"Saved in the manifest of {settings.index}")
+
+
+@cli.command()
+@click.option("--passages", type=click.Path(path_type=Path), default=Path("../shared/data/facqa/passages.jsonl"),
+              show_default=True, help="Real articles: built for the ingest figure, and the sentences of the synthetic corpora.")
+@click.option("--questions", type=click.Path(path_type=Path), default=Path("../shared/data/facqa/questions-test.jsonl"),
+              show_default=True, help="Questions timed through the ask path (an evaluation file).")
+@click.option("--sizes", default=",".join(str(s) for s in (1_000, 100_000, 1_000_000)), show_default=True,
+              help="Index sizes in chunks, comma-separated.")
+@click.option("--queries", type=int, default=100, show_default=True, help="Questions timed per size.")
+@model_option
+@json_option
+def bench(passages: Path, questions: Path, sizes: str, queries: int, model: str | None, as_json: bool) -> None:
+    """Measure build cost, incremental cost, ask-path speed and memory at scale, and cold start."""
+    from rag.bench import BenchConfig, run
+    from rag.embedding import load_embedder
+
+    for path in (passages, questions):
+        if not path.is_file():
+            raise RagError(f"{path} does not exist: pass --passages/--questions (FacQA lives in ../shared/data/facqa)")
+    try:
+        size_list = tuple(int(s.replace("_", "")) for s in sizes.split(",") if s.strip())
+    except ValueError:
+        raise RagError(f"--sizes {sizes!r} is not a list of numbers: e.g. --sizes 1000,100000") from None
+    settings = load_settings(model=model)
+    config = BenchConfig(passages, questions, size_list, queries)
+    say = (lambda text: None) if as_json else (lambda text: click.echo(f"… {text}", err=True))
+    started = time.perf_counter()
+    result = run(config, settings, load_embedder(settings.model), say)
+    result["bench_s"] = round(time.perf_counter() - started, 1)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(_bench_table(result))
+
+
+def _bench_table(result: dict) -> str:
+    lines = [
+        f"ingest_ratio        {result['ingest_ratio']:.3f}  (build {result['ingest']['build_chunks_per_s']} chunks/s, "
+        f"encode {result['ingest']['encode_chunks_per_s']} chunks/s)",
+        f"incremental_s       {result['incremental_s']:.3f}  (one article added to {result['incremental']['articles']:,})",
+        f"cold_start_s        {result['cold_start_s']:.2f}  (floor {result['cold_start_floor_s']:.2f})",
+        "",
+        f"{'chunks':>10}  {'index':<13} {'p50 ms':>7} {'p95 ms':>7} {'recall@10':>9} {'rss MB':>8} {'limit MB':>8}",
+    ]
+    for size, row in result["sizes"].items():
+        lines.append(f"{int(size):>10,}  {row['index_type']:<13} {row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f} "
+                     f"{row['recall_at_10']:>9.3f} {row['rss_mb']:>8.0f} {row['rss_limit_mb']:>8.0f}")
+    lines.append(f"\nbench took {result['bench_s']:.0f} s")
+    return "\n".join(lines)
 
 
 def _open_for_eval(settings: Settings, build: bool):
