@@ -9,7 +9,8 @@
         chunks.npy           each chunk's article number and span, in vector order (rag/chunk_table.py)
         shared.json          the other places of passages that several articles print
         vectors.faiss        FAISS inner-product index of the normalised chunk embeddings
-        lexical/             bm25s index over the same chunks, in the same order
+        lexical/             bm25s index over the same chunks, in the same order, and each
+                             chunk's term ids (terms.npz) for the next build
       embeddings.sqlite    cache of chunk embeddings by model and text hash (rag/cache.py)
       build.lock           held by the build in progress (rag/build.py)
 
