@@ -88,6 +88,8 @@ class Answer:
     notice: str | None = None
     # Generated sentences left out, each with the reason (no marker, unknown passage, unsupported).
     removed: list[dict] = field(default_factory=list)
+    # Written by the program, not quoted: the register's summary before its quotes (mode "register").
+    lead: str | None = None
 
 
 @dataclass(frozen=True)
@@ -219,4 +221,5 @@ def answer_to_json(answer: Answer) -> dict:
         "mode": answer.mode,
         "notice": answer.notice,
         "removed": answer.removed,
+        "lead": answer.lead,
     }

@@ -221,7 +221,7 @@ def _synthetic_index(size: int, settings: Settings, embedder: Embedder, material
                   for a in articles],
     )
     folder = new_version_folder(index)
-    write_version(folder, manifest, articles, chunks, dense, lexical)
+    write_version(folder, manifest, articles, chunks, dense, lexical, {"extractor": 0, "articles": {}})
     switch_to(index, folder)
     return dense
 

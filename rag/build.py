@@ -31,10 +31,11 @@ from rag.dense import DenseIndex
 from rag.embedding import Embedder, canonical_model_name, load_embedder
 from rag.errors import BuildLockedError, RagError
 from rag.lexical import LexicalIndex, LexicalSettings
+from rag.partnerships import ArticleText, extract_corpus
 from rag.retrieval import RetrievalSettings
 from rag.store import (
     FORMAT_VERSION, LEXICAL, ArticleInfo, Manifest, ensure_index_folder, live_version_name, manifest_exists,
-    new_version_folder, read_articles, read_manifest, remove_legacy_files, remove_stale_versions, switch_to,
+    new_version_folder, read_articles, read_manifest, read_register, remove_legacy_files, remove_stale_versions, switch_to,
     write_version,
 )
 
@@ -98,8 +99,9 @@ def build_index(
         manifest = _manifest(settings, corpus, chunks, model, lexical_settings, previous)
         analysed = settings.index / previous.version / LEXICAL if previous and previous.settings_current and not rebuild else None
         lexical = LexicalIndex.build([c.text for c in chunks], lexical_settings, keys, analysed)
+        register = _register(corpus, plan, settings.index, previous if not rebuild else None)
         folder = new_version_folder(settings.index)
-        write_version(folder, manifest, _article_rows(corpus, chunks), chunks, DenseIndex.build(vectors), lexical)
+        write_version(folder, manifest, _article_rows(corpus, chunks), chunks, DenseIndex.build(vectors), lexical, register)
         switch_to(settings.index, folder)
         remove_stale_versions(settings.index, {folder.name} | ({previous.version} if previous else set()))
         remove_legacy_files(settings.index)
@@ -139,12 +141,13 @@ class _Plan:
     unchanged: int
     known_spans: dict
     up_to_date: bool
+    fingerprints: dict
 
     @classmethod
     def make(cls, corpus: Corpus, previous: _Previous | None, settings: Settings, rebuild: bool) -> _Plan:
         fingerprints = {a.id: fingerprint(a) for a in corpus.articles}
         if previous is None or rebuild:
-            return cls(len(corpus.articles), 0, 0, 0, {}, False)
+            return cls(len(corpus.articles), 0, 0, 0, {}, False, fingerprints)
         old = previous.fingerprints
         added = sum(1 for a in fingerprints if a not in old)
         changed = sum(1 for a, f in fingerprints.items() if a in old and old[a] != f)
@@ -154,7 +157,7 @@ class _Plan:
         known = {a.id: previous.spans[a.id] for a in corpus.articles
                  if same_cutting and a.id in previous.spans and previous.content_hashes.get(a.id) == a.content_hash}
         up_to_date = same_cutting and not (added or changed or removed) and previous.settings_current
-        return cls(added, changed, removed, unchanged, known, up_to_date)
+        return cls(added, changed, removed, unchanged, known, up_to_date, fingerprints)
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,13 @@ def _previous(index: Path) -> _Previous | None:
         retrieval=RetrievalSettings.from_json(manifest.retrieval) if fitted else RetrievalSettings(),
         settings_current=manifest.lexical == asdict(LexicalSettings()),
     )
+
+
+def _register(corpus: Corpus, plan: _Plan, index: Path, previous: _Previous | None) -> dict:
+    """The partnership register's mentions; an unchanged article keeps those of the last build."""
+    stored = read_register(index / previous.version) if previous else None
+    articles = (ArticleText(a.id, a.text, tuple((b.start, b.end) for b in a.blocks), a.date) for a in corpus.articles)
+    return extract_corpus(articles, plan.fingerprints, stored)
 
 
 def fingerprint(article: Article) -> str:

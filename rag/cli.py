@@ -176,6 +176,51 @@ def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
 
 
 @cli.command()
+@corpus_option
+@index_option
+@click.option("--partner", default=None, help="Only partnerships whose partner or local party names this (any case).")
+@click.option("--field", "field_name", default=None, help="Only partnerships in this field, e.g. education, transport.")
+@click.option("--year", type=int, default=None, help="Only partnerships dated in this year.")
+@filter_options
+@json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV for a spreadsheet (one line a partnership).")
+def partnerships(corpus: Path | None, index: Path | None, partner: str | None, field_name: str | None, year: int | None,
+                 since, until, outlets, article_ids, as_json: bool, as_csv: bool) -> None:
+    """The register of partnerships found in the corpus, every field cited (rebuilt by `rag build`)."""
+    from rag import register
+    from rag.store import load_index
+
+    stored = load_index(load_settings(corpus, index).index)
+    chosen = register.select(stored.partnerships, register.RegisterFilter(partner, field_name, year), stored.articles,
+                             _filters(since, until, outlets, article_ids))
+    table = register.rows(chosen, stored.articles)
+    if as_json:
+        click.echo(json.dumps(table, ensure_ascii=False, indent=2))
+    elif as_csv:
+        click.echo(register.to_csv(table), nl=False)
+    else:
+        click.echo(_register_text(table))
+
+
+def _register_text(table: list[dict]) -> str:
+    if not table:
+        return "No partnership in the register matches."
+    lines = []
+    for row in table:
+        details = ", ".join(x for x in (row["form"], row["date"], row["status"]) if x)
+        lines.append(f"{row['local_party']} — {row['partner']} ({row['partner_type']}): {details}")
+        if row["fields"]:
+            lines.append(f"    fields: {', '.join(row['fields'])}")
+        if row["people"]:
+            lines.append(f"    people: {'; '.join(p['name'] + ' (' + p['role'] + ')' for p in row['people'])}")
+        for stage in row["stages"]:
+            lines.append(f"    {stage['date'] or '?':<10} {stage['form']} ({stage['status'] or 'status not stated'}) [{stage['citation']}]")
+        for citation in row["citations"]:
+            lines.append(f"    [{citation['n']}] {citation['article_id']} @{citation['start']}-{citation['end']}: {citation['snippet'][:110]}")
+    return "\n".join(lines)
+
+
+@cli.command()
 @click.argument("question")
 @corpus_option
 @index_option
@@ -201,6 +246,8 @@ def ask(question: str, corpus: Path | None, index: Path | None, model: str | Non
         return
     if answer.notice:
         click.echo(f"({answer.notice})")
+    if answer.lead:
+        click.echo(f"{answer.lead}\n")
     click.echo(answer.answer)
     for removed in answer.removed:
         click.echo(f"  removed: {removed['text']!r}: {removed['reason']}", err=True)

@@ -19,6 +19,8 @@ from rag.errors import QuestionError, RagError
 from rag.filters import Filters
 from rag.followup import contextual_question
 from rag.generate import GenerationError, chat, prompt, verify
+from rag import register
+from rag.partnerships import Partnership
 from rag.retrieval import Hit, Query, Retriever
 from rag.corpus import load_corpus
 from rag.build import build_index
@@ -127,8 +129,8 @@ class Assistant:
         """The answer, and the ranking behind it at least `depth` chunks deep (for evaluation)."""
         served = self._current()
         question, query, hits = self._search(served, question, depth, filters, mode, history)
-        answer = replace(self.compose(query, hits, served), question=question)
-        if self.settings.llm is not None and not answer.abstained:
+        answer = replace(self.compose(query, hits, served, filters), question=question)
+        if self.settings.llm is not None and not answer.abstained and answer.mode != "register":
             answer = self.generate(answer, hits, served)
         return answer, hits
 
@@ -142,9 +144,9 @@ class Assistant:
         """
         served = self._current()
         question, query, hits = self._search(served, question, 0, filters, mode, history)
-        answer = replace(self.compose(query, hits, served), question=question)
+        answer = replace(self.compose(query, hits, served, filters), question=question)
         yield answer
-        if self.settings.llm is not None and not answer.abstained:
+        if self.settings.llm is not None and not answer.abstained and answer.mode != "register":
             yield self.generate(answer, hits, served)
 
     def generate(self, extractive: Answer, hits: list[Hit], served: Served | None = None) -> Answer:
@@ -177,9 +179,18 @@ class Assistant:
         hits = served.retriever.search(query, self.settings.top_k, filters)
         return check_claim(query, hits, served.index.articles, served.index.lexical)
 
-    def compose(self, query: Query, hits: list[Hit], served: Served | None = None) -> Answer:
+    def compose(self, query: Query, hits: list[Hit], served: Served | None = None, filters: Filters | None = None) -> Answer:
+        """The register's answer to a list question about partnerships; otherwise quotes from the hits."""
         index = (served or self.served).index
+        listed = register.answer(query.text, index.partnerships, index.articles, filters)
+        if listed is not None:
+            return listed
         return compose_answer(query, hits[: self.settings.top_k], index.articles, index.lexical, self.answer_settings)
+
+    def partnerships(self, register_filter: register.RegisterFilter = register.RegisterFilter(),
+                     filters: Filters | None = None) -> list[Partnership]:
+        index = self._current().index
+        return register.select(index.partnerships, register_filter, index.articles, filters)
 
     def _current(self) -> Served:
         """The version this question is answered from, newest first (see `refresh`)."""

@@ -37,6 +37,8 @@ def answer_pieces(answer: Answer) -> list[str]:
     Joined, they are the whole answer: its sentences escaped, their citation markers in bold.
     """
     pieces = [f"_{escape(answer.notice)}_\n\n"] if answer.notice else []
+    if answer.lead:
+        pieces.append(f"{escape(answer.lead)}\n\n")
     if answer.abstained or not answer.parts:
         return pieces + [escape(answer.answer)]
     for i, part in enumerate(answer.parts):
@@ -50,7 +52,7 @@ def story_markdown(answer: Answer) -> str:
     Not escaped: it goes to the clipboard of a journalist's editor, never into our page.
     """
     words = STORY_WORDS.get(answer.language, STORY_WORDS["id"])
-    lines = [f"**{words['question']}:** {answer.question}", "", answer.answer]
+    lines = [f"**{words['question']}:** {answer.question}", ""] + ([answer.lead, ""] if answer.lead else []) + [answer.answer]
     if answer.notice:
         lines += ["", f"_{answer.notice}_"]
     if answer.citations:

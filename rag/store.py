@@ -9,6 +9,7 @@
         chunks.npy           each chunk's article number and span, in vector order (rag/chunk_table.py)
         shared.json          the other places of passages that several articles print
         vectors.faiss        FAISS inner-product index of the normalised chunk embeddings
+        partnerships.json    each article's partnership mentions (rag/partnerships.py)
         lexical/             bm25s index over the same chunks, in the same order, and each
                              chunk's term ids (terms.npz) for the next build
       embeddings.sqlite    cache of chunk embeddings by model and text hash (rag/cache.py)
@@ -34,9 +35,11 @@ from rag.dense import DenseIndex
 from rag.embedding import canonical_model_name
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError
 from rag.lexical import LexicalIndex
+from rag.partnerships import REGISTER_FILE, Partnership, register_from_stored
 from rag.retrieval import RetrievalSettings
 
-FORMAT_VERSION = 4
+# 5: partnerships.json (the register) in every version.
+FORMAT_VERSION = 5
 CURRENT = "CURRENT"
 VERSION_PREFIX = "v-"
 MANIFEST = "manifest.json"
@@ -102,6 +105,7 @@ class StoredIndex:
     chunks: ChunkTable
     dense: DenseIndex
     lexical: LexicalIndex
+    partnerships: list[Partnership]
 
     @property
     def retrieval(self) -> RetrievalSettings:
@@ -192,6 +196,7 @@ def load_index(index: Path) -> StoredIndex:
         chunks = ChunkTable.load(folder, {a.id: a.text for a in articles.values()})
         lexical = LexicalIndex.load(folder / LEXICAL)
         dense = DenseIndex.load(folder / VECTORS)
+        partnerships = register_from_stored(json.loads((folder / REGISTER_FILE).read_text(encoding="utf-8")))
     except IndexCorruptError:
         raise
     except (OSError, ValueError, TypeError, KeyError, IndexError, RuntimeError) as error:
@@ -202,7 +207,7 @@ def load_index(index: Path) -> StoredIndex:
             f"index at {index} is inconsistent (manifest {expected} chunks, {SPANS} {len(chunks)}, "
             f"vectors {len(dense)}, lexical {len(lexical)}): {fix}"
         )
-    return StoredIndex(index, manifest, articles, chunks, dense, lexical)
+    return StoredIndex(index, manifest, articles, chunks, dense, lexical, partnerships)
 
 
 def read_articles(index: Path, folder: Path | None = None) -> dict[str, ArticleInfo]:
@@ -212,6 +217,14 @@ def read_articles(index: Path, folder: Path | None = None) -> dict[str, ArticleI
         return {a["id"]: _article_info(a) for a in _read_jsonl(folder / ARTICLES)}
     except (OSError, ValueError, TypeError, KeyError) as error:
         raise IndexCorruptError(f"{folder / ARTICLES} is damaged ({error}): run `rag build --rebuild --index {index}`") from error
+
+
+def read_register(folder: Path) -> dict | None:
+    """The mentions a version stored, for the next build to reuse; None if it has none readable."""
+    try:
+        return json.loads((folder / REGISTER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def file_problems(index: Path, manifest: Manifest, checksums: bool = True) -> list[str]:
@@ -239,11 +252,12 @@ def new_version_folder(index: Path) -> Path:
 
 
 def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo], chunks: list[Chunk],
-                  dense: DenseIndex, lexical: LexicalIndex) -> Manifest:
+                  dense: DenseIndex, lexical: LexicalIndex, register: dict) -> Manifest:
     """Write every file, then the manifest naming their sizes and checksums, all flushed to disk."""
     _write_jsonl(folder / ARTICLES, (vars(a) for a in articles))
     ChunkTable.from_chunks(chunks, {a.id: a.text for a in articles}).save(folder)
     dense.save(folder / VECTORS)
+    (folder / REGISTER_FILE).write_text(json.dumps(register, ensure_ascii=False), encoding="utf-8")
     lexical.save(folder / LEXICAL)
     files = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):

@@ -63,7 +63,7 @@ def test_faiss_matches_a_numpy_dot_product(seed_settings, seed_index, embedder):
 
 def test_manifest_records_what_the_index_was_built_from(seed_settings, seed_index):
     manifest = read_manifest(seed_settings.index)
-    assert manifest.format_version == 4
+    assert manifest.format_version == 5
     assert set(manifest.retrieval["weights"]) == set(FEATURES) and manifest.retrieval["candidates"] > 0
     assert manifest.model == {"name": "sentence-transformers/all-MiniLM-L6-v2", "dimension": 384, "max_seq_length": 256}
     assert manifest.chunking["budget"] == 254 and manifest.chunking["max_tokens"] is None

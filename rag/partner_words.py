@@ -1,0 +1,114 @@
+"""Words the partnership register reads by: Indonesian places, foreign countries, international
+organisations, and the Indonesian and English phrasing of forms, statuses and fields.
+
+General vocabulary of the domain (kerja sama luar negeri), not a list of the seed articles'
+partners: a partner is found by the shape of its mention ("Pemerintah Kota X" for a city that is
+not Indonesian, "X University", "PPI X", an organisation below), so new partners are found too.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Indonesia's cities (kota) and provinces, as news writes them: a "Kota X" that is not here is foreign.
+INDONESIAN_PLACES = frozenset(
+    """
+    Ambon Balikpapan Banda Aceh Bandar Lampung Bandung Banjar Banjarbaru Banjarmasin Batam Batu Baubau
+    Bekasi Bengkulu Bima Binjai Bitung Blitar Bogor Bontang Bukittinggi Cilegon Cimahi Cirebon Denpasar
+    Depok Dumai Gorontalo Gunungsitoli Jambi Jayapura Kediri Kendari Kotamobagu Kupang Langsa
+    Lhokseumawe Lubuklinggau Madiun Magelang Makassar Malang Manado Mataram Medan Metro Mojokerto
+    Padang Panjang Padangsidimpuan Pagar Alam Palangka Raya Palangkaraya Palembang Palopo Palu
+    Pangkalpinang Parepare Pariaman Pasuruan Payakumbuh Pekalongan Pekanbaru Pematangsiantar
+    Pontianak Prabumulih Probolinggo Sabang Salatiga Samarinda Sawahlunto Semarang Serang Sibolga
+    Singkawang Solok Sorong Subulussalam Sukabumi Sungai Penuh Surabaya Surakarta Solo Tangerang
+    Selatan Tanjungbalai Tanjungpinang Tarakan Tasikmalaya Tebing Tinggi Tegal Ternate Tidore Tomohon
+    Tual Yogyakarta Jakarta Aceh Sumatera Utara Barat Riau Kepulauan Lampung Banten Jawa Tengah Timur
+    Bali Nusa Tenggara Kalimantan Sulawesi Maluku Papua Indonesia
+    """.split()
+)
+
+COUNTRIES = {
+    "Korea Selatan": "Korea Selatan", "Korea": "Korea Selatan", "South Korea": "Korea Selatan",
+    "Jepang": "Jepang", "Japan": "Jepang", "Tiongkok": "Tiongkok", "China": "Tiongkok", "Cina": "Tiongkok",
+    "Filipina": "Filipina", "Philippines": "Filipina", "Malaysia": "Malaysia", "Singapura": "Singapura",
+    "Singapore": "Singapura", "Thailand": "Thailand", "Vietnam": "Vietnam", "Australia": "Australia",
+    "Belanda": "Belanda", "Netherlands": "Belanda", "Jerman": "Jerman", "Germany": "Jerman",
+    "Prancis": "Prancis", "Perancis": "Prancis", "France": "Prancis", "Inggris": "Inggris",
+    "United Kingdom": "Inggris", "Amerika Serikat": "Amerika Serikat", "United States": "Amerika Serikat",
+    "Turki": "Turki", "Turkey": "Turki", "India": "India", "Taiwan": "Taiwan", "Selandia Baru": "Selandia Baru",
+}
+
+# International organisations and networks of local governments: alias → name in the register.
+ORGANISATIONS = {
+    "UCLG ASPAC": "UCLG ASPAC", "UCLG Asia Pasifik": "UCLG ASPAC", "UCLG Asia Pacific": "UCLG ASPAC",
+    "United Cities and Local Governments Asia Pasific": "UCLG ASPAC",
+    "United Cities and Local Governments Asia Pacific": "UCLG ASPAC",
+    "United Cities and Local Governments": "UCLG", "UCLG": "UCLG", "CityNet": "CityNet", "ICLEI": "ICLEI",
+    "UN-Habitat": "UN-Habitat", "UNDP": "UNDP", "UNICEF": "UNICEF", "UNESCO": "UNESCO", "JICA": "JICA",
+    "KOICA": "KOICA", "USAID": "USAID", "GIZ": "GIZ", "Bank Dunia": "Bank Dunia", "World Bank": "Bank Dunia",
+    "Asian Development Bank": "ADB", "ADB": "ADB", "C40": "C40", "Metropolis": "Metropolis",
+}
+
+# Places of two words; any other "Kota X" is taken to be the one word X (a name often follows).
+TWO_WORD_PLACES = frozenset({"Kuala Lumpur", "Ho Chi", "Hong Kong", "New York", "Quezon City", "Kota Kinabalu", "Da Nang",
+                             "San Francisco", "Los Angeles", "Den Haag", "Abu Dhabi"})
+# Indonesian place names that are also given names ("Wali Kota Bogor Bima Arya"): no anchor for a role.
+PLACES_ALSO_NAMES = frozenset({"Bima", "Batu", "Metro", "Solo", "Banjar", "Tual", "Palu", "Ambon"})
+
+# Nicknames and common nouns written after "Kota" that are not places ("Kota Hujan" is Bogor).
+NOT_PLACES = frozenset(
+    "Hujan Pusaka Cerdas Hijau Persahabatan Kembar Bersahabat Pintar Mitra Kembang Pahlawan Pelajar Santri "
+    "Wisata Industri Tua Baru Administrasi Besar Kecil Metropolitan".split()
+)
+
+# Forms, most advanced last within the ladder of one partnership.
+FORM_PATTERNS = (
+    ("exploration", re.compile(r"\b(menjajaki|penjajakan|jajaki|dijajaki|explor\w*)\b", re.I)),
+    ("membership", re.compile(r"\b(bergabung|keanggotaan|kepesertaan|menjadi anggota|anggota|member(ship)?|joined)\b", re.I)),
+    ("letter of interest", re.compile(r"\b(letter of interest|LoI|surat pernyataan minat|pernyataan minat)\b", re.I)),
+    ("MoU", re.compile(r"\b(MoU|MOU|nota kesepahaman|memorandum of understanding)\b")),
+    ("cooperation agreement", re.compile(r"\b(perjanjian kerja ?sama|cooperation agreement|menandatangani kerja ?sama|"
+                                         r"penandatanganan kerja ?sama)\b", re.I)),
+    ("business-to-business", re.compile(r"\b(business to business|business-to-business|B2B|bisnis ke bisnis)\b", re.I)),
+)
+CITY_FORMS = (
+    ("sister city", re.compile(r"\b(kota kembar|sister city|sister cities)\b", re.I)),
+    ("friendship city", re.compile(r"\b(kota persahabatan|kota (yang )?bersahabat|friendship city)\b", re.I)),
+)
+LADDER = ("exploration", "membership", "letter of interest", "MoU", "cooperation agreement", "business-to-business")
+
+COOPERATION = re.compile(
+    r"\b(kerja ?sama|kerjsama|bekerja ?sama|kemitraan|bermitra|mitra|partnership|cooperation|agreement)\b", re.I
+)
+
+STATUS_PATTERNS = (
+    ("planned", re.compile(r"\b(akan|rencana\w*|berencana|segera|nanti|harus|diharapkan|menjajaki|penjajakan|jajaki|"
+                           r"will|plan\w*)\b", re.I)),
+    ("signed", re.compile(r"\b(ditandatangani\w*|menandatangani|tandatangani|penandatanganan|signed|resmi)\b", re.I)),
+    ("ongoing", re.compile(r"\b(menjalin|terjalin|bergabung|anggota|sejak|periode|berlangsung|ongoing|member)\b", re.I)),
+)
+STATUS_ORDER = ("planned", "ongoing", "signed")
+
+FIELDS = (
+    ("smart city", r"kota cerdas|smart city|kota pintar"),
+    ("transport", r"transportasi|lalu lintas|transport\w*|pedestrian"),
+    ("clean water", r"air bersih|clean water|air minum"),
+    ("education", r"pendidikan|sekolah|pelajar|magang|education|beasiswa"),
+    ("culture", r"kebudayaan|budaya|culture|cultural"),
+    ("tourism", r"pariwisata|wisata|tourism"),
+    ("agriculture", r"pertanian|agro\w*|agricultur\w*|organic city"),
+    ("health", r"kesehatan|perawat|rumah sakit|health"),
+    ("disaster management", r"bencana|kebakaran|disaster"),
+    ("trade", r"perdagangan|trade|investasi|investment"),
+    ("environment", r"lingkungan hidup|ruang terbuka|environment\w*"),
+    ("housing", r"permukiman|perumahan|housing"),
+    ("technology", r"teknologi|technology"),
+    ("public services", r"pelayanan publik|public service\w*"),
+)
+FIELD_PATTERNS = tuple((name, re.compile(rf"\b({pattern})\b", re.I)) for name, pattern in FIELDS)
+
+ROLE_START = re.compile(
+    r"\b(Wali ?[Kk]ota|Walikota|Wakil Wali ?[Kk]ota|Bupati|Gubernur|Menteri|Kepala|Sekretaris Jenderal|Sekjen|"
+    r"Sekretaris Daerah|Direktur|Pelaksana Harian|Profesor|Prof\.|Duta Besar|Konsul|Kuasa Usaha|Presiden|"
+    r"Ketua|Mayor|Governor|Minister|Professor|Ambassador)\b"
+)

@@ -1,0 +1,170 @@
+"""The partnership register: rules tried on articles written for these tests (not in corpus/),
+the seed register against the list a journalist would expect, the CLI and the chat."""
+
+import csv
+import io
+
+import pytest
+
+from rag.corpus import load_corpus
+from rag.partnerships import ArticleText, build_register, extract
+from tests.conftest import run_json, run_rag
+
+SURABAYA = """SURABAYA, Kabar Kota - Pemerintah Kota Surabaya dan Pemerintah Kota Busan, Korea Selatan, menandatangani nota kesepahaman kota kembar (sister city) di Busan pada 12 Maret 2019.
+Wali Kota Surabaya Tri Rismaharini mengatakan kerja sama ini meliputi bidang pendidikan, pariwisata dan pengelolaan air bersih.
+Wali Kota Busan Oh Keo-don menyambut baik kerja sama tersebut.
+Pewarta: Andi Wijaya
+Editor: Budi Santoso"""
+
+MAKASSAR = """Makassar City Government will sign a memorandum of understanding with the University of Melbourne in June 2025 on health and education cooperation, the city's spokesperson said on Monday."""
+
+SEMARANG = """Kota Semarang resmi bergabung dengan jaringan CityNet sejak Januari 2018.
+Keanggotaan itu membuka akses pelatihan penanggulangan bencana bagi pegawai Pemkot Semarang."""
+
+NOT_PARTNERS = """JAKARTA, KOMPAS.com - Pemerintah Kota Bandung menjajaki kerja sama dengan Kota Hamamatsu, Jepang, di bidang kebudayaan.
+Hal itu disampaikan kepada Kompas.com, Senin (3/2/2020).
+Penulis: Rina Ayu Lestari | Editor: Dimas Prasetyo"""
+
+
+def register_of(tmp_path, **texts):
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    mentions = []
+    for article in load_corpus(tmp_path).articles:
+        mentions += extract(ArticleText(article.id, article.text, tuple((b.start, b.end) for b in article.blocks), article.date))
+    return {record.partner: record for record in build_register(mentions)}
+
+
+def test_an_indonesian_sister_city_mou(tmp_path):
+    register = register_of(tmp_path, surabaya=SURABAYA)
+    assert list(register) == ["Busan"]
+    busan = register["Busan"]
+    assert (busan.local_party, busan.partner_type, busan.form) == ("Pemerintah Kota Surabaya", "city", "MoU (sister city)")
+    assert (busan.date, busan.status) == ("2019-03-12", "signed")
+    assert {"education", "tourism", "clean water"} <= set(busan.fields)
+    people = {p["name"]: p["role"] for p in busan.people}
+    assert people == {"Tri Rismaharini": "Wali Kota Surabaya", "Oh Keo-don": "Wali Kota Busan"}
+    article = (tmp_path / "surabaya.txt").read_text(encoding="utf-8")
+    date_source = busan.sources["date"][0]
+    assert "12 Maret 2019" in article[date_source.start:date_source.end]  # every field carries its sentence
+
+
+def test_an_english_mou_with_a_university(tmp_path):
+    register = register_of(tmp_path, makassar=MAKASSAR)
+    melbourne = register["University of Melbourne"]
+    assert (melbourne.local_party, melbourne.partner_type, melbourne.form) == ("Pemerintah Kota Makassar", "university", "MoU")
+    assert (melbourne.date, melbourne.status) == ("2025-06", "planned")
+    assert {"health", "education"} <= set(melbourne.fields)
+
+
+def test_a_membership_of_a_network(tmp_path):
+    citynet = register_of(tmp_path, semarang=SEMARANG)["CityNet"]
+    assert (citynet.local_party, citynet.partner_type, citynet.form, citynet.date) == (
+        "Pemerintah Kota Semarang", "international organisation", "membership", "2018-01")
+    assert "disaster management" in citynet.fields  # "Keanggotaan itu …": the partner named last
+
+
+def test_news_sites_and_reporters_are_never_partners(tmp_path):
+    register = register_of(tmp_path, bandung=NOT_PARTNERS)
+    assert list(register) == ["Hamamatsu"]
+    assert register["Hamamatsu"].form == "exploration" and register["Hamamatsu"].people == []
+
+
+EXPECTED = {  # the seed corpus, as a journalist would list it: partner → (form, year, fields, articles)
+    "Seoul": ("letter of interest", 2016, {"smart city", "transport"}, {"000_9156ad8b8e089001", "001_2d6a8a213c43a204"}),
+    "UCLG ASPAC": ("cooperation agreement", 2017, set(), {"002_f3feb7890c547006"}),
+    "Kisarazu": ("letter of interest (friendship city)", 2016,
+                 {"education", "culture", "tourism", "agriculture", "health"}, {"003_fcff50e6fce6b534"}),
+    "PPI Jepang": ("MoU", 2016, set(), {"003_fcff50e6fce6b534"}),
+    "Seoul National University": ("exploration", 2024, {"smart city"}, {"004_a696b740d2fb54b0"}),
+}
+
+
+def test_the_seed_register_holds_the_expected_partnerships_with_their_sources(assistant):
+    index = assistant.index
+    register = {r.partner: r for r in index.partnerships}
+    for partner, (form, year, fields, articles) in EXPECTED.items():
+        record = register[partner]
+        assert (record.form, record.year) == (form, year), partner
+        assert fields <= set(record.fields), partner
+        assert {s.article_id for s in record.all_sources} == articles, partner
+    assert register["Seoul National University"].local_party == "Kemendagri"
+    uclg = register["UCLG ASPAC"].stages
+    assert {"form": "membership", "date": "2016-04"} in [{"form": s["form"], "date": s["date"]} for s in uclg]
+    for record in index.partnerships:  # every partner is named in a sentence it cites; none is a site or reporter
+        cited = [index.articles[s.article_id].text[s.start:s.end] for s in record.sources["partner"]]
+        assert any(record.partner in sentence for sentence in cited), record.partner
+        assert not {"Bisnis.com", "medcom.id", "Antara", "Laily Rahmawati", "Rio Feisal"} & {record.partner, record.local_party}
+
+
+def test_a_list_question_is_answered_from_the_register_with_quotes(assistant):
+    answer = assistant.ask("Kerja sama apa saja yang dimiliki Kota Bogor?")
+    assert answer.mode == "register" and not answer.abstained
+    assert {"Seoul", "Kisarazu", "UCLG ASPAC", "PPI Jepang"} <= {word for word in EXPECTED if word in answer.lead}
+    assert len({c.article_id for c in answer.citations}) >= 3
+    for part in answer.parts:  # quotes stay verbatim
+        citation = answer.citations[part.citation - 1]
+        assert assistant.index.articles[citation.article_id].text[citation.start:citation.end] == part.text
+    cities = assistant.ask("Kota luar negeri mana saja yang menjalin kerja sama dengan Kota Bogor?")
+    assert "Seoul" in cities.lead and "Kisarazu" in cities.lead and "UCLG" not in cities.lead
+    one = assistant.ask("Apa saja ruang lingkup kerja sama kota bersahabat antara Bogor dan Kisarazu?")
+    assert one.mode == "extractive"  # about one partnership: the passages answer it
+
+
+def test_a_build_reads_again_only_articles_whose_fingerprint_changed():
+    from rag.partnerships import EXTRACTOR_VERSION, extract_corpus, register_from_stored
+
+    def article(text):
+        return ArticleText("a", text, ((0, len(text)),), None)
+
+    first = extract_corpus([article(SEMARANG)], {"a": "f1"}, None)
+    assert [r.partner for r in register_from_stored(first)] == ["CityNet"]
+    # Same fingerprint: the stored mentions are kept, the text is not read again.
+    assert extract_corpus([article(SURABAYA)], {"a": "f1"}, first) == first
+    changed = extract_corpus([article(SURABAYA)], {"a": "f2"}, first)
+    assert [r.partner for r in register_from_stored(changed)] == ["Busan"]
+    older_rules = {**first, "extractor": EXTRACTOR_VERSION - 1}
+    assert register_from_stored(extract_corpus([article(SURABAYA)], {"a": "f1"}, older_rules))[0].partner == "Busan"
+
+
+@pytest.mark.parametrize("question, is_list", [
+    ("Kerja sama apa saja yang dimiliki Kota Surabaya?", True),
+    ("Negara mana saja yang bekerja sama dengan Makassar?", True),
+    ("Dengan siapa saja Semarang bekerja sama?", True),
+    ("Daftar kemitraan Kota Bandung", True),
+    ("Which foreign cities does Surabaya cooperate with?", True),
+    ("List all partnerships of Semarang", True),
+    ("Which mayor signed the cooperation with Busan?", False),  # asks for a person
+    ("What fields of cooperation did Makassar discuss?", False),
+    ("Apa saja ruang lingkup kerja sama Surabaya?", False),
+    ("Dengan siapa saja wali kota bertemu?", False),
+])
+def test_only_questions_asking_for_a_list_of_partnerships_go_to_the_register(question, is_list):
+    from rag.register import question_filter
+
+    assert (question_filter(question, []) is not None) == is_list
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from tests.conftest import CORPUS
+
+    index = tmp_path_factory.mktemp("register") / "index"
+    assert run_rag("build", "--corpus", str(CORPUS), "--index", str(index), "--quiet").returncode == 0
+    return index
+
+
+def test_cli_prints_the_register_as_json_csv_and_text(built):
+    rows = run_json("partnerships", "--index", str(built), "--json")
+    keys = {"local_party", "partner", "partner_type", "form", "date", "fields", "people", "status", "citations"}
+    assert all(keys <= set(row) for row in rows)
+    seoul = next(row for row in rows if row["partner"] == "Seoul")
+    assert {"article_id", "start", "end", "snippet", "quotes"} <= set(seoul["citations"][0])
+    assert all(n <= len(seoul["citations"]) for group in seoul["evidence"].values() for n in group)
+    only = run_json("partnerships", "--index", str(built), "--json", "--field", "agriculture")
+    assert [row["partner"] for row in only] == ["Kisarazu"]
+    table = list(csv.DictReader(io.StringIO(run_rag("partnerships", "--index", str(built), "--csv").stdout)))
+    assert {row["partner"] for row in table} == {row["partner"] for row in rows}
+    assert "003_fcff50e6fce6b534@" in next(row for row in table if row["partner"] == "Kisarazu")["sources"]
+    text = run_rag("partnerships", "--index", str(built), "--year", "2024")
+    assert text.returncode == 0 and "Seoul National University" in text.stdout and "Kisarazu" not in text.stdout
