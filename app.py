@@ -18,7 +18,8 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from rag.answer import answer_to_json  # noqa: E402
-from rag.cards import CSS, SCROLL_TO_CITATION_JS, sources_html, verdict_html  # noqa: E402
+from rag import register  # noqa: E402
+from rag.cards import CSS, SCROLL_TO_CITATION_JS, citations_html, sources_html, verdict_html  # noqa: E402
 from rag.check import check_to_json  # noqa: E402
 from rag.config import Settings, load_settings  # noqa: E402
 from rag.errors import RagError  # noqa: E402
@@ -27,6 +28,7 @@ from rag.filters import Filters  # noqa: E402
 from rag.language import detect_language  # noqa: E402
 from rag.render import answer_pieces, escape, story_markdown  # noqa: E402
 from rag.store import manifest_exists  # noqa: E402
+from rag.timeline import timeline_svg  # noqa: E402
 
 EXAMPLES = [
     "Siapa Wali Kota Kisarazu?",
@@ -83,6 +85,8 @@ UI_TEXT = {
         "verify": "Cek", "title": "Kerja sama luar negeri kota-kota Indonesia",
         "status": "Jawaban dikutip dari {articles} artikel ({chunks} potongan), indeks dibuat {built}.",
         "searching": "Mencari di korpus…", "generating": "Model bahasa sedang menyusun jawaban; sementara ini kutipan langsung.",
+        "register_tab": "Register kemitraan", "partner": "Mitra atau pihak", "field": "Bidang", "year": "Tahun",
+        "register_table": "Kerja sama (klik baris untuk melihat sumbernya)", "timeline": "Linimasa",
     },
     "en": {
         "language": "Interface language", "ask_tab": "Ask", "check_tab": "Fact check", "chat": "Conversation",
@@ -93,6 +97,8 @@ UI_TEXT = {
         "verify": "Check", "title": "International partnerships of Indonesian cities",
         "status": "Answers are quoted from {articles} articles ({chunks} passages); index built {built}.",
         "searching": "Searching the corpus…", "generating": "A language model is writing an answer; meanwhile, the quoted one.",
+        "register_tab": "Partnership register", "partner": "Partner or party", "field": "Field", "year": "Year",
+        "register_table": "Partnerships (click a row for its sources)", "timeline": "Timeline",
     },
 }
 UI_LANGUAGES = {"Bahasa Indonesia": "id", "English": "en"}
@@ -165,8 +171,35 @@ def build_app(assistant: Assistant):
         except RagError as error:
             return {"claim": claim, "error": str(error)}
 
+    def register_view(partner: str, field: str | None, year: str | None) -> tuple:
+        """Table and timeline of the partnerships the filters admit."""
+        chosen = assistant.partnerships(register.RegisterFilter((partner or "").strip() or None, field or None,
+                                                                int(year) if year else None))
+        return register.table_rows(chosen), timeline_svg(chosen), ""
+
+    def register_sources(event: gr.SelectData) -> str:
+        """The cards of the partnership whose row was clicked (found by its values: the table sorts)."""
+        values = event.row_value or []
+        found = [r for r in assistant.partnerships() if [r.partner, r.partner_type, r.local_party] == values[:3]]
+        if not found:
+            return ""
+        citations, _ = register.citations_for(found[0], assistant.index.articles)
+        return citations_html(citations, assistant.index.articles, "id")
+
+    # Gradio passes the click only to a parameter annotated with the class itself; with postponed
+    # annotations, and gradio imported in this function, the string would not resolve.
+    register_sources.__annotations__["event"] = gr.SelectData
+
+    def partnerships(partner: str | None = None, field: str | None = None, year: int | None = None) -> list[dict]:
+        """The same list as `rag partnerships --json`, filtered by partner (part of a name), field and year."""
+        chosen = assistant.partnerships(register.RegisterFilter(partner or None, field or None, year or None))
+        return register.rows(chosen, assistant.index.articles)
+
     words = UI_TEXT["id"]
     outlets = sorted({a.outlet for a in assistant.index.articles.values() if a.outlet})
+    records = assistant.partnerships()
+    fields = sorted({f for r in records for f in r.fields})
+    years = sorted({str(r.year) for r in records if r.year})
     with gr.Blocks(title="Kerja sama luar negeri — asisten") as demo:
         with gr.Row():
             header = gr.Markdown(status("id"))
@@ -192,6 +225,19 @@ def build_app(assistant: Assistant):
             claim = gr.Textbox(label=words["claim"], placeholder=words["claim_hint"], max_lines=6)
             verify = gr.Button(words["verify"], variant="primary")
             verdict = gr.HTML(elem_id="verdict", js_on_load=SCROLL_TO_CITATION_JS)
+        with gr.Tab(words["register_tab"]) as register_tab:
+            with gr.Row():
+                partner = gr.Textbox(label=words["partner"], max_lines=1)
+                field = gr.Dropdown(fields, value=None, label=words["field"])
+                year = gr.Dropdown(years, value=None, label=words["year"])
+            with gr.Row():
+                with gr.Column(scale=3):
+                    table = gr.Dataframe(register.table_rows(records), headers=list(register.TABLE_COLUMNS),
+                                         label=words["register_table"], interactive=False, show_search="filter",
+                                         elem_id="register", wrap=True)
+                    timeline = gr.HTML(timeline_svg(records), label=words["timeline"], elem_id="timeline")
+                with gr.Column(scale=2):
+                    register_cards = gr.HTML(elem_id="register-sources", js_on_load=SCROLL_TO_CITATION_JS)
 
         def switch_language(choice: str) -> list:
             code = UI_LANGUAGES.get(choice, "id")
@@ -203,23 +249,30 @@ def build_app(assistant: Assistant):
                 gr.update(label=w["since"]), gr.update(label=w["until"]), gr.update(label=w["outlet"]),
                 gr.update(label=w["examples"]), gr.update(label=w["story"]),
                 gr.update(label=w["claim"], placeholder=w["claim_hint"]), gr.update(value=w["verify"]),
+                gr.update(label=w["register_tab"]), gr.update(label=w["partner"]), gr.update(label=w["field"]),
+                gr.update(label=w["year"]), gr.update(label=w["register_table"]),
             ]
 
         language.change(
             switch_language, language,
             [header, language, ask_tab, check_tab, chat, question, send, new, filters, since, until, outlet,
-             examples.dataset, story, claim, verify],
+             examples.dataset, story, claim, verify, register_tab, partner, field, year, table],
             api_visibility="private",
         )
         # Between questions the assistant switches to a newer index version; the header follows.
         demo.load(refreshed_status, language, header, api_visibility="private")
+        demo.load(register_view, [partner, field, year], [table, timeline, register_cards], api_visibility="private")
         for trigger in (question.submit, send.click):
             trigger(respond, [question, chat, asked, since, until, outlet], [question, chat, asked, sources, story],
                     api_visibility="private").then(refreshed_status, language, header, api_visibility="private")
         new.click(lambda: ([], [], "", "", ""), None, [chat, asked, question, sources, story], api_visibility="private")
         for trigger in (claim.submit, verify.click):
             trigger(check_claim, claim, verdict, api_visibility="private")
+        for trigger in (partner.submit, field.change, year.change):
+            trigger(register_view, [partner, field, year], [table, timeline, register_cards], api_visibility="private")
+        table.select(register_sources, None, register_cards, api_visibility="private")
         gr.api(ask, api_name="ask")
+        gr.api(partnerships, api_name="partnerships")
         gr.api(check, api_name="check")
     return demo
 

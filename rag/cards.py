@@ -85,6 +85,13 @@ def sources_html(answer: Answer, articles: dict[str, ArticleInfo]) -> str:
     return f'<div class="rag-cards"><h3>{heading}</h3>{cards}</div>'
 
 
+def citations_html(citations: list[Citation], articles: dict[str, ArticleInfo], language: str = "id") -> str:
+    """Cards for citations that are not an answer's (a register record's sources)."""
+    words = WORDS.get(language, WORDS["id"])
+    cards = "".join(card_html(c, articles.get(c.article_id), words) for c in citations)
+    return f'<div class="rag-cards"><h3>{words["sources"]}</h3>{cards}</div>' if citations else ""
+
+
 def verdict_html(result: CheckResult, articles: dict[str, ArticleInfo], language: str = "id") -> str:
     """The verdict as a badge, the mismatching items, then the evidence cards with those items marked."""
     words = WORDS.get(language, WORDS["id"])

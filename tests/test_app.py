@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import socket
+from contextlib import contextmanager
 
 import pytest
 
@@ -82,6 +83,23 @@ def record_requests_elsewhere(page, base_url: str) -> list[str]:
     return elsewhere
 
 
+@contextmanager
+def browser_page(url: str):
+    """A headless page at `url`, the list of URLs it requested from anywhere else, and the page's
+    HTTP response; the browser is closed after."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            outside_requests = record_requests_elsewhere(page, url)
+            response = page.goto(url)
+            yield page, outside_requests, response
+        finally:
+            browser.close()
+
+
 def screenshot_path(tmp_path, name: str) -> str:
     """Where a browser test saves its screenshot: RAG_SCREENSHOTS (a folder) to keep it, else tmp_path."""
     folder = os.environ.get("RAG_SCREENSHOTS")
@@ -92,56 +110,43 @@ def screenshot_path(tmp_path, name: str) -> str:
 
 
 def test_a_question_typed_in_the_browser_is_answered_and_its_source_opens(running_app, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            outside_requests = record_requests_elsewhere(page, running_app)
-            page.goto(running_app)
-            box = page.get_by_label("Pertanyaan")
-            box.fill("Siapa Wali Kota Kisarazu?")
-            box.press("Enter")
-            expect(page.get_by_text("Yushikuni Watanabe").first).to_be_visible(timeout=30_000)
-            card = page.locator("#sources details.rag-card").first
-            expect(card).to_contain_text("003_fcff50e6fce6b534", timeout=10_000)
-            expect(card.locator(".rag-article")).to_be_hidden()
-            card.locator("summary").click()
-            cited = card.locator(".rag-article mark.rag-cited").first
-            expect(cited).to_be_in_viewport()
-            expect(cited).to_contain_text("Yushikuni Watanabe")
-            article = card.locator(".rag-article")
-            assert article.evaluate("box => box.scrollHeight > box.clientHeight")  # the whole article, scrolled to the span
-            page.screenshot(path=screenshot_path(tmp_path, "source-card.png"))
-            story = page.locator("#story textarea")
-            expect(story).to_have_value(re.compile(r"Yushikuni Watanabe.*\n1\. .*\n   > \u201c", re.S))
-            page.get_by_label("English").check()
-            expect(page.get_by_role("tab", name="Fact check")).to_be_visible()
-            expect(page.get_by_label("Question", exact=True)).to_be_visible()
-            assert outside_requests == []
-        finally:
-            browser.close()
+    with browser_page(running_app) as (page, outside_requests, _):
+        box = page.get_by_label("Pertanyaan")
+        box.fill("Siapa Wali Kota Kisarazu?")
+        box.press("Enter")
+        expect(page.get_by_text("Yushikuni Watanabe").first).to_be_visible(timeout=30_000)
+        card = page.locator("#sources details.rag-card").first
+        expect(card).to_contain_text("003_fcff50e6fce6b534", timeout=10_000)
+        expect(card.locator(".rag-article")).to_be_hidden()
+        card.locator("summary").click()
+        cited = card.locator(".rag-article mark.rag-cited").first
+        expect(cited).to_be_in_viewport()
+        expect(cited).to_contain_text("Yushikuni Watanabe")
+        article = card.locator(".rag-article")
+        assert article.evaluate("box => box.scrollHeight > box.clientHeight")  # the whole article, scrolled to the span
+        page.screenshot(path=screenshot_path(tmp_path, "source-card.png"))
+        story = page.locator("#story textarea")
+        expect(story).to_have_value(re.compile(r"Yushikuni Watanabe.*\n1\. .*\n   > \u201c", re.S))
+        page.get_by_label("English").check()
+        expect(page.get_by_role("tab", name="Fact check")).to_be_visible()
+        expect(page.get_by_label("Question", exact=True)).to_be_visible()
+        assert outside_requests == []
 
 
 def test_the_fact_check_tab_shows_the_verdict_and_the_mismatch(running_app, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page()
-            page.goto(running_app)
-            page.get_by_role("tab", name="Cek fakta").click()
-            box = page.get_by_label("Klaim")
-            box.fill("Surat pernyataan minat Bogor dan Seoul ditandatangani pada 9 Juni 2016")
-            box.press("Enter")
-            expect(page.get_by_text("BERTENTANGAN").first).to_be_visible(timeout=30_000)
-            expect(page.get_by_text("8 Juni").first).to_be_visible()
-            expect(page.get_by_text("001_2d6a8a213c43a204").first).to_be_visible()
-            page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
-        finally:
-            browser.close()
+    with browser_page(running_app) as (page, _, _):
+        page.get_by_role("tab", name="Cek fakta").click()
+        box = page.get_by_label("Klaim")
+        box.fill("Surat pernyataan minat Bogor dan Seoul ditandatangani pada 9 Juni 2016")
+        box.press("Enter")
+        expect(page.get_by_text("BERTENTANGAN").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("8 Juni").first).to_be_visible()
+        expect(page.get_by_text("001_2d6a8a213c43a204").first).to_be_visible()
+        page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
 
 
 def turn(demo, *inputs) -> list[tuple]:
@@ -182,3 +187,40 @@ def test_the_browser_timing_script_measures_first_words_before_the_whole_answer(
     assert [t.question for t in timings] == ["Siapa Wali Kota Kisarazu?", "Siapa pemenang Piala Dunia sepak bola 2018?"]
     assert all(0 < t.first_words_ms <= t.whole_answer_ms for t in timings)
     assert summary(timings)["questions"] == 2
+
+
+def test_the_register_tab_filters_sorts_and_opens_a_rows_sources(running_app, tmp_path):
+    from gradio_client import Client
+    from playwright.sync_api import expect
+
+    client = Client(running_app, analytics_enabled=False, verbose=False)
+    rows = client.predict(api_name="/partnerships")
+    assert {"Seoul", "Kisarazu", "UCLG ASPAC", "PPI Jepang", "Seoul National University"} <= {r["partner"] for r in rows}
+    assert [r["partner"] for r in client.predict(field="agriculture", api_name="/partnerships")] == ["Kisarazu"]
+    with browser_page(running_app) as (page, outside_requests, _):
+        page.get_by_role("tab", name="Register kemitraan").click()
+        table = page.locator("#register")
+        expect(table).to_contain_text("Kisarazu", timeout=30_000)
+        timeline = page.locator("#timeline svg circle")
+        expect(timeline.first).to_be_attached()
+        assert timeline.count() >= 5  # a dot per dated step
+        partner_header = table.locator('th[title="partner"]:visible').first
+        partner_header.hover()
+        partner_header.get_by_role("button", name="Open cell menu").click()
+        page.get_by_role("menuitem", name="Sort descending").click()
+        partners = table.locator('[role="gridcell"][data-col="0"]')
+        expect(partners.first).to_have_text("UCLG ASPAC")
+        assert partners.all_inner_texts() == sorted(partners.all_inner_texts(), reverse=True)
+        table.get_by_role("gridcell", name="Kisarazu").first.click()  # a sorted row opens its own sources
+        cards = page.locator("#register-sources details.rag-card")
+        expect(cards.first).to_contain_text("003_fcff50e6fce6b534", timeout=10_000)
+        page.get_by_label("Tahun").click()
+        page.get_by_role("option", name="2024").click()
+        expect(table).not_to_contain_text("Kisarazu", timeout=10_000)
+        expect(table).to_contain_text("Seoul National University")
+        table.get_by_role("gridcell", name="Seoul National University").first.click()
+        expect(cards.first).to_contain_text("004_a696b740d2fb54b0", timeout=10_000)
+        cards.first.locator("summary").click()
+        expect(cards.first.locator(".rag-article mark.rag-cited").first).to_be_in_viewport()
+        page.screenshot(path=screenshot_path(tmp_path, "register.png"))
+        assert outside_requests == []

@@ -11,7 +11,7 @@ import pytest
 
 import app as app_module
 from tests.conftest import CORPUS
-from tests.test_app import free_port, launch_chromium, record_requests_elsewhere, screenshot_path
+from tests.test_app import browser_page, free_port, screenshot_path
 
 HOSTILE = """---
 title: <script>window.__pwned = 'title'</script>Kerja sama Evilton
@@ -52,31 +52,24 @@ def hostile_app(tmp_path_factory, embedder):
 
 
 def test_a_malicious_article_runs_nothing_and_loads_nothing_from_elsewhere(hostile_app, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page()
-            elsewhere = record_requests_elsewhere(page, hostile_app)
-            response = page.goto(hostile_app)
-            assert "img-src 'self'" in response.headers["content-security-policy"]
-            box = page.get_by_label("Pertanyaan")
-            box.fill("Apa kerja sama Kota Bogor dengan Kota Evilton?")
-            box.press("Enter")
-            expect(page.get_by_text("evilton, karakter").first).to_be_visible(timeout=30_000)  # the source card
-            for summary in page.locator("#sources summary").all():  # open every card: the whole articles
-                summary.click()
-            expect(page.locator(".rag-article").first).to_be_visible()
-            page.wait_for_timeout(1500)
-            page.screenshot(path=screenshot_path(tmp_path, "hostile.png"), full_page=True)
-            assert page.evaluate("window.__pwned") is None
-            assert page.get_by_text("<script>window.__pwned='script'</script>").count() >= 1  # shown as text
-            for selector in ("form[action*='evil']", "img[src*='evil']", "iframe[src*='evil']", "a[href^='javascript']", "a[href*='evil']"):
-                assert page.locator(selector).count() == 0, selector
-            assert elsewhere == []
-        finally:
-            browser.close()
+    with browser_page(hostile_app) as (page, elsewhere, response):
+        assert "img-src 'self'" in response.headers["content-security-policy"]
+        box = page.get_by_label("Pertanyaan")
+        box.fill("Apa kerja sama Kota Bogor dengan Kota Evilton?")
+        box.press("Enter")
+        expect(page.get_by_text("evilton, karakter").first).to_be_visible(timeout=30_000)  # the source card
+        for summary in page.locator("#sources summary").all():  # open every card: the whole articles
+            summary.click()
+        expect(page.locator(".rag-article").first).to_be_visible()
+        page.wait_for_timeout(1500)
+        page.screenshot(path=screenshot_path(tmp_path, "hostile.png"), full_page=True)
+        assert page.evaluate("window.__pwned") is None
+        assert page.get_by_text("<script>window.__pwned='script'</script>").count() >= 1  # shown as text
+        for selector in ("form[action*='evil']", "img[src*='evil']", "iframe[src*='evil']", "a[href^='javascript']", "a[href*='evil']"):
+            assert page.locator(selector).count() == 0, selector
+        assert elsewhere == []
 
 
 def ask_over_http(base: str, question: str, timeout: float = 120.0) -> tuple[float, dict]:
