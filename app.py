@@ -177,14 +177,20 @@ def build_app(assistant: Assistant):
                                                                 int(year) if year else None))
         return register.table_rows(chosen), timeline_svg(chosen), ""
 
-    def register_sources(event: gr.SelectData) -> str:
+    def register_choices() -> tuple:
+        """The field and year choices of the index being served (a reload may bring new ones)."""
+        records = assistant.partnerships()
+        return (gr.update(choices=sorted({f for r in records for f in r.fields})),
+                gr.update(choices=sorted({str(r.year) for r in records if r.year})))
+
+    def register_sources(choice: str, event: gr.SelectData) -> str:
         """The cards of the partnership whose row was clicked (found by its values: the table sorts)."""
         values = event.row_value or []
         found = [r for r in assistant.partnerships() if [r.partner, r.partner_type, r.local_party] == values[:3]]
         if not found:
             return ""
         citations, _ = register.citations_for(found[0], assistant.index.articles)
-        return citations_html(citations, assistant.index.articles, "id")
+        return citations_html(citations, assistant.index.articles, UI_LANGUAGES.get(choice, "id"))
 
     # Gradio passes the click only to a parameter annotated with the class itself; with postponed
     # annotations, and gradio imported in this function, the string would not resolve.
@@ -198,8 +204,6 @@ def build_app(assistant: Assistant):
     words = UI_TEXT["id"]
     outlets = sorted({a.outlet for a in assistant.index.articles.values() if a.outlet})
     records = assistant.partnerships()
-    fields = sorted({f for r in records for f in r.fields})
-    years = sorted({str(r.year) for r in records if r.year})
     with gr.Blocks(title="Kerja sama luar negeri — asisten") as demo:
         with gr.Row():
             header = gr.Markdown(status("id"))
@@ -228,8 +232,8 @@ def build_app(assistant: Assistant):
         with gr.Tab(words["register_tab"]) as register_tab:
             with gr.Row():
                 partner = gr.Textbox(label=words["partner"], max_lines=1)
-                field = gr.Dropdown(fields, value=None, label=words["field"])
-                year = gr.Dropdown(years, value=None, label=words["year"])
+                field = gr.Dropdown([], value=None, label=words["field"])
+                year = gr.Dropdown([], value=None, label=words["year"])
             with gr.Row():
                 with gr.Column(scale=3):
                     table = gr.Dataframe(register.table_rows(records), headers=list(register.TABLE_COLUMNS),
@@ -261,6 +265,7 @@ def build_app(assistant: Assistant):
         )
         # Between questions the assistant switches to a newer index version; the header follows.
         demo.load(refreshed_status, language, header, api_visibility="private")
+        demo.load(register_choices, None, [field, year], api_visibility="private")
         demo.load(register_view, [partner, field, year], [table, timeline, register_cards], api_visibility="private")
         for trigger in (question.submit, send.click):
             trigger(respond, [question, chat, asked, since, until, outlet], [question, chat, asked, sources, story],
@@ -270,7 +275,7 @@ def build_app(assistant: Assistant):
             trigger(check_claim, claim, verdict, api_visibility="private")
         for trigger in (partner.submit, field.change, year.change):
             trigger(register_view, [partner, field, year], [table, timeline, register_cards], api_visibility="private")
-        table.select(register_sources, None, register_cards, api_visibility="private")
+        table.select(register_sources, language, register_cards, api_visibility="private")
         gr.api(ask, api_name="ask")
         gr.api(partnerships, api_name="partnerships")
         gr.api(check, api_name="check")
