@@ -96,12 +96,13 @@ def build_index(
         keys = [text_key(c.text) for c in chunks]
         vectors, embedded = _embed(chunks, keys, model, settings.index, rebuild, show_progress)
         lexical_settings = LexicalSettings()
-        manifest = _manifest(settings, corpus, chunks, model, lexical_settings, previous)
+        spans = spans_by_article(chunks)
+        manifest = _manifest(settings, corpus, chunks, spans, plan.fingerprints, model, lexical_settings, previous)
         analysed = settings.index / previous.version / LEXICAL if previous and previous.settings_current and not rebuild else None
         lexical = LexicalIndex.build([c.text for c in chunks], lexical_settings, keys, analysed)
         register = _register(corpus, plan, settings.index, previous if not rebuild else None)
         folder = new_version_folder(settings.index)
-        write_version(folder, manifest, _article_rows(corpus, chunks), chunks, DenseIndex.build(vectors), lexical, register)
+        write_version(folder, manifest, _article_rows(corpus, spans), chunks, DenseIndex.build(vectors), lexical, register)
         switch_to(settings.index, folder)
         remove_stale_versions(settings.index, {folder.name} | ({previous.version} if previous else set()))
         remove_legacy_files(settings.index)
@@ -199,8 +200,9 @@ def _previous(index: Path) -> _Previous | None:
 def _register(corpus: Corpus, plan: _Plan, index: Path, previous: _Previous | None) -> dict:
     """The partnership register's mentions; an unchanged article keeps those of the last build."""
     stored = read_register(index / previous.version) if previous else None
+    unchanged = {i for i, f in plan.fingerprints.items() if previous and previous.fingerprints.get(i) == f}
     articles = (ArticleText(a.id, a.text, tuple((b.start, b.end) for b in a.blocks), a.date) for a in corpus.articles)
-    return extract_corpus(articles, plan.fingerprints, stored)
+    return extract_corpus(articles, unchanged, stored)
 
 
 def fingerprint(article: Article) -> str:
@@ -302,10 +304,9 @@ def _progress(iterable, show: bool, step: str, unit: str, total: int | None = No
     return tqdm(iterable, total=total, desc=step, unit=f" {unit}", file=sys.stderr, mininterval=0.5)
 
 
-def _manifest(settings: Settings, corpus: Corpus, chunks: list[Chunk], model: _Model,
-              lexical_settings: LexicalSettings, previous: _Previous | None) -> Manifest:
+def _manifest(settings: Settings, corpus: Corpus, chunks: list[Chunk], spans: dict[str, list], fingerprints: dict[str, str],
+              model: _Model, lexical_settings: LexicalSettings, previous: _Previous | None) -> Manifest:
     record = model.record
-    chunk_counts = {article_id: len(spans) for article_id, spans in spans_by_article(chunks).items()}
     chunking = {"splitter": "langchain RecursiveCharacterTextSplitter, model tokenizer", **_cutting(settings),
                 "budget": token_budget(record["max_seq_length"], settings.chunking.max_tokens)}
     # Ranker weights fitted for this model (`rag tune`) survive a rebuild; another model starts afresh.
@@ -319,20 +320,19 @@ def _manifest(settings: Settings, corpus: Corpus, chunks: list[Chunk], model: _M
         lexical=asdict(lexical_settings),
         retrieval=retrieval.to_json(),
         counts={"articles": len(corpus.articles), "chunks": len(chunks)},
-        articles=[_article_entry(a, chunk_counts.get(a.id, 0)) for a in corpus.articles],
+        articles=[_article_entry(a, len(spans.get(a.id, ())), fingerprints[a.id]) for a in corpus.articles],
         previous_version=previous.version if previous else None,
     )
 
 
-def _article_entry(article: Article, chunks: int) -> dict:
+def _article_entry(article: Article, chunks: int, fingerprint: str) -> dict:
     """What `rag info --json` lists of an indexed article."""
     return {"id": article.id, "source": article.source, "title": article.title, "outlet": article.outlet,
             "date": article.date, "url": article.url, "pages": len(article.pages) or None, "chunks": chunks,
-            "content_hash": article.content_hash, "fingerprint": fingerprint(article)}
+            "content_hash": article.content_hash, "fingerprint": fingerprint}
 
 
-def _article_rows(corpus: Corpus, chunks: list[Chunk]) -> list[ArticleInfo]:
-    spans = spans_by_article(chunks)
+def _article_rows(corpus: Corpus, spans: dict[str, list]) -> list[ArticleInfo]:
     return [
         ArticleInfo(a.id, a.source, a.title, a.outlet, a.date, a.url, a.content_hash, a.text, a.pages,
                     tuple(spans.get(a.id, ())))

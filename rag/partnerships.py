@@ -93,9 +93,11 @@ def extract(article: ArticleText) -> list[Mention]:
     every sentence naming one of them (by the shape of its mention or by its bare name, as in a
     headline "Bogor-Kisarazu Tandatangani LoI"), or speaking of cooperation after one was named.
     """
+    if not _speaks_of_cooperation(article.text):
+        return []  # no sentence can name a partner: the common case in a general news archive
     sentences = [s for start, end in article.blocks for s in split_sentences(article.text, start, end)]
     texts = [article.text[span.start:span.end] for span in sentences]
-    cooperation = [bool(COOPERATION.search(t)) or any(p.search(t) for _, p in (*FORM_PATTERNS, *CITY_FORMS)) for t in texts]
+    cooperation = [_speaks_of_cooperation(t) for t in texts]
     partners: dict[str, tuple[str, str]] = {}
     for text, speaks in zip(texts, cooperation):
         for name, kind, own_local in _partners(text) if speaks else ():
@@ -117,6 +119,17 @@ def extract(article: ArticleText) -> list[Mention]:
             mentions.append(_mention(article, text, Source(article.id, span.start, span.end), partner, kind,
                                      own_local or local, context_date, speaks, set(partners)))
     return mentions
+
+
+# One pass over the text instead of one per pattern (each keeps its own case rule).
+_COOPERATION_OR_FORM = re.compile("|".join(
+    f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})"
+    for p in (COOPERATION, *(p for _, p in FORM_PATTERNS), *(p for _, p in CITY_FORMS))
+))
+
+
+def _speaks_of_cooperation(text: str) -> bool:
+    return _COOPERATION_OR_FORM.search(text) is not None
 
 
 def _bare_names(partners: dict[str, tuple[str, str]]) -> list[tuple[str, re.Pattern]]:
@@ -348,22 +361,24 @@ REGISTER_FILE = "partnerships.json"
 EXTRACTOR_VERSION = 1
 
 
-def extract_corpus(articles: Iterable[ArticleText], fingerprints: dict[str, str], stored: dict | None) -> dict:
-    """Each article's mentions, reusing those `stored` by the last build for unchanged articles."""
-    reusable = stored["articles"] if stored and stored.get("extractor") == EXTRACTOR_VERSION else {}
+def extract_corpus(articles: Iterable[ArticleText], unchanged: set[str], stored: dict | None) -> dict:
+    """Each article's mentions, by article id; articles in `unchanged` (same fingerprint as in the
+    last build, whose register is `stored`) keep theirs without being read again. Articles that
+    mention no partnership, most of a news archive, take no room."""
+    reusable = stored["articles"] if stored and stored.get("extractor") == EXTRACTOR_VERSION else None
     result = {}
     for article in articles:
-        kept = reusable.get(article.id)
-        if kept is not None and kept["fingerprint"] == fingerprints[article.id]:
-            result[article.id] = kept
+        if reusable is not None and article.id in unchanged:
+            mentions = reusable.get(article.id)
         else:
-            result[article.id] = {"fingerprint": fingerprints[article.id],
-                                  "mentions": [_mention_to_json(m) for m in extract(article)]}
+            mentions = [_mention_to_json(m) for m in extract(article)]
+        if mentions:
+            result[article.id] = mentions
     return {"extractor": EXTRACTOR_VERSION, "articles": result}
 
 
 def register_from_stored(stored: dict) -> list[Partnership]:
-    return build_register(_mention_from_json(m) for entry in stored["articles"].values() for m in entry["mentions"])
+    return build_register(_mention_from_json(m) for mentions in stored["articles"].values() for m in mentions)
 
 
 def _mention_to_json(mention: Mention) -> dict:

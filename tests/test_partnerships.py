@@ -117,14 +117,34 @@ def test_a_build_reads_again_only_articles_whose_fingerprint_changed():
     def article(text):
         return ArticleText("a", text, ((0, len(text)),), None)
 
-    first = extract_corpus([article(SEMARANG)], {"a": "f1"}, None)
+    first = extract_corpus([article(SEMARANG)], set(), None)
     assert [r.partner for r in register_from_stored(first)] == ["CityNet"]
-    # Same fingerprint: the stored mentions are kept, the text is not read again.
-    assert extract_corpus([article(SURABAYA)], {"a": "f1"}, first) == first
-    changed = extract_corpus([article(SURABAYA)], {"a": "f2"}, first)
+    # Unchanged: the stored mentions are kept, the text is not read again.
+    assert extract_corpus([article(SURABAYA)], {"a"}, first) == first
+    changed = extract_corpus([article(SURABAYA)], set(), first)
     assert [r.partner for r in register_from_stored(changed)] == ["Busan"]
     older_rules = {**first, "extractor": EXTRACTOR_VERSION - 1}
-    assert register_from_stored(extract_corpus([article(SURABAYA)], {"a": "f1"}, older_rules))[0].partner == "Busan"
+    assert register_from_stored(extract_corpus([article(SURABAYA)], {"a"}, older_rules))[0].partner == "Busan"
+    assert extract_corpus([article("Harga cabai naik di pasar.")], set(), None)["articles"] == {}  # no room taken
+
+
+def test_an_incremental_build_updates_the_register(tmp_path, embedder):
+    import shutil
+
+    from rag.build import build_index
+    from rag.config import load_settings
+    from rag.store import load_index
+    from tests.conftest import CORPUS
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = load_settings(corpus=corpus, index=tmp_path / "index", environ={})
+    build_index(settings, embedder, show_progress=False)
+    (corpus / "surabaya.txt").write_text(SURABAYA, encoding="utf-8")
+    (corpus / "003_fcff50e6fce6b534.txt").unlink()
+    build_index(settings, embedder, show_progress=False)
+    partners = {r.partner for r in load_index(settings.index).partnerships}
+    assert {"Busan", "Seoul", "UCLG ASPAC"} <= partners and "Kisarazu" not in partners
 
 
 @pytest.mark.parametrize("question, is_list", [
