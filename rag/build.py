@@ -10,6 +10,7 @@ version as it was.
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import json
 import os
@@ -85,28 +86,41 @@ def build_index(
     with build_lock(settings.index):
         corpus = corpus or load_corpus(settings.corpus)
         previous = _previous(settings.index)
-        # Leftovers of killed builds go; the live version (even if damaged) and the one before it stay.
-        keep = {live_version_name(settings.index), previous.previous_version if previous else None}
-        remove_stale_versions(settings.index, {name for name in keep if name})
-        plan = _Plan.make(corpus, previous, settings, rebuild)
-        if plan.up_to_date:
-            return _summary(settings, plan, corpus, started, embedded=0, reused=0, version=previous.version)
-        model = _Model(settings.model, embedder, previous)
-        chunks = _chunk(corpus, plan, model, settings, show_progress)
-        keys = [text_key(c.text) for c in chunks]
-        vectors, embedded = _embed(chunks, keys, model, settings.index, rebuild, show_progress)
-        lexical_settings = LexicalSettings()
-        spans = spans_by_article(chunks)
-        manifest = _manifest(settings, corpus, chunks, spans, plan.fingerprints, model, lexical_settings, previous)
-        analysed = settings.index / previous.version / LEXICAL if previous and previous.settings_current and not rebuild else None
-        lexical = LexicalIndex.build([c.text for c in chunks], lexical_settings, keys, analysed)
-        register = _register(corpus, plan, settings.index, previous if not rebuild else None)
-        folder = new_version_folder(settings.index)
-        write_version(folder, manifest, _article_rows(corpus, spans), chunks, DenseIndex.build(vectors), lexical, register)
-        switch_to(settings.index, folder)
-        remove_stale_versions(settings.index, {folder.name} | ({previous.version} if previous else set()))
-        remove_legacy_files(settings.index)
-        return _summary(settings, plan, corpus, started, embedded, len(chunks) - embedded, folder.name, len(chunks))
+        with _collector_skips_existing_objects():
+            # Leftovers of killed builds go; the live version (even if damaged) and the one before it stay.
+            keep = {live_version_name(settings.index), previous.previous_version if previous else None}
+            remove_stale_versions(settings.index, {name for name in keep if name})
+            plan = _Plan.make(corpus, previous, settings, rebuild)
+            if plan.up_to_date:
+                return _summary(settings, plan, corpus, started, embedded=0, reused=0, version=previous.version)
+            model = _Model(settings.model, embedder, previous)
+            chunks = _chunk(corpus, plan, model, settings, show_progress)
+            keys = [text_key(c.text) for c in chunks]
+            vectors, embedded = _embed(chunks, keys, model, settings.index, rebuild, show_progress)
+            lexical_settings = LexicalSettings()
+            spans = spans_by_article(chunks)
+            manifest = _manifest(settings, corpus, chunks, spans, plan.fingerprints, model, lexical_settings, previous)
+            analysed = settings.index / previous.version / LEXICAL if previous and previous.settings_current and not rebuild else None
+            lexical = LexicalIndex.build([c.text for c in chunks], lexical_settings, keys, analysed)
+            register = _register(corpus, plan, settings.index, previous if not rebuild else None)
+            folder = new_version_folder(settings.index)
+            write_version(folder, manifest, _article_rows(corpus, spans), chunks, DenseIndex.build(vectors), lexical, register)
+            switch_to(settings.index, folder)
+            remove_stale_versions(settings.index, {folder.name} | ({previous.version} if previous else set()))
+            remove_legacy_files(settings.index)
+            return _summary(settings, plan, corpus, started, embedded, len(chunks) - embedded, folder.name, len(chunks))
+
+
+@contextmanager
+def _collector_skips_existing_objects() -> Iterator[None]:
+    """The corpus and the previous build's records live until the build ends: the garbage
+    collector need not walk them on every pass (at 10,000 articles, about 0.1 s of the 1.8 s
+    an added article costs)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager
