@@ -129,8 +129,8 @@ class Assistant:
         """The answer, and the ranking behind it at least `depth` chunks deep (for evaluation)."""
         served = self._current()
         question, query, hits = self._search(served, question, depth, filters, mode, history)
-        answer = replace(self.compose(query, hits, served, filters), question=question)
-        if self.settings.llm is not None and not answer.abstained and answer.mode != "register":
+        answer = replace(self.compose(query, hits, served, filters, question), question=question)
+        if self._generates(answer):
             answer = self.generate(answer, hits, served)
         return answer, hits
 
@@ -144,10 +144,14 @@ class Assistant:
         """
         served = self._current()
         question, query, hits = self._search(served, question, 0, filters, mode, history)
-        answer = replace(self.compose(query, hits, served, filters), question=question)
+        answer = replace(self.compose(query, hits, served, filters, question), question=question)
         yield answer
-        if self.settings.llm is not None and not answer.abstained and answer.mode != "register":
+        if self._generates(answer):
             yield self.generate(answer, hits, served)
+
+    def _generates(self, answer: Answer) -> bool:
+        """A language model rewrites quoted passages; the register's answer and a refusal stay as they are."""
+        return self.settings.llm is not None and not answer.abstained and answer.mode != "register"
 
     def generate(self, extractive: Answer, hits: list[Hit], served: Served | None = None) -> Answer:
         """The model's answer over the same passages, verified; the extractive one if that fails."""
@@ -179,10 +183,15 @@ class Assistant:
         hits = served.retriever.search(query, self.settings.top_k, filters)
         return check_claim(query, hits, served.index.articles, served.index.lexical)
 
-    def compose(self, query: Query, hits: list[Hit], served: Served | None = None, filters: Filters | None = None) -> Answer:
-        """The register's answer to a list question about partnerships; otherwise quotes from the hits."""
+    def compose(self, query: Query, hits: list[Hit], served: Served | None = None, filters: Filters | None = None,
+                asked: str | None = None) -> Answer:
+        """The register's answer to a list question about partnerships; otherwise quotes from the hits.
+
+        `asked` is the question as typed: the query of a follow-up also carries the previous
+        question, and "Kapan itu ditandatangani?" after a list question is not one itself.
+        """
         index = (served or self.served).index
-        listed = register.answer(query.text, index.partnerships, index.articles, filters)
+        listed = register.answer(asked or query.text, index.partnerships, index.articles, filters)
         if listed is not None:
             return listed
         return compose_answer(query, hits[: self.settings.top_k], index.articles, index.lexical, self.answer_settings)

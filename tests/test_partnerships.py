@@ -109,6 +109,8 @@ def test_a_list_question_is_answered_from_the_register_with_quotes(assistant):
     assert "Seoul" in cities.lead and "Kisarazu" in cities.lead and "UCLG" not in cities.lead
     one = assistant.ask("Apa saja ruang lingkup kerja sama kota bersahabat antara Bogor dan Kisarazu?")
     assert one.mode == "extractive"  # about one partnership: the passages answer it
+    follow_up = assistant.ask("Kapan itu ditandatangani?", history=["Kerja sama apa saja yang dimiliki Kota Bogor?"])
+    assert follow_up.mode == "extractive"  # searched with the list question, but not one itself
 
 
 def test_a_build_reads_again_only_articles_whose_fingerprint_changed():
