@@ -173,8 +173,7 @@ def build_app(assistant: Assistant):
 
     def register_view(partner: str, field: str | None, year: str | None) -> tuple:
         """Table and timeline of the partnerships the filters admit."""
-        chosen = assistant.partnerships(register.RegisterFilter((partner or "").strip() or None, field or None,
-                                                                int(year) if year else None))
+        chosen = assistant.partnerships(register.RegisterFilter.from_form(partner, field, year))
         return register.table_rows(chosen), timeline_svg(chosen), ""
 
     def register_choices() -> tuple:
@@ -198,7 +197,7 @@ def build_app(assistant: Assistant):
 
     def partnerships(partner: str | None = None, field: str | None = None, year: int | None = None) -> list[dict]:
         """The same list as `rag partnerships --json`, filtered by partner (part of a name), field and year."""
-        chosen = assistant.partnerships(register.RegisterFilter(partner or None, field or None, year or None))
+        chosen = assistant.partnerships(register.RegisterFilter.from_form(partner, field, year))
         return register.rows(chosen, assistant.index.articles)
 
     words = UI_TEXT["id"]

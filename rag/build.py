@@ -32,7 +32,7 @@ from rag.dense import DenseIndex
 from rag.embedding import Embedder, canonical_model_name, load_embedder
 from rag.errors import BuildLockedError, RagError
 from rag.lexical import LexicalIndex, LexicalSettings
-from rag.partnerships import ArticleText, extract_corpus
+from rag.partnerships import extract_corpus
 from rag.retrieval import RetrievalSettings
 from rag.store import (
     FORMAT_VERSION, LEXICAL, ArticleInfo, Manifest, ensure_index_folder, live_version_name, manifest_exists,
@@ -214,9 +214,8 @@ def _previous(index: Path) -> _Previous | None:
 def _register(corpus: Corpus, plan: _Plan, index: Path, previous: _Previous | None) -> dict:
     """The partnership register's mentions; an unchanged article keeps those of the last build."""
     stored = read_register(index / previous.version) if previous else None
-    unchanged = {i for i, f in plan.fingerprints.items() if previous and previous.fingerprints.get(i) == f}
-    articles = (ArticleText(a.id, a.text, tuple((b.start, b.end) for b in a.blocks), a.date) for a in corpus.articles)
-    return extract_corpus(articles, unchanged, stored)
+    unchanged = {i for i, f in plan.fingerprints.items() if previous.fingerprints.get(i) == f} if previous else set()
+    return extract_corpus(corpus.articles, unchanged, stored)
 
 
 def fingerprint(article: Article) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from rag.cleaning import MONTH_NUMBER
+from rag.corpus import Article
 from rag.partner_words import (
     CITY_FORMS, COOPERATION, COUNTRIES, FIELD_PATTERNS, FORM_PATTERNS, INDONESIAN_PLACES, LADDER, NOT_PLACES,
     ORGANISATIONS, PLACES_ALSO_NAMES, ROLE_START, STATUS_ORDER, STATUS_PATTERNS, TWO_WORD_PLACES,
@@ -73,20 +74,10 @@ class Partnership:
         return list(dict.fromkeys(s for group in self.sources.values() for s in group))
 
 
-@dataclass(frozen=True)
-class ArticleText:
-    """What extraction reads of an article: its id, text, content blocks and date."""
-
-    id: str
-    text: str
-    blocks: tuple[tuple[int, int], ...]
-    date: str | None
-
-
 # Mentions ------------------------------------------------------------------------------------
 
 
-def extract(article: ArticleText) -> list[Mention]:
+def extract(article: Article) -> list[Mention]:
     """Every sentence's statement about a partnership, in text order.
 
     First pass: the partners, those named in a sentence that speaks of cooperation. Second pass:
@@ -95,19 +86,20 @@ def extract(article: ArticleText) -> list[Mention]:
     """
     if not _speaks_of_cooperation(article.text):
         return []  # no sentence can name a partner: the common case in a general news archive
-    sentences = [s for start, end in article.blocks for s in split_sentences(article.text, start, end)]
+    sentences = [s for block in article.blocks for s in split_sentences(article.text, block.start, block.end)]
     texts = [article.text[span.start:span.end] for span in sentences]
     cooperation = [_speaks_of_cooperation(t) for t in texts]
+    shaped = [_partners(t) for t in texts]
     partners: dict[str, tuple[str, str]] = {}
-    for text, speaks in zip(texts, cooperation):
-        for name, kind, own_local in _partners(text) if speaks else ():
+    for found, speaks in zip(shaped, cooperation):
+        for name, kind, own_local in found if speaks else ():
             partners.setdefault(name, (kind, own_local))
     bare = _bare_names(partners)
     local, context_date = _main_local_party(article.text), _context_date(article, sentences)
     mentions: list[Mention] = []
     last: list[str] = []
-    for span, text, speaks in zip(sentences, texts, cooperation):
-        named = [name for name, _, _ in _partners(text) if name in partners]
+    for span, text, speaks, found in zip(sentences, texts, cooperation, shaped):
+        named = [name for name, _, _ in found if name in partners]
         named += [name for name, pattern in bare if pattern.search(text) and name not in named]
         if not named and speaks and last:
             named = last[:1]  # "kerja sama ini", "kedua kota ini": the partner named last
@@ -138,7 +130,7 @@ def _bare_names(partners: dict[str, tuple[str, str]]) -> list[tuple[str, re.Patt
             for name in partners if partners[name][0] in ("city", "international organisation", "students' association")]
 
 
-def _mention(article: ArticleText, text: str, source: Source, partner: str, kind: str, local: str,
+def _mention(article: Article, text: str, source: Source, partner: str, kind: str, local: str,
              context_date: str | None, cooperation: bool, partner_names: set[str]) -> Mention:
     forms = [name for name, pattern in FORM_PATTERNS if pattern.search(text)]
     city_form = next((name for name, pattern in CITY_FORMS if pattern.search(text)), None)
@@ -243,7 +235,7 @@ def _sentence_date(text: str, article_date: str | None) -> str | None:
     return None
 
 
-def _context_date(article: ArticleText, sentences) -> str | None:
+def _context_date(article: Article, sentences) -> str | None:
     """For a sentence with no date of its own: the first date of a cooperation sentence, else the article's."""
     for span in sentences:
         text = article.text[span.start:span.end]
@@ -361,7 +353,7 @@ REGISTER_FILE = "partnerships.json"
 EXTRACTOR_VERSION = 1
 
 
-def extract_corpus(articles: Iterable[ArticleText], unchanged: set[str], stored: dict | None) -> dict:
+def extract_corpus(articles: Iterable[Article], unchanged: set[str], stored: dict | None) -> dict:
     """Each article's mentions, by article id; articles in `unchanged` (same fingerprint as in the
     last build, whose register is `stored`) keep theirs without being read again. Articles that
     mention no partnership, most of a news archive, take no room."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from rag.answer import Answer, AnswerPart, Citation, join_parts
 from rag.filters import Filters
@@ -53,6 +53,11 @@ class RegisterFilter:
     year: int | None = None
     partner_type: str | None = None
     local: str | None = None
+
+    @classmethod
+    def from_form(cls, partner: str | None = None, field: str | None = None, year: int | str | None = None) -> RegisterFilter:
+        """The filter as set in the app's form or an API call, where a blank field means any."""
+        return cls((partner or "").strip() or None, field or None, int(year) if year else None)
 
     def admits(self, record: Partnership) -> bool:
         names = f"{record.partner} {record.local_party}".lower()
@@ -103,7 +108,7 @@ def rows(records: list[Partnership], articles: dict[str, ArticleInfo]) -> list[d
             "stages": [{"form": s["form"], "date": s["date"], "status": s["status"],
                         "citation": numbers[Source(**s["source"])]} for s in record.stages],
             "evidence": {name: [numbers[s] for s in group] for name, group in record.sources.items()},
-            "citations": [c.__dict__ | {"quotes": list(c.quotes)} for c in citations],
+            "citations": [asdict(c) for c in citations],  # as `rag ask --json` gives them
         })
     return out
 

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from rag.corpus import load_corpus
-from rag.partnerships import ArticleText, build_register, extract
+from rag.partnerships import build_register, extract
 from tests.conftest import run_json, run_rag
 
 SURABAYA = """SURABAYA, Kabar Kota - Pemerintah Kota Surabaya dan Pemerintah Kota Busan, Korea Selatan, menandatangani nota kesepahaman kota kembar (sister city) di Busan pada 12 Maret 2019.
@@ -31,7 +31,7 @@ def register_of(tmp_path, **texts):
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
     mentions = []
     for article in load_corpus(tmp_path).articles:
-        mentions += extract(ArticleText(article.id, article.text, tuple((b.start, b.end) for b in article.blocks), article.date))
+        mentions += extract(article)
     return {record.partner: record for record in build_register(mentions)}
 
 
@@ -113,11 +113,12 @@ def test_a_list_question_is_answered_from_the_register_with_quotes(assistant):
     assert follow_up.mode == "extractive"  # searched with the list question, but not one itself
 
 
-def test_a_build_reads_again_only_articles_whose_fingerprint_changed():
+def test_a_build_reads_again_only_articles_whose_fingerprint_changed(tmp_path):
     from rag.partnerships import EXTRACTOR_VERSION, extract_corpus, register_from_stored
 
     def article(text):
-        return ArticleText("a", text, ((0, len(text)),), None)
+        (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+        return load_corpus(tmp_path).articles[0]
 
     first = extract_corpus([article(SEMARANG)], set(), None)
     assert [r.partner for r in register_from_stored(first)] == ["CityNet"]
