@@ -46,8 +46,12 @@ class Embedder:
         return self.model.tokenizer
 
     def count_tokens(self, text: str) -> int:
-        """Tokens the model sees for `text`, special tokens excluded."""
-        return len(self.model.tokenizer.tokenize(text))
+        """Tokens the model sees for `text`, special tokens excluded.
+
+        The chunker measures whole articles, far longer than the model reads, on purpose:
+        `verbose=False` keeps transformers from warning about "indexing errors" that cannot happen.
+        """
+        return len(self.model.tokenizer.tokenize(text, verbose=False))
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         vectors = self.model.encode(
