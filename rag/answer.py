@@ -13,11 +13,14 @@ from dataclasses import asdict, dataclass, field
 
 from rag.language import detect_language
 from rag.lexical import LexicalIndex
-from rag.rerank import holds_answer_type, profile_question
+from rag.answer_types import AnswerKind, Span, answer_kind, holds_answer, typed_spans
 from rag.retrieval import Hit, Query
 from rag.sentences import split_sentences
 from rag.store import ArticleInfo
 
+# The language of the articles: a question in another one is read through the dense side and the
+# glossary, and its words that the corpus never uses are not held against the evidence.
+CORPUS_LANGUAGE = "id"
 NOT_FOUND = {
     "id": "Tidak ditemukan di korpus: tidak ada artikel yang menjawab pertanyaan ini.",
     "en": "Not in the corpus: no article answers this question.",
@@ -31,6 +34,9 @@ class AnswerSettings:
 
     # Abstain when the best sentence covers less than this share of the question's term weight.
     min_coverage: float = 0.35
+    # For a question in another language, also when it covers fewer than this many of its concepts
+    # (all of them, for a question with fewer).
+    min_concepts: int = 2
     # Sentences scoring at least this share of the best one join the answer.
     keep_ratio: float = 0.45
     max_sentences: int = 3
@@ -72,6 +78,19 @@ class AnswerPart:
     citation: int
     # How much of the sentence its cited passage holds (1.0 for a verbatim quote).
     support: float = 1.0
+    # Where a quoted sentence starts in its article (None for a generated one).
+    start: int | None = None
+
+
+@dataclass(frozen=True)
+class AnswerSpan:
+    """The words of a quoted sentence that answer the question's kind: a name, a date, a quantity."""
+
+    text: str
+    start: int  # offsets into the article's text, like the quotes'
+    end: int
+    citation: int
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -90,6 +109,9 @@ class Answer:
     removed: list[dict] = field(default_factory=list)
     # Written by the program, not quoted: the register's summary before its quotes (mode "register").
     lead: str | None = None
+    # Where, in the quotes, the answer to the question's kind stands (None for untyped questions
+    # the quotes hold no name for, and for abstentions).
+    answer_span: AnswerSpan | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +124,11 @@ class ScoredSentence:
     text: str
     coverage: float
     score: float
+    # Does it state an answer of the kind the question asks for (always True for an untyped question)?
+    typed: bool = True
+    # Does it (with the sentence before it) cover enough distinct concepts of the question? Only
+    # asked of a question in another language than the corpus's: see `score_sentences`.
+    enough_concepts: bool = True
 
 
 def compose_answer(
@@ -113,7 +140,7 @@ def compose_answer(
 ) -> Answer:
     language = detect_language(query.text)
     sentences = score_sentences(query, hits, articles, lexical, settings)
-    if not sentences or sentences[0].coverage < settings.min_coverage:
+    if not answerable(sentences, settings):
         related = [make_citation(i + 1, h, articles, []) for i, h in enumerate(hits[:3])]
         return Answer(query.text, NOT_FOUND[language], True, [], related, language)
     chosen = _choose(sentences, settings, is_list=bool(_LIST_QUESTION.search(query.text)))
@@ -125,8 +152,83 @@ def compose_answer(
             citations[chunk_id] = make_citation(len(citations) + 1, sentence.hit, articles, [])
         citation = citations[chunk_id]
         citation.quotes.append({"start": sentence.start, "end": sentence.end})
-        parts.append(AnswerPart(sentence.text, citation.n))
-    return Answer(query.text, join_parts(parts), False, list(citations.values()), [], language, parts)
+        parts.append(AnswerPart(sentence.text, citation.n, start=sentence.start))
+    terms = set(query.terms)
+    span = answer_span(query.text, [(s, citations[s.hit.chunk.id].n) for s in chosen],
+                       lambda word: bool(set(lexical.analyzer.terms(word)) & terms))
+    return Answer(query.text, join_parts(parts), False, list(citations.values()), [], language, parts, answer_span=span)
+
+
+def answerable(sentences: list[ScoredSentence], settings: AnswerSettings) -> bool:
+    """Enough of the question is covered, and, for a question of a strong kind (who, when, how
+    many, where), a sentence that covers it states an answer of that kind."""
+    if not sentences or sentences[0].coverage < settings.min_coverage:
+        return False
+    if not sentences[0].enough_concepts:
+        return False
+    return any(s.typed for s in sentences if s.coverage >= settings.min_coverage)
+
+
+def answer_span(question: str, quoted: list[tuple[ScoredSentence, int]], is_question_term) -> AnswerSpan | None:
+    """The span of the quotes that states an answer of the question's kind and more than the
+    question's own terms. Of several, the best-scored sentence's, and in it the one nearest the
+    question's terms: a sentence that restates a question puts the answer beside those words.
+    `is_question_term` tells whether a word of a sentence is one of the question's (stems and
+    glossary translations count)."""
+    kind = answer_kind(question)
+    best: tuple[tuple[int, int], ScoredSentence, int, Span] | None = None
+    for rank, (sentence, citation) in enumerate(quoted):
+        terms = [(m.start(), m.end()) for m in _WORD.finditer(sentence.text) if is_question_term(m.group())]
+        for span in typed_spans(sentence.text, kind, question_words(question)):
+            if not _states_something(span, terms):
+                continue
+            key = (_weak(span, sentence.text), rank, _distance(span, terms))
+            if best is None or key < best[0]:
+                best = (key, sentence, citation, span)
+    if best is None:
+        return None
+    _, sentence, citation, span = best
+    return AnswerSpan(span.text, sentence.start + span.start, sentence.start + span.end, citation, str(span.kind))
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def question_words(question: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(question.lower()))
+
+
+def _states_something(span: Span, terms: list[tuple[int, int]]) -> bool:
+    """Not only the question's own terms, and, for a name, a capitalised word among the rest."""
+    rest = [m for m in _WORD.finditer(span.text) if (m.start() + span.start, m.end() + span.start) not in terms]
+    if span.kind in (AnswerKind.PERSON, AnswerKind.PLACE, AnswerKind.NAME, AnswerKind.THING):
+        return any(m.group()[0].isupper() for m in rest)
+    return bool(rest)
+
+
+def _weak(span: Span, text: str) -> bool:
+    """A span that answers its kind only loosely: a person named in one word (more often a place
+    or an outlet: "Jakarta", "Kompas"), a date that is only a weekday ("Kamis"), a place that no
+    locative word introduces ("di Manila", "in Manila" are places; "Wali Kota Bogor …" is not)."""
+    if span.kind == AnswerKind.PERSON:
+        return len(span.text.split()) < 2
+    if span.kind == AnswerKind.PLACE:
+        return not _LOCATIVE.search(text[: span.start])
+    return span.kind == AnswerKind.DATE and not any(ch.isdigit() for ch in span.text)
+
+
+_LOCATIVE = re.compile(r"\b(di|ke|dari|dalam|in|at|to|from|near)\s+$", re.IGNORECASE)
+
+
+def _distance(span: Span, terms: list[tuple[int, int]]) -> int:
+    """Characters between the span and the nearest question term (0 if it holds one, since it
+    states more than the question's terms: "Sekretaris Jenderal UCLG ASPAC Bernadia …")."""
+    if any(span.start <= t[0] < span.end for t in terms):
+        return 0
+    outside = [t for t in terms if t[1] <= span.start or t[0] >= span.end]
+    if not outside:
+        return 10_000
+    return min(span.start - t[1] if t[1] <= span.start else t[0] - span.end for t in outside)
 
 
 def join_parts(parts: list[AnswerPart]) -> str:
@@ -137,13 +239,25 @@ def score_sentences(
     query: Query, hits: list[Hit], articles: dict[str, ArticleInfo], lexical: LexicalIndex, settings: AnswerSettings
 ) -> list[ScoredSentence]:
     # A concept weighs as its most common alternative: an English word absent from an Indonesian
-    # corpus must not outweigh the Indonesian word that translates it.
+    # corpus must not outweigh the Indonesian word that translates it. Nor does an English word the
+    # corpus never uses count as missing evidence: in another language than the corpus's, absence
+    # says nothing; the dense side of retrieval carries such a word's meaning instead.
     weights = {concept: min(lexical.idf(t) for t in concept) for concept in query.concepts}
+    foreign = detect_language(query.text) != CORPUS_LANGUAGE
+    if foreign:
+        weights = {c: w for c, w in weights.items() if any(lexical.knows(t) for t in c)}
+    # So most of a foreign question is invisible to these counts, and one word the corpus shares
+    # with it ("water", "air") must not pass for evidence: ask for two of its concepts.
+    required = min(settings.min_concepts, len(query.concepts)) if foreign else 0
     total = sum(weights.values())
-    profile = profile_question(query.text, query.concepts, lexical.idf)
+    kind = answer_kind(query.text)
+    words = question_words(query.text)
 
     def coverage_of(present: set[str]) -> float:
         return sum(w for c, w in weights.items() if not present.isdisjoint(c)) / total if total else 0.0
+
+    def matched_in(present: set[str]) -> int:
+        return sum(not present.isdisjoint(c) for c in weights)
 
     # Ranker scores are on no fixed scale: a chunk's relevance is its place between worst and best.
     top, bottom = (hits[0].score, min(h.score for h in hits)) if hits else (0.0, 0.0)
@@ -163,14 +277,15 @@ def score_sentences(
             seen.add(key)
             coverage = coverage_of(present)
             in_context = max(coverage, coverage_of(present | previous))
-            typed = holds_answer_type(profile.answer_type, text, profile.words, profile.numbers)
+            typed = holds_answer(kind, text, words)
             score = (
                 settings.coverage_weight * coverage
                 + settings.context_weight * in_context
                 + settings.type_weight * typed
                 + settings.relevance_weight * relevance
             )
-            scored.append(ScoredSentence(hit, span.start, span.end, text, in_context, score))
+            enough = max(matched_in(present), matched_in(present | previous)) >= required
+            scored.append(ScoredSentence(hit, span.start, span.end, text, in_context, score, typed, enough))
             previous = present
     scored.sort(key=lambda s: s.score, reverse=True)
     return scored
@@ -222,4 +337,5 @@ def answer_to_json(answer: Answer) -> dict:
         "notice": answer.notice,
         "removed": answer.removed,
         "lead": answer.lead,
+        "answer_span": asdict(answer.answer_span) if answer.answer_span else None,
     }

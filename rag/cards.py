@@ -1,7 +1,7 @@
 """Source cards and verdicts as HTML for the app, with every character from an article escaped.
 
 A card is a `<details>` element: closed, it shows the title, outlet, date, link and the snippet
-with the quoted sentences marked; opened, the whole article with the cited span marked (the app's
+with the quoted sentences marked, and in bold the words that answer the question (`answer_span`); opened, the whole article with the cited span marked (the app's
 script scrolls it into view). Gradio's HTML component sanitises nothing, so this module builds
 all markup itself and escapes all text and attributes; the only links are http(s) URLs.
 """
@@ -58,6 +58,7 @@ CSS = """
 .rag-chunk { background: rgba(255, 220, 0, 0.12); }
 mark.rag-cited, mark.rag-quote { background: #ffe066; color: inherit; }
 mark.rag-mismatch { background: #ff8a80; color: inherit; }
+mark.rag-answer { background: #ffb300; color: inherit; font-weight: bold; text-decoration: underline; }
 .rag-badge { display: inline-block; padding: 4px 12px; border-radius: 12px; font-weight: bold; color: #fff; }
 .rag-supported { background: #2e7d32; } .rag-contradicted { background: #c62828; }
 .rag-partly_supported { background: #ef6c00; } .rag-not_found { background: #616161; }
@@ -81,7 +82,12 @@ def sources_html(answer: Answer, articles: dict[str, ArticleInfo]) -> str:
         heading, citations = words["related"], answer.related
     else:
         return ""
-    cards = "".join(card_html(c, articles.get(c.article_id), words) for c in citations)
+    span = answer.answer_span
+    cards = "".join(
+        card_html(c, articles.get(c.article_id), words,
+                  answer_span=Mark(span.start, span.end, "rag-answer") if span and span.citation == c.n else None)
+        for c in citations
+    )
     return f'<div class="rag-cards"><h3>{heading}</h3>{cards}</div>'
 
 
@@ -109,9 +115,10 @@ def verdict_html(result: CheckResult, articles: dict[str, ArticleInfo], language
     return f'<div class="rag-cards">{"".join(parts)}</div>'
 
 
-def card_html(citation: Citation, article: ArticleInfo | None, words: dict, mismatching: list[str] = ()) -> str:
+def card_html(citation: Citation, article: ArticleInfo | None, words: dict, mismatching: list[str] = (),
+              answer_span: Mark | None = None) -> str:
     quotes = [Mark(q["start"], q["end"], "rag-quote") for q in citation.quotes]
-    wrong = _find(citation.snippet, citation.start, mismatching, quotes)
+    wrong = _find(citation.snippet, citation.start, mismatching, quotes) + ([answer_span] if answer_span else [])
     title = _text(citation.title or citation.article_id)
     meta = " · ".join(_text(x) for x in (citation.outlet, citation.date) if x)
     link = ""

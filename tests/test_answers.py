@@ -93,3 +93,43 @@ def test_a_standalone_question_ignores_the_history(assistant):
     alone = assistant.ask("Siapa Wali Kota Kisarazu?")
     after = assistant.ask("Siapa Wali Kota Kisarazu?", history=["Sejak kapan Kota Bogor bergabung dengan UCLG ASPAC?"])
     assert after.answer == alone.answer
+
+
+def test_the_answer_span_points_at_the_name_inside_the_quote(assistant):
+    answer = assistant.ask("Siapa Wali Kota Kisarazu?")
+    span = answer.answer_span
+    assert span is not None and span.kind == "person" and "Yushikuni Watanabe" in span.text
+    citation = answer.citations[span.citation - 1]
+    article = assistant.index.articles[citation.article_id]
+    assert article.text[span.start:span.end] == span.text  # offsets into the article, like the quotes'
+    assert any(q["start"] <= span.start and span.end <= q["end"] for q in citation.quotes)
+
+
+@pytest.mark.parametrize(
+    ("question", "in_quote", "in_span"),
+    [
+        # English questions written for these tests (not in ../shared): each gets a verbatim Indonesian quote.
+        ("How many Indonesian regional governments are members of UCLG ASPAC?", "15 pemerintah daerah", "15 pemerintah daerah"),
+        ("Which ASEAN city hosted the third ASEAN Mayors Forum?", "Manila", None),  # its span: "Kota Hujan" (README)
+        ("Who paid for the Bogor mayor's trip to Kisarazu?", "ditanggung oleh pemerintah Kota Kisarazu", None),
+    ],
+)
+def test_english_questions_are_answered_with_indonesian_quotes_and_the_answer_marked(assistant, question, in_quote, in_span):
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.language == "en"
+    assert in_quote in answer.answer
+    if in_span:
+        assert in_span in answer.answer_span.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much did the Kisarazu trip cost the city of Bogor?",  # no amount is stated anywhere
+        "Berapa biaya tiket Wali Kota Bogor ke Kisarazu?",
+        "Kapan Bogor dan Kisarazu menandatangani sister school?",  # planned, no date given
+    ],
+)
+def test_a_question_of_a_kind_the_evidence_does_not_state_is_declined(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.citations == [] and answer.answer_span is None

