@@ -79,7 +79,7 @@ def check_claim(query: Query, hits: list[Hit], articles, lexical) -> CheckResult
             continue
         if any(_matches(item, e) for s in evidence for e in items_of(s.text, item.kind)):
             continue
-        counterpart = next(((s, e) for s in evidence for e in items_of(s.text, item.kind)), None)
+        counterpart = next(((s, e) for s in evidence for e in items_of(s.text, item.kind) if _comparable(item, e)), None)
         if counterpart is None:
             unmatched += 1
             continue
@@ -123,6 +123,18 @@ def _date_item(match: re.Match) -> _Item:
     last = int(match.group("last")) if match.group("last") else first
     year = int(match.group("year")) if match.group("year") else None
     return _Item("date", match.group(), (first, last, MONTH_NUMBER[match.group("month").lower()], year))
+
+
+def _comparable(claim: _Item, evidence: _Item) -> bool:
+    """A year is stated differently only by another year: "2019" is not contradicted by "7"."""
+    return claim.kind != "number" or _is_year(claim.text) == _is_year(evidence.text)
+
+
+def _is_year(number: str) -> bool:
+    return bool(_YEAR.fullmatch(number))
+
+
+_YEAR = re.compile(r"(1[5-9]|20)\d\d")
 
 
 def _matches(claim: _Item, evidence: _Item) -> bool:

@@ -1,19 +1,49 @@
 """English → Indonesian vocabulary of news about local government and international cooperation.
 
-The bundled embedding model knows English only and the corpus is Indonesian, so an English question
-shares few words with the passage that answers it. Before lexical search an English word or phrase
-is expanded with its Indonesian equivalents; the answer step treats the word and its equivalents as
-one concept, covered when any of them occurs. The list is general vocabulary of the domain (no
-names), meant to be extended as the corpus grows.
+The default embedding model reads English and Indonesian into one space, so retrieval finds an
+Indonesian passage for an English question without help. The answer step, the abstention and the
+claim checker still count the question's words in the sentences they weigh (rag/answer.py): an
+English word is looked for through its Indonesian equivalents here, and the word and its
+equivalents count as one concept. Measured on the cross-lingual development set (README), the
+English questions' answer in answer falls from 0.79 to 0.54 without it. The list is general
+vocabulary of the domain (offices, bodies, forms of cooperation, fields, countries; no names of
+people or cities), meant to be extended as the corpus grows.
 """
 
 from __future__ import annotations
 
 # Phrases first: they are matched before their words.
 ENGLISH_TO_INDONESIAN: dict[str, tuple[str, ...]] = {
-    # places and bodies
+    # places and bodies; countries and their adjectives, as partners are named in English
     "south korea": ("korea selatan",),
     "north korea": ("korea utara",),
+    "south korean": ("korea selatan",),
+    "korean": ("korea",),
+    "japan": ("jepang",),
+    "japanese": ("jepang",),
+    "china": ("china", "tiongkok", "cina"),
+    "chinese": ("china", "tiongkok", "cina"),
+    "netherlands": ("belanda",),
+    "dutch": ("belanda",),
+    "germany": ("jerman",),
+    "german": ("jerman",),
+    "france": ("prancis", "perancis"),
+    "french": ("prancis", "perancis"),
+    "britain": ("inggris",),
+    "british": ("inggris",),
+    "united kingdom": ("inggris",),
+    "united states": ("amerika serikat",),
+    "american": ("amerika",),
+    "philippines": ("filipina",),
+    "filipino": ("filipina",),
+    "singapore": ("singapura",),
+    "singaporean": ("singapura",),
+    "malaysian": ("malaysia",),
+    "thai": ("thailand",),
+    "australian": ("australia",),
+    "indonesian": ("indonesia",),
+    "saudi arabia": ("arab saudi",),
+    "egypt": ("mesir",),
     "home affairs": ("dalam negeri", "kemendagri"),
     "foreign affairs": ("luar negeri", "kemlu"),
     "local government": ("pemerintah daerah", "pemda"),

@@ -25,12 +25,15 @@ _PARTNERS_NOUN = (r"(kerja ?sama|kemitraan|mitra|kota(\s(luar negeri|asing|kemba
                   r"negara|organisasi|universitas|lembaga)")
 _ENGLISH_NOUN = (r"((foreign|partner|sister|twin|friendship)\s)?(partnerships?|partners?|cooperations?|agreements?|"
                  r"cit(y|ies)|countr(y|ies)|organi[sz]ations?|universit(y|ies))")
+# "Which city hosted …?" asks for one; "Which cities …?" for a list.
+_ENGLISH_PLURAL = (r"((foreign|partner|sister|twin|friendship)\s)?(partnerships|partners|cooperations|agreements|"
+                   r"cities|countries|organi[sz]ations|universities)")
 _LIST_QUESTION = re.compile(
     rf"\b{_PARTNERS_NOUN}\s(\w+\s)?(apa|mana|siapa) saja\b"
     rf"|\b(apa|siapa) saja\s{_PARTNERS_NOUN}\b"
     rf"|\bdaftar\s{_PARTNERS_NOUN}\b"
     r"|\bdengan\s(siapa|mana)\ssaja\b(?=.*\b(bekerja ?sama|kerja ?sama|bermitra|menjalin)\b)"
-    rf"|\b(which|what)\s{_ENGLISH_NOUN}\b"
+    rf"|\b(which|what)\s{_ENGLISH_PLURAL}\b"
     rf"|\b(list|all)\s(of\s)?(the\s|its\s)?{_ENGLISH_NOUN}\b",
     re.I,
 )

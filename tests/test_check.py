@@ -45,6 +45,32 @@ def test_verdicts(assistant, claim, verdicts):
         assert result.citations
 
 
+@pytest.mark.parametrize(
+    ("claim", "verdict", "mismatch"),
+    [
+        # English claims are checked against the Indonesian articles like Indonesian ones.
+        ("The mayor of Kisarazu visited Bogor on 6 November 2016", "contradicted", ("6 November 2016", "6 Oktober 2016")),
+        ("The mayor of Kisarazu visited Bogor on 6 October 2016", "supported", None),
+        ("Bogor officially joined UCLG ASPAC in May 2016", "contradicted", ("May 2016", "April 2016")),
+        ("Bogor is one of 20 Indonesian local governments in UCLG ASPAC", "contradicted", ("20", "15")),
+        ("Bogor signed a letter of interest with Seoul in 2019", "contradicted", ("2019", "2016")),
+    ],
+)
+def test_english_claims_are_checked_like_indonesian_ones(assistant, claim, verdict, mismatch):
+    result = assistant.check(claim)
+    assert result.verdict == verdict, (result.verdict, result.mismatches)
+    assert result.citations
+    if mismatch:
+        assert (result.mismatches[0].claim_text, result.mismatches[0].evidence_text) == mismatch
+
+
+def test_a_year_is_contradicted_only_by_a_year():
+    from rag.check import _comparable
+
+    year, day = items_of("pada 2019", "number")[0], items_of("7 orang", "number")[0]
+    assert not _comparable(year, day) and _comparable(year, items_of("tahun 2016", "number")[0])
+
+
 def test_dates_numbers_and_names_are_read_from_a_claim():
     items = {(i.kind, i.text) for i in claim_items("Pada 7-10 Juni 2016, 15 pemerintah daerah dan Kota Bogor bergabung sejak April 2016")}
     assert ("date", "7-10 Juni 2016") in items and ("date", "April 2016") in items
