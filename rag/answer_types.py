@@ -69,7 +69,9 @@ _DATE_PATTERNS = (
     r"\d{1,2}[.:]\d{2}\s*(?:WIB|WITA|WIT|a\.m\.|p\.m\.|am|pm)",
     rf"{_DAY}(?:\s*\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\))?",
 )
-_DATE = re.compile("|".join(f"(?:{p})" for p in _DATE_PATTERNS), re.IGNORECASE)
+# Tried only where a word starts: without the \b, every character position tries every form (a
+# chunk's date spans took 0.7 ms, profiled on FacQA; 100 candidates a question).
+_DATE = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in _DATE_PATTERNS) + ")", re.IGNORECASE)
 
 _SCALE = r"(?:juta|ribu|miliar|milyar|triliun|million|billion|thousand|trillion|jt|M)"
 _CURRENCY = r"(?:Rp\.?|IDR|US\$|USD|\$|€|£|¥|S\$|RM)"
@@ -80,12 +82,12 @@ _NUMBER_WORDS = (r"(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepul
                  r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds|thousands|millions)")
 _MONEY = re.compile(
     rf"{_CURRENCY}\s?{_NUMBER}(?:\s*{_SCALE}\b)?(?:\s*{_CURRENCY_WORD}\b)?|"
-    rf"(?:{_NUMBER}|\b{_NUMBER_WORDS})(?:\s*{_SCALE}\b)?\s*{_CURRENCY_WORD}\b",
+    rf"\b(?:{_NUMBER}|{_NUMBER_WORDS})(?:\s*{_SCALE}\b)?\s*{_CURRENCY_WORD}\b",
     re.IGNORECASE,
 )
 _APPROXIMATELY = r"(?:(?:sekitar|kurang lebih|lebih dari|hampir|sedikitnya|setidaknya|sebanyak|mencapai|about|around|" \
                  r"more than|nearly|almost|over|some|at least)\s+)?"
-_QUANTITY = re.compile(rf"{_APPROXIMATELY}(?P<number>{_NUMBER}(?:\s*(?:[-–]|sampai|hingga|to)\s*{_NUMBER})?(?:\s*{_SCALE}\b)?|"
+_QUANTITY = re.compile(rf"\b{_APPROXIMATELY}(?P<number>{_NUMBER}(?:\s*(?:[-–]|sampai|hingga|to)\s*{_NUMBER})?(?:\s*{_SCALE}\b)?|"
                        rf"\b{_NUMBER_WORDS}\b)"
                        rf"(?P<unit>(?:\s+[a-z][\w-]*){{0,2}})", re.IGNORECASE)
 # Inside a capitalised run these do not break it: "Universitas Gadjah Mada", "Bank of Japan", "(IAEA)".
@@ -123,20 +125,24 @@ def typed_spans(text: str, kind: AnswerKind | None, question_words: frozenset[st
     """Spans of `text` that state an answer of `kind` and are not already in the question, in order."""
     if kind is None:
         return []
+    return [s for s in answer_spans(text, kind) if s.text and not _said_by_question(s.text, question_words)]
+
+
+def answer_spans(text: str, kind: AnswerKind) -> list[Span]:
+    """Every span of `text` that states an answer of `kind`, in order. Only the patterns the kind
+    needs are run: the ranker asks this of each of a question's 100 candidates (the date pattern
+    alone costs 0.15 ms a chunk)."""
     if kind == AnswerKind.DATE:
-        found = [_span(m, kind) for m in _DATE.finditer(text)]
-    elif kind == AnswerKind.MONEY:
-        found = [_span(m, kind) for m in _MONEY.finditer(text)]
-    elif kind == AnswerKind.QUANTITY:  # an amount of money is a quantity too; a date's numbers are not
+        return [_span(m, kind) for m in _DATE.finditer(text)]
+    if kind == AnswerKind.MONEY:
+        return [_span(m, kind) for m in _MONEY.finditer(text)]
+    if kind == AnswerKind.QUANTITY:  # an amount of money is a quantity too; a date's numbers are not
         money = [_span(m, kind) for m in _MONEY.finditer(text)]
-        taken = [(m.start(), m.end()) for m in _DATE.finditer(text)] + [(m.start, m.end) for m in money]
-        found = sorted(money + [_quantity(m) for m in _QUANTITY.finditer(text)
-                                if not _inside(m.start("number"), m.end("number"), taken)], key=lambda span: span.start)
-    else:
-        found = [s for s in (_name(m, kind) for m in _NAME.finditer(text)) if s is not None]
-        if kind == AnswerKind.PLACE:
-            found = _with_region(found, text)
-    return [s for s in found if s.text and not _said_by_question(s.text, question_words)]
+        taken = [(m.start(), m.end()) for m in _DATE.finditer(text)] + [(s.start, s.end) for s in money]
+        counted = [_quantity(m) for m in _QUANTITY.finditer(text) if not _inside(m.start("number"), m.end("number"), taken)]
+        return sorted(money + counted, key=lambda span: span.start)
+    names = [s for s in (_name(m, kind) for m in _NAME.finditer(text)) if s is not None]
+    return _with_region(names, text) if kind == AnswerKind.PLACE else names
 
 
 def holds_answer(kind: AnswerKind | None, text: str, question_words: frozenset[str]) -> bool:

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-from rag.answer_types import AnswerKind, answer_kind, span_words, typed_spans
+from rag.answer_types import AnswerKind, answer_kind, answer_spans, span_words
 from rag.lexical import Analyzer
 from rag.sentences import split_sentences
 
@@ -33,7 +33,6 @@ _CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w\-]*\s?){2,}")
 # The kinds the ranker's answer features stand for (a money question counts as a number one).
 _FEATURE_KIND = {AnswerKind.PERSON: "person", AnswerKind.DATE: "date", AnswerKind.QUANTITY: "number",
                  AnswerKind.MONEY: "number", AnswerKind.PLACE: "place"}
-_SPAN_KINDS = (AnswerKind.PERSON, AnswerKind.DATE, AnswerKind.QUANTITY, AnswerKind.MONEY)
 
 
 @dataclass(frozen=True)
@@ -58,10 +57,16 @@ class ChunkProfile:
     bigrams: frozenset[tuple[str, str]]
     positions: dict[str, tuple[int, ...]]
     sentences: tuple[frozenset[str], ...]
-    # The words of each answer-like span the chunk states (names, dates, quantities, amounts).
-    answers: tuple[tuple[AnswerKind, frozenset[str]], ...]
     folded: str
     length: int
+    text: str
+    # The words of each answer-like span of a kind, found when a question first asks for the kind.
+    answers: dict = field(default_factory=dict, compare=False)
+
+    def answer_words(self, kind: AnswerKind) -> list[frozenset[str]]:
+        if kind not in self.answers:
+            self.answers[kind] = [span_words(span.text) for span in answer_spans(self.text, kind)]
+        return self.answers[kind]
 
 
 def profile_question(question: str, concepts: list[tuple[str, ...]], idf) -> QuestionProfile:
@@ -101,7 +106,7 @@ class ChunkProfiles:
             bigrams=frozenset(zip(terms, terms[1:])),
             positions={t: tuple(p) for t, p in positions.items()},
             sentences=tuple(frozenset(sentence) for sentence in by_sentence) or (frozenset(),),
-            answers=tuple((span.kind, span_words(span.text)) for kind in _SPAN_KINDS for span in typed_spans(text, kind)),
+            text=text,
             folded=" ".join(text.lower().split()),
             length=len(terms),
         )
@@ -135,7 +140,7 @@ _ANSWER_FEATURES = ("person", "date", "number", "place")
 def _states_new_answer(question: QuestionProfile, chunk: ChunkProfile) -> bool:
     """Does the chunk state an answer of the asked kind that the question does not already say?"""
     wanted = {AnswerKind.PLACE: AnswerKind.PERSON}.get(question.answer_kind, question.answer_kind)  # places are names
-    return any(kind == wanted and words and not words <= question.words for kind, words in chunk.answers)
+    return any(words and not words <= question.words for words in chunk.answer_words(wanted))
 
 
 def _coverage(question: QuestionProfile, terms: frozenset[str]) -> float:
