@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from rag.language import detect_language
 from rag.lexical import LexicalIndex
-from rag.answer_types import AnswerKind, Span, answer_kind, holds_answer, typed_spans
+from rag.answer_types import answer_kind, best_span, holds_answer, question_words
 from rag.retrieval import Hit, Query
 from rag.sentences import split_sentences
 from rag.store import ArticleInfo
@@ -170,65 +170,13 @@ def answerable(sentences: list[ScoredSentence], settings: AnswerSettings) -> boo
 
 
 def answer_span(question: str, quoted: list[tuple[ScoredSentence, int]], is_question_term) -> AnswerSpan | None:
-    """The span of the quotes that states an answer of the question's kind and more than the
-    question's own terms. Of several, the best-scored sentence's, and in it the one nearest the
-    question's terms: a sentence that restates a question puts the answer beside those words.
-    `is_question_term` tells whether a word of a sentence is one of the question's (stems and
-    glossary translations count)."""
-    kind = answer_kind(question)
-    best: tuple[tuple[int, int], ScoredSentence, int, Span] | None = None
-    for rank, (sentence, citation) in enumerate(quoted):
-        terms = [(m.start(), m.end()) for m in _WORD.finditer(sentence.text) if is_question_term(m.group())]
-        for span in typed_spans(sentence.text, kind, question_words(question)):
-            if not _states_something(span, terms):
-                continue
-            key = (_weak(span, sentence.text), rank, _distance(span, terms))
-            if best is None or key < best[0]:
-                best = (key, sentence, citation, span)
-    if best is None:
+    """Where the quotes state the answer to the question's kind (rag/answer_types.py), in article offsets."""
+    found = best_span(question, [sentence.text for sentence, _ in quoted], is_question_term)
+    if found is None:
         return None
-    _, sentence, citation, span = best
+    which, span = found
+    sentence, citation = quoted[which]
     return AnswerSpan(span.text, sentence.start + span.start, sentence.start + span.end, citation, str(span.kind))
-
-
-_WORD = re.compile(r"[^\W_]+")
-
-
-def question_words(question: str) -> frozenset[str]:
-    return frozenset(_WORD.findall(question.lower()))
-
-
-def _states_something(span: Span, terms: list[tuple[int, int]]) -> bool:
-    """Not only the question's own terms, and, for a name, a capitalised word among the rest."""
-    rest = [m for m in _WORD.finditer(span.text) if (m.start() + span.start, m.end() + span.start) not in terms]
-    if span.kind in (AnswerKind.PERSON, AnswerKind.PLACE, AnswerKind.NAME, AnswerKind.THING):
-        return any(m.group()[0].isupper() for m in rest)
-    return bool(rest)
-
-
-def _weak(span: Span, text: str) -> bool:
-    """A span that answers its kind only loosely: a person named in one word (more often a place
-    or an outlet: "Jakarta", "Kompas"), a date that is only a weekday ("Kamis"), a place that no
-    locative word introduces ("di Manila", "in Manila" are places; "Wali Kota Bogor …" is not)."""
-    if span.kind == AnswerKind.PERSON:
-        return len(span.text.split()) < 2
-    if span.kind == AnswerKind.PLACE:
-        return not _LOCATIVE.search(text[: span.start])
-    return span.kind == AnswerKind.DATE and not any(ch.isdigit() for ch in span.text)
-
-
-_LOCATIVE = re.compile(r"\b(di|ke|dari|dalam|in|at|to|from|near)\s+$", re.IGNORECASE)
-
-
-def _distance(span: Span, terms: list[tuple[int, int]]) -> int:
-    """Characters between the span and the nearest question term (0 if it holds one, since it
-    states more than the question's terms: "Sekretaris Jenderal UCLG ASPAC Bernadia …")."""
-    if any(span.start <= t[0] < span.end for t in terms):
-        return 0
-    outside = [t for t in terms if t[1] <= span.start or t[0] >= span.end]
-    if not outside:
-        return 10_000
-    return min(span.start - t[1] if t[1] <= span.start else t[0] - span.end for t in outside)
 
 
 def join_parts(parts: list[AnswerPart]) -> str:

@@ -204,9 +204,70 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
+def best_span(question: str, sentences: list[str], is_question_term) -> tuple[int, Span] | None:
+    """The span of the quoted `sentences` (best first) that states an answer of the question's kind
+    and more than the question's own terms, with the index of its sentence. A strong one first (a
+    person in two words or more, a place after "di / ke / dari / in", a date with a number), then
+    the best sentence's, and in it the one nearest the question's terms: a sentence that restates
+    a question puts the answer beside those words. `is_question_term` tells whether a word of a
+    sentence is one of the question's (their stems and glossary translations count)."""
+    kind = answer_kind(question)
+    words = question_words(question)
+    best: tuple[tuple, int, Span] | None = None
+    for rank, text in enumerate(sentences):
+        terms = [(m.start(), m.end()) for m in _WORD_RE.finditer(text) if is_question_term(m.group())]
+        for span in typed_spans(text, kind, words):
+            if not _states_something(span, terms):
+                continue
+            key = (_weak(span, text), rank, _distance(span, terms))
+            if best is None or key < best[0]:
+                best = (key, rank, span)
+    return None if best is None else (best[1], best[2])
+
+
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def question_words(question: str) -> frozenset[str]:
+    return frozenset(_WORD_RE.findall(question.lower()))
+
+
+def _states_something(span: Span, terms: list[tuple[int, int]]) -> bool:
+    """Not only the question's own terms, and, for a name, a capitalised word among the rest."""
+    rest = [m for m in _WORD_RE.finditer(span.text) if (m.start() + span.start, m.end() + span.start) not in terms]
+    if span.kind in (AnswerKind.PERSON, AnswerKind.PLACE, AnswerKind.NAME, AnswerKind.THING):
+        return any(m.group()[0].isupper() for m in rest)
+    return bool(rest)
+
+
+def _weak(span: Span, text: str) -> bool:
+    """A span that answers its kind only loosely: a person named in one word (more often a place
+    or an outlet: "Jakarta", "Kompas"), a date that is only a weekday ("Kamis"), a place that no
+    locative word introduces ("di Manila", "in Manila" are places; "Wali Kota Bogor …" is not)."""
+    if span.kind == AnswerKind.PERSON:
+        return len(span.text.split()) < 2
+    if span.kind == AnswerKind.PLACE:
+        return not _LOCATIVE.search(text[: span.start])
+    return span.kind == AnswerKind.DATE and not any(ch.isdigit() for ch in span.text)
+
+
+_LOCATIVE = re.compile(r"\b(di|ke|dari|dalam|in|at|to|from|near)\s+$", re.IGNORECASE)
+
+
+def _distance(span: Span, terms: list[tuple[int, int]]) -> int:
+    """Characters between the span and the nearest question term (0 if it holds one, since it
+    states more than the question's terms: "Sekretaris Jenderal UCLG ASPAC Bernadia …")."""
+    if any(span.start <= t[0] < span.end for t in terms):
+        return 0
+    outside = [t for t in terms if t[1] <= span.start or t[0] >= span.end]
+    if not outside:
+        return 10_000
+    return min(span.start - t[1] if t[1] <= span.start else t[0] - span.end for t in outside)
+
+
 def span_words(text: str) -> frozenset[str]:
     """The words that make a span what it is (function words left out), lower-cased."""
-    return frozenset(w for w in re.findall(r"[^\W_]+", text.lower()) if w not in _STOP_UNIT)
+    return frozenset(w for w in _WORD_RE.findall(text.lower()) if w not in _STOP_UNIT)
 
 
 def _said_by_question(span: str, question_words: frozenset[str]) -> bool:
