@@ -155,11 +155,8 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
-        import bm25s
-
         settings = LexicalSettings(**json.loads((folder / cls.SETTINGS_FILE).read_text(encoding="utf-8")))
-        bm25 = bm25s.BM25.load(str(folder), show_progress=False)
-        return cls(bm25, settings)
+        return cls(_SavedScores(folder), settings)
 
     def __len__(self) -> int:
         return self._documents
@@ -181,6 +178,36 @@ class LexicalIndex:
         token_id = self._bm25.vocab_dict.get(term)
         frequency = 0 if token_id is None else int(self._document_frequency[token_id])
         return math.log(1 + (self._documents - frequency + 0.5) / (frequency + 0.5))
+
+
+class _SavedScores:
+    """The BM25 matrix bm25s saved (one column of precomputed document scores per term, CSC),
+    scored with numpy alone as bm25s scores it.
+
+    A question only adds up a few columns; importing bm25s for that imports scipy, 0.3-0.4 s of a
+    cold `rag ask` whose model loads in 0.1 s. Builds still index with bm25s;
+    tests/test_retrieval.py checks these scores against bm25s's own.
+    """
+
+    MATRIX = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy")
+
+    def __init__(self, folder: Path):
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        if params.get("method") not in ("lucene", "robertson", "atire"):  # these need no non-occurrence term
+            raise ValueError(f"BM25 method {params.get('method')!r} is not read here")
+        self.data, self.indices, self.indptr = (np.load(folder / name, allow_pickle=False) for name in self.MATRIX)
+        self.scores = {"indptr": self.indptr, "num_docs": int(params["num_docs"])}
+        self.vocab_dict: dict[str, int] = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+
+    def get_tokens_ids(self, terms: list[str]) -> list[int]:
+        return [self.vocab_dict[t] for t in terms if t in self.vocab_dict]
+
+    def get_scores_from_ids(self, ids: list[int]) -> np.ndarray:
+        scores = np.zeros(self.scores["num_docs"], dtype=np.float32)
+        for token in ids:
+            start, end = self.indptr[token], self.indptr[token + 1]
+            scores[self.indices[start:end]] += self.data[start:end]  # a document appears once a column
+        return scores
 
 
 class _AnalysedChunks:

@@ -60,7 +60,7 @@ def recall(pools: list[LabelledPool], weights: np.ndarray) -> dict[str, float]:
         order = np.argsort(-(labelled.candidates.features @ weights), kind="stable")
         rank = _gold_article_rank(labelled, order)
         hits += [rank is not None and rank < 1, rank is not None and rank < 5]
-    return {"1": round(hits[0] / len(pools), 4), "5": round(hits[1] / len(pools), 4)}
+    return {"1": round(float(hits[0]) / len(pools), 4), "5": round(float(hits[1]) / len(pools), 4)}
 
 
 def _gold_article_rank(labelled: LabelledPool, order: np.ndarray, depth: int = 5) -> int | None:

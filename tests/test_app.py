@@ -123,7 +123,9 @@ def test_a_question_typed_in_the_browser_is_answered_and_its_source_opens(runnin
         card.locator("summary").click()
         cited = card.locator(".rag-article mark.rag-cited").first
         expect(cited).to_be_in_viewport()
-        expect(cited).to_contain_text("Yushikuni Watanabe")
+        # The quoted sentence is marked, and in it, apart, the words that answer (answer_span).
+        expect(card.locator(".rag-article mark.rag-cited.rag-answer")).to_contain_text("Yushikuni Watanabe")
+        expect(card.locator(".rag-snippet mark.rag-answer")).to_contain_text("Yushikuni Watanabe")
         article = card.locator(".rag-article")
         assert article.evaluate("box => box.scrollHeight > box.clientHeight")  # the whole article, scrolled to the span
         page.screenshot(path=screenshot_path(tmp_path, "source-card.png"))

@@ -159,3 +159,24 @@ def test_tune_fits_weights_into_the_manifest_and_a_rebuild_keeps_them(tmp_path):
     assert run_rag("build", "--corpus", str(CORPUS), "--index", str(index), "--quiet", "--rebuild").returncode == 0
     rebuilt = read_manifest(index)
     assert rebuilt.retrieval["weights"] == retrieval["weights"] and rebuilt.previous_version
+
+
+def test_a_loaded_bm25_index_scores_as_bm25s_does_without_importing_it(seed_settings, seed_index):
+    import subprocess
+    import sys
+
+    import bm25s
+
+    from rag.store import live_version, load_index
+    from tests.conftest import ROOT
+
+    index = load_index(seed_settings.index)
+    reference = bm25s.BM25.load(str(live_version(seed_settings.index) / "lexical"), show_progress=False)
+    for question in ("Siapa Wali Kota Kisarazu?", "kerja sama kota cerdas Seoul Bogor 2016", "UCLG ASPAC Manila", "zzz"):
+        terms = index.lexical.analyzer.terms(question)
+        expected = np.asarray(reference.get_scores_from_ids(reference.get_tokens_ids(terms)), dtype=np.float32)
+        assert np.allclose(index.lexical.scores(terms), expected, atol=1e-6), question
+    probe = ("import sys; from pathlib import Path; from rag.store import load_index; "
+             "load_index(Path(sys.argv[1])); print('scipy' in sys.modules, 'bm25s' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe, str(seed_settings.index)], cwd=ROOT, capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "False"], result.stderr  # scipy costs a cold `rag ask` 0.3 s
