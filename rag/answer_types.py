@@ -58,6 +58,7 @@ _MONTH = "|".join(sorted(set(MONTHS_ID + MONTHS_EN) | {"agu", "okt", "des", "nop
                          key=len, reverse=True))
 _DAY = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _YEAR = r"(?:1[5-9]|20)\d\d"
+YEAR = re.compile(_YEAR)
 _DATE_PATTERNS = (
     rf"(?:{_DAY},?\s+)?\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?\s+(?:{_MONTH})\.?(?:,?\s+{_YEAR})?",
     rf"(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}",

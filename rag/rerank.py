@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.answer_types import AnswerKind, answer_kind, answer_spans, span_words
+from rag.answer_types import AnswerKind, answer_kind, answer_spans, question_words, span_words
 from rag.lexical import Analyzer
 from rag.sentences import split_sentences
 
@@ -75,7 +75,7 @@ def profile_question(question: str, concepts: list[tuple[str, ...]], idf) -> Que
         concepts=concepts,
         weights=[min(idf(t) for t in c) for c in concepts],
         bigrams=list(zip(heads, heads[1:])),
-        words=frozenset(re.findall(r"[^\W_]+", question.lower())),
+        words=question_words(question),
         phrases=[p.strip().lower() for p in _CAPITALISED_RUN.findall(question) if len(p.strip()) > 3],
         answer_kind=(kind := answer_kind(question)),
         answer_feature=_FEATURE_KIND.get(kind),
@@ -134,7 +134,8 @@ def feature_matrix(question: QuestionProfile, chunks: list[ChunkProfile], lexica
     return rows
 
 
-_ANSWER_FEATURES = ("person", "date", "number", "place")
+# The answer features' kinds, in FEATURES order: "person", "date", "number", "place".
+_ANSWER_FEATURES = tuple(f.removeprefix("answer_") for f in FEATURES if f.startswith("answer_"))
 
 
 def _states_new_answer(question: QuestionProfile, chunk: ChunkProfile) -> bool:
