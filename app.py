@@ -1,7 +1,7 @@
 """`python app.py`: the newsroom chat in the browser, on 127.0.0.1:7860 unless told otherwise.
 
 A thin adapter: it parses flags, opens the assistant (building the index first when there is
-none), and shows answers rendered by `rag.render`. Nothing is fetched from outside: analytics and
+none), and shows answers rendered by `rag.web.markdown`. Nothing is fetched from outside: analytics and
 telemetry are off, and fonts and styles come from the local Gradio package.
 """
 
@@ -17,18 +17,18 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from rag.answer import answer_to_json  # noqa: E402
-from rag import register  # noqa: E402
-from rag.cards import CSS, SCROLL_TO_CITATION_JS, citations_html, sources_html, verdict_html  # noqa: E402
-from rag.check import check_to_json  # noqa: E402
+from rag.answers.extractive import answer_to_json  # noqa: E402
+from rag.register import queries as register  # noqa: E402
+from rag.web.cards import CSS, SCROLL_TO_CITATION_JS, citations_html, sources_html, verdict_html  # noqa: E402
+from rag.answers.claims import check_to_json  # noqa: E402
 from rag.config import Settings, load_settings  # noqa: E402
 from rag.errors import RagError  # noqa: E402
-from rag.pipeline import Assistant, validate_question  # noqa: E402
-from rag.filters import Filters  # noqa: E402
-from rag.language import detect_language  # noqa: E402
-from rag.render import answer_pieces, escape, story_markdown  # noqa: E402
-from rag.store import manifest_exists  # noqa: E402
-from rag.timeline import timeline_svg  # noqa: E402
+from rag.assistant import Assistant, validate_question  # noqa: E402
+from rag.search.filters import Filters  # noqa: E402
+from rag.text.language import detect_language  # noqa: E402
+from rag.web.markdown import answer_pieces, escape, story_markdown  # noqa: E402
+from rag.index.store import manifest_exists  # noqa: E402
+from rag.register.timeline import timeline_svg  # noqa: E402
 
 EXAMPLES = [
     "Siapa Wali Kota Kisarazu?",

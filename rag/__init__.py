@@ -1,8 +1,9 @@
 """Cited answers about the international partnerships of Indonesian cities, from news articles.
 
-Pipeline stages, one module each: corpus → cleaning/metadata → sentences → chunking → embedding →
-dense (FAISS) and lexical (BM25) indexes → store (manifest) → retrieval → answer → evaluate.
-`rag.pipeline.Assistant` ties them together for the CLI and the app.
+One subpackage per stage, lowest first: text → ingest → index → search → answers → register; then
+config, build, assistant and integrity, which tie the stages together; web and devtools on top;
+cli last. A stage imports only the stages below it (tests/test_layers.py). `rag.assistant.Assistant`
+is what the CLI and the app call.
 """
 
 __version__ = "0.1.0"

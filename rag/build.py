@@ -3,7 +3,7 @@
 A build takes the index's lock (a second build stops with a message), clears what an interrupted
 build left behind, compares the corpus with the live version, reuses the chunk spans of unchanged
 articles and the cached embeddings of unchanged chunks, writes a complete new version beside the
-live one and then switches CURRENT to it (rag/store.py). Killed at any moment, it leaves the live
+live one and then switches CURRENT to it (rag/index/store.py). Killed at any moment, it leaves the live
 version as it was.
 """
 
@@ -24,17 +24,17 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.cache import EmbeddingCache, text_key
-from rag.chunking import Chunk, chunk_articles, spans_by_article, token_budget
+from rag.index.embedding_cache import EmbeddingCache, text_key
+from rag.index.chunking import Chunk, chunk_articles, spans_by_article, token_budget
 from rag.config import Settings
-from rag.corpus import Article, Corpus, Problem, load_corpus
-from rag.dense import DenseIndex
-from rag.embedding import Embedder, canonical_model_name, load_embedder
+from rag.ingest.corpus import Article, Corpus, Problem, load_corpus
+from rag.index.dense import DenseIndex
+from rag.index.embedding import Embedder, canonical_model_name, load_embedder
 from rag.errors import BuildLockedError, RagError
-from rag.lexical import LexicalIndex, LexicalSettings
-from rag.partnerships import extract_corpus
-from rag.retrieval import RetrievalSettings
-from rag.store import (
+from rag.index.lexical import LexicalIndex, LexicalSettings
+from rag.register.extraction import extract_corpus
+from rag.search.retrieval import RetrievalSettings
+from rag.index.store import (
     FORMAT_VERSION, LEXICAL, ArticleInfo, Manifest, ensure_index_folder, live_version_name, manifest_exists,
     new_version_folder, read_articles, read_manifest, read_register, remove_legacy_files, remove_stale_versions, switch_to,
     write_version,

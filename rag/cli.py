@@ -71,7 +71,7 @@ def llm_options(command):
 
 
 def _filters(since, until, outlets, article_ids):
-    from rag.filters import Filters
+    from rag.search.filters import Filters
 
     return Filters(since=since, until=until, outlets=tuple(outlets), article_ids=tuple(article_ids))
 
@@ -108,7 +108,7 @@ def build(corpus: Path | None, index: Path | None, model: str | None, chunk_toke
     """Bring the index up to date with the corpus: new and changed articles are chunked and embedded,
     removed ones leave; the new version goes live in one step, and a running app switches to it."""
     from rag.build import build_index
-    from rag.corpus import MAX_FILE_MB, load_corpus
+    from rag.ingest.corpus import MAX_FILE_MB, load_corpus
 
     settings = load_settings(corpus, index, model, chunk_tokens=chunk_tokens)
     articles = load_corpus(settings.corpus, max_file_mb or MAX_FILE_MB)  # a bad corpus fails before the model loads
@@ -141,7 +141,7 @@ def verify(corpus: Path | None, index: Path | None, as_json: bool) -> None:
 
     Exits 0 when all is well, 1 with what to do when not.
     """
-    from rag.verify import verify_index
+    from rag.integrity import verify_index
 
     report = verify_index(load_settings(corpus, index))
     if as_json:
@@ -158,7 +158,7 @@ def verify(corpus: Path | None, index: Path | None, as_json: bool) -> None:
 @json_option
 def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
     """Show what the index holds: counts, model, settings, build time (exit 1 if a file is damaged)."""
-    from rag.store import file_problems, read_manifest
+    from rag.index.store import file_problems, read_manifest
 
     settings = load_settings(corpus, index)
     manifest = read_manifest(settings.index)
@@ -194,11 +194,12 @@ def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
 def partnerships(corpus: Path | None, index: Path | None, partner: str | None, field_name: str | None, year: int | None,
                  since, until, outlets, article_ids, as_json: bool, as_csv: bool) -> None:
     """The register of partnerships found in the corpus, every field cited (rebuilt by `rag build`)."""
-    from rag import register
-    from rag.store import load_index
+    from rag.index.store import load_index
+    from rag.register import queries as register
+    from rag.register.extraction import register_from_stored
 
     stored = load_index(load_settings(corpus, index).index)
-    chosen = register.select(stored.partnerships, register.RegisterFilter(partner, field_name, year), stored.articles,
+    chosen = register.select(register_from_stored(stored.register), register.RegisterFilter(partner, field_name, year), stored.articles,
                              _filters(since, until, outlets, article_ids))
     table = register.rows(chosen, stored.articles)
     if as_json:
@@ -241,8 +242,8 @@ def _register_text(table: list[dict]) -> str:
 def ask(question: str, corpus: Path | None, index: Path | None, model: str | None, retriever: str,
         since, until, outlets, article_ids, history, llm_url, llm_model, llm_key, as_json: bool) -> None:
     """Answer QUESTION with quoted sentences and numbered sources."""
-    from rag.answer import answer_to_json
-    from rag.pipeline import Assistant, validate_question
+    from rag.answers.extractive import answer_to_json
+    from rag.assistant import Assistant, validate_question
 
     validate_question(question)
     filters = _filters(since, until, outlets, article_ids)
@@ -276,8 +277,8 @@ def ask(question: str, corpus: Path | None, index: Path | None, model: str | Non
 def check(claim: str, corpus: Path | None, index: Path | None, model: str | None,
           since, until, outlets, article_ids, as_json: bool) -> None:
     """Check CLAIM against the corpus: supported, contradicted, partly_supported or not_found."""
-    from rag.check import check_to_json
-    from rag.pipeline import Assistant, validate_question
+    from rag.answers.claims import check_to_json
+    from rag.assistant import Assistant, validate_question
 
     validate_question(claim)
     result = Assistant.open(load_settings(corpus, index, model)).check(claim, _filters(since, until, outlets, article_ids))
@@ -308,7 +309,7 @@ def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str
 
     With --corpus, that corpus is indexed first, into --index or a temporary folder.
     """
-    from rag.evaluate import evaluate, read_eval_file
+    from rag.devtools.evaluate import evaluate, read_eval_file
 
     questions = read_eval_file(file)
     filters = _filters(since, until, outlets, article_ids)
@@ -338,9 +339,9 @@ def tune(train: Path, valid: Path, passages: Path | None, corpus: Path | None, i
     Weights are fitted for the configured model: run it after `rag build --model X` to let a
     stronger (e.g. multilingual) model's dense score carry the weight it earns.
     """
-    from rag.evaluate import read_eval_file
-    from rag.store import check_model, read_manifest, save_retrieval_settings
-    from rag.tune import tune as fit
+    from rag.devtools.evaluate import read_eval_file
+    from rag.index.store import check_model, read_manifest, save_retrieval_settings
+    from rag.devtools.tune import tune as fit
 
     train_questions, valid_questions = read_eval_file(train), read_eval_file(valid)
     settings = load_settings(corpus, index, model)
@@ -353,7 +354,7 @@ def tune(train: Path, valid: Path, passages: Path | None, corpus: Path | None, i
         about = {"model": tuning.embedder.name, "train": train.name, "valid": valid.name,
                  "passages": passages.name if passages else None}
         result = fit(tuning.retriever, tuning.index.chunks, train_questions, valid_questions, about)
-    save_retrieval_settings(settings.index, result.settings)
+    save_retrieval_settings(settings.index, result.settings.to_json())
     click.echo(f"valid source recall@1/@5: lexical only {result.baseline_recall['1']:.3f}/{result.baseline_recall['5']:.3f}, "
                f"fitted {result.valid_recall['1']:.3f}/{result.valid_recall['5']:.3f}")
     click.echo(json.dumps(result.settings.weights))
@@ -372,8 +373,8 @@ def tune(train: Path, valid: Path, passages: Path | None, corpus: Path | None, i
 @json_option
 def bench(passages: Path, questions: Path, sizes: str, queries: int, model: str | None, as_json: bool) -> None:
     """Measure build cost, incremental cost, ask-path speed and memory at scale, and cold start."""
-    from rag.bench import BenchConfig, run
-    from rag.embedding import load_embedder
+    from rag.devtools.bench import BenchConfig, run
+    from rag.index.embedding import load_embedder
 
     for path in (passages, questions):
         if not path.is_file():
@@ -413,11 +414,11 @@ def _bench_table(result: dict) -> str:
 
 
 def _open_for_eval(settings: Settings, build: bool):
-    from rag.corpus import load_corpus
-    from rag.embedding import load_embedder
+    from rag.ingest.corpus import load_corpus
+    from rag.index.embedding import load_embedder
     from rag.build import build_index
-    from rag.pipeline import Assistant
-    from rag.store import check_model, read_manifest
+    from rag.assistant import Assistant
+    from rag.index.store import check_model, read_manifest
 
     if not build:
         check_model(read_manifest(settings.index), settings.model, settings.index)

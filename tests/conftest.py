@@ -23,8 +23,8 @@ CROSSLINGUAL_QUESTIONS = SHARED / "eval" / "crosslingual-questions.jsonl"
 
 @pytest.fixture(scope="session")
 def embedder():
-    from rag.config import DEFAULT_MODEL
-    from rag.embedding import load_embedder
+    from rag.index.embedding import DEFAULT_MODEL
+    from rag.index.embedding import load_embedder
 
     return load_embedder(DEFAULT_MODEL)
 
@@ -45,14 +45,14 @@ def seed_index(seed_settings, embedder):
 
 @pytest.fixture(scope="session")
 def assistant(seed_settings, seed_index, embedder):
-    from rag.pipeline import Assistant
+    from rag.assistant import Assistant
 
     return Assistant.open(seed_settings, embedder)
 
 
 @pytest.fixture(scope="session")
 def seed_questions():
-    from rag.evaluate import read_eval_file
+    from rag.devtools.evaluate import read_eval_file
 
     if not SEED_QUESTIONS.is_file():
         pytest.fail(f"{SEED_QUESTIONS} is missing: ../shared must sit beside the repository")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answer_types import AnswerKind, answer_kind, holds_answer, typed_spans
+from rag.text.answer_kinds import AnswerKind, answer_kind, holds_answer, typed_spans
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from rag.errors import QuestionError
-from rag.evaluate import distinct_articles, fold
+from rag.devtools.evaluate import distinct_articles, fold
 
 
 def test_every_answerable_seed_question_retrieves_its_article_in_the_top_three(assistant, seed_questions):

@@ -37,7 +37,7 @@ def launch(assistant):
 @pytest.fixture(scope="module")
 def hostile_app(tmp_path_factory, embedder):
     from rag.config import load_settings
-    from rag.pipeline import Assistant
+    from rag.assistant import Assistant
     from rag.build import build_index
 
     root = tmp_path_factory.mktemp("hostile")

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from rag.bench import BenchConfig, run
+from rag.devtools.bench import BenchConfig, run
 from rag.config import load_settings
 from tests.conftest import SHARED, run_rag
 

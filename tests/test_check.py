@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.check import claim_items, items_of
+from rag.answers.claims import claim_items, items_of
 from tests.conftest import run_json, run_rag
 
 SEOUL_LOI = "Surat pernyataan minat Bogor dan Seoul ditandatangani pada {} 2016"
@@ -65,7 +65,7 @@ def test_english_claims_are_checked_like_indonesian_ones(assistant, claim, verdi
 
 
 def test_a_year_is_contradicted_only_by_a_year():
-    from rag.check import _comparable
+    from rag.answers.claims import _comparable
 
     year, day = items_of("pada 2019", "number")[0], items_of("7 orang", "number")[0]
     assert not _comparable(year, day) and _comparable(year, items_of("tahun 2016", "number")[0])

@@ -1,7 +1,7 @@
 """Chunks the model sees whole, each a verbatim span of its article, each text stored once."""
 
-from rag.chunking import chunk_articles, chunk_article, token_budget
-from rag.corpus import load_corpus, make_article
+from rag.index.chunking import chunk_articles, chunk_article, token_budget
+from rag.ingest.corpus import load_corpus, make_article
 from tests.conftest import CORPUS
 
 

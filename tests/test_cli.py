@@ -161,7 +161,7 @@ def test_error_index_built_with_another_model(cli_index):
 def test_error_damaged_index(tmp_path, cli_index):
     damaged = tmp_path / "damaged"
     shutil.copytree(cli_index, damaged)
-    from rag.store import live_version
+    from rag.index.store import live_version
 
     (live_version(damaged) / "chunks.npy").write_text("{broken", encoding="utf-8")
     for command in (("ask", "Siapa?"), ("check", "Bogor bergabung dengan UCLG ASPAC"), ("info",), ("verify",)):

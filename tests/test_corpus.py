@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.corpus import load_corpus
+from rag.ingest.corpus import load_corpus
 from rag.errors import CorpusError
 from tests.conftest import CORPUS, SHARED
 

@@ -9,7 +9,7 @@ import threading
 import numpy as np
 import pytest
 
-from rag.embedding import BUILD_NICENESS, SentenceTransformerEmbedder, _EngineThreads, canonical_model_name
+from rag.index.embedding import BUILD_NICENESS, SentenceTransformerEmbedder, _EngineThreads, canonical_model_name
 from tests.conftest import CORPUS, ROOT, SHARED, run_rag
 
 
@@ -48,7 +48,7 @@ def test_torch_and_sentence_transformers_are_not_imported_for_the_default_model(
     probe = (
         "import sys\n"
         "from rag.config import load_settings\n"
-        "from rag.pipeline import Assistant\n"
+        "from rag.assistant import Assistant\n"
         "assistant = Assistant.open(load_settings(index=sys.argv[1], environ={}))\n"
         "assert not assistant.ask('Siapa Wali Kota Kisarazu?').abstained\n"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))\n"

@@ -6,8 +6,8 @@ import pytest
 
 from rag.build import build_index
 from rag.config import load_settings
-from rag.corpus import load_corpus
-from rag.pipeline import Assistant
+from rag.ingest.corpus import load_corpus
+from rag.assistant import Assistant
 from tests.conftest import run_json, run_rag
 from tests.documents import PDF_PAGES, SAVED_PAGE, make_pdf
 

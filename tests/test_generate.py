@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from rag.generate import LLMSettings, verify
-from rag.pipeline import Assistant
+from rag.answers.generative import LLMSettings, verify
+from rag.assistant import Assistant
 from tests.fake_llm import FakeChatServer
 
 QUESTION = "Siapa Wali Kota Kisarazu?"

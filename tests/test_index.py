@@ -6,10 +6,10 @@ import shutil
 import numpy as np
 import pytest
 
-from rag.dense import DenseIndex
+from rag.index.dense import DenseIndex
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
-from rag.rerank import FEATURES
-from rag.store import check_model, live_version, load_index, read_manifest
+from rag.search.features import FEATURES
+from rag.index.store import check_model, live_version, load_index, read_manifest
 
 
 def _clustered_unit_vectors(count: int, dimension: int = 64, seed: int = 0) -> np.ndarray:

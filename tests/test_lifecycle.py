@@ -16,9 +16,9 @@ import pytest
 from rag.build import build_index, build_lock
 from rag.config import load_settings
 from rag.errors import BuildLockedError
-from rag.lexical import LexicalIndex, LexicalSettings
-from rag.pipeline import Assistant
-from rag.store import live_version, load_index
+from rag.index.lexical import LexicalIndex, LexicalSettings
+from rag.assistant import Assistant
+from rag.index.store import live_version, load_index
 from tests.conftest import CORPUS, ROOT, SHARED, run_rag
 
 NEW_ARTICLE = """---

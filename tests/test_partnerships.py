@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from rag.corpus import load_corpus
-from rag.partnerships import build_register, extract
+from rag.ingest.corpus import load_corpus
+from rag.register.extraction import build_register, extract, register_from_stored
 from tests.conftest import run_json, run_rag
 
 SURABAYA = """SURABAYA, Kabar Kota - Pemerintah Kota Surabaya dan Pemerintah Kota Busan, Korea Selatan, menandatangani nota kesepahaman kota kembar (sister city) di Busan pada 12 Maret 2019.
@@ -82,7 +82,7 @@ EXPECTED = {  # the seed corpus, as a journalist would list it: partner → (for
 
 def test_the_seed_register_holds_the_expected_partnerships_with_their_sources(assistant):
     index = assistant.index
-    register = {r.partner: r for r in index.partnerships}
+    register = {r.partner: r for r in register_from_stored(index.register)}
     for partner, (form, year, fields, articles) in EXPECTED.items():
         record = register[partner]
         assert (record.form, record.year) == (form, year), partner
@@ -91,7 +91,7 @@ def test_the_seed_register_holds_the_expected_partnerships_with_their_sources(as
     assert register["Seoul National University"].local_party == "Kemendagri"
     uclg = register["UCLG ASPAC"].stages
     assert {"form": "membership", "date": "2016-04"} in [{"form": s["form"], "date": s["date"]} for s in uclg]
-    for record in index.partnerships:  # every partner is named in a sentence it cites; none is a site or reporter
+    for record in register_from_stored(index.register):  # every partner is named in a sentence it cites; none is a site or reporter
         cited = [index.articles[s.article_id].text[s.start:s.end] for s in record.sources["partner"]]
         assert any(record.partner in sentence for sentence in cited), record.partner
         assert not {"Bisnis.com", "medcom.id", "Antara", "Laily Rahmawati", "Rio Feisal"} & {record.partner, record.local_party}
@@ -114,7 +114,7 @@ def test_a_list_question_is_answered_from_the_register_with_quotes(assistant):
 
 
 def test_a_build_reads_again_only_articles_whose_fingerprint_changed(tmp_path):
-    from rag.partnerships import EXTRACTOR_VERSION, extract_corpus, register_from_stored
+    from rag.register.extraction import EXTRACTOR_VERSION, extract_corpus
 
     def article(text):
         (tmp_path / "a.txt").write_text(text, encoding="utf-8")
@@ -136,7 +136,7 @@ def test_an_incremental_build_updates_the_register(tmp_path, embedder):
 
     from rag.build import build_index
     from rag.config import load_settings
-    from rag.store import load_index
+    from rag.index.store import load_index
     from tests.conftest import CORPUS
 
     corpus = tmp_path / "corpus"
@@ -146,7 +146,7 @@ def test_an_incremental_build_updates_the_register(tmp_path, embedder):
     (corpus / "surabaya.txt").write_text(SURABAYA, encoding="utf-8")
     (corpus / "003_fcff50e6fce6b534.txt").unlink()
     build_index(settings, embedder, show_progress=False)
-    partners = {r.partner for r in load_index(settings.index).partnerships}
+    partners = {r.partner for r in register_from_stored(load_index(settings.index).register)}
     assert {"Busan", "Seoul", "UCLG ASPAC"} <= partners and "Kisarazu" not in partners
 
 
@@ -163,7 +163,7 @@ def test_an_incremental_build_updates_the_register(tmp_path, embedder):
     ("Dengan siapa saja wali kota bertemu?", False),
 ])
 def test_only_questions_asking_for_a_list_of_partnerships_go_to_the_register(question, is_list):
-    from rag.register import question_filter
+    from rag.register.queries import question_filter
 
     assert (question_filter(question, []) is not None) == is_list
 

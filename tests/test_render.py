@@ -3,11 +3,11 @@
 import re
 from html.parser import HTMLParser
 
-from rag.answer import Answer, AnswerPart, AnswerSpan, Citation
-from rag.cards import Mark, highlight, sources_html, verdict_html
-from rag.check import CheckResult, Mismatch
-from rag.render import answer_pieces, escape, story_markdown
-from rag.store import ArticleInfo
+from rag.answers.extractive import Answer, AnswerPart, AnswerSpan, Citation
+from rag.web.cards import Mark, highlight, sources_html, verdict_html
+from rag.answers.claims import CheckResult, Mismatch
+from rag.web.markdown import answer_pieces, escape, story_markdown
+from rag.ingest.corpus import ArticleInfo
 
 HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)> [klik](javascript:alert(1)) ![x](http://evil.example/p.png) <form action="http://evil.example">'
 CARD_TAGS = {"div", "h3", "details", "summary", "strong", "blockquote", "span", "mark", "a", "em", "p", "ul", "li", "del"}

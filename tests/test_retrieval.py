@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-from rag.chunk_table import ChunkTable
-from rag.chunking import chunk_articles
-from rag.corpus import load_corpus
+from rag.index.chunk_table import ChunkTable
+from rag.index.chunking import chunk_articles
+from rag.ingest.corpus import load_corpus
 from rag.errors import RagError
-from rag.evaluate import distinct_articles
-from rag.filters import Filters
-from rag.rerank import FEATURES, ChunkProfiles
-from rag.retrieval import _cap_per_article, top_positive
+from rag.devtools.evaluate import distinct_articles
+from rag.search.filters import Filters
+from rag.search.features import FEATURES, ChunkProfiles
+from rag.search.retrieval import _cap_per_article, top_positive
 from tests.conftest import run_json, run_rag
 
 ANTARA = {"002_f3feb7890c547006", "004_a696b740d2fb54b0"}
@@ -145,7 +145,7 @@ def test_english_words_bring_their_indonesian_equivalents(assistant):
 
 
 def test_tune_fits_weights_into_the_manifest_and_a_rebuild_keeps_them(tmp_path):
-    from rag.store import read_manifest
+    from rag.index.store import read_manifest
     from tests.conftest import CORPUS, SEED_QUESTIONS
 
     index = tmp_path / "index"
@@ -167,7 +167,7 @@ def test_a_loaded_bm25_index_scores_as_bm25s_does_without_importing_it(seed_sett
 
     import bm25s
 
-    from rag.store import live_version, load_index
+    from rag.index.store import live_version, load_index
     from tests.conftest import ROOT
 
     index = load_index(seed_settings.index)
@@ -176,7 +176,7 @@ def test_a_loaded_bm25_index_scores_as_bm25s_does_without_importing_it(seed_sett
         terms = index.lexical.analyzer.terms(question)
         expected = np.asarray(reference.get_scores_from_ids(reference.get_tokens_ids(terms)), dtype=np.float32)
         assert np.allclose(index.lexical.scores(terms), expected, atol=1e-6), question
-    probe = ("import sys; from pathlib import Path; from rag.store import load_index; "
+    probe = ("import sys; from pathlib import Path; from rag.index.store import load_index; "
              "load_index(Path(sys.argv[1])); print('scipy' in sys.modules, 'bm25s' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe, str(seed_settings.index)], cwd=ROOT, capture_output=True, text=True)
     assert result.stdout.split() == ["False", "False"], result.stderr  # scipy costs a cold `rag ask` 0.3 s

@@ -1,0 +1,165 @@
+"""Claim checking: is a statement supported, contradicted, partly supported, or not in the corpus?
+
+The evidence is what the answer step would quote for the claim taken as a question: the sentences
+that best cover its terms (with the sentence before each, for context). The claim's checkable items
+(dates, numbers, names) are then looked up in that evidence. An item the evidence states
+differently, in a sentence about the same thing, is a mismatch: the claim is contradicted, and the
+mismatch names both texts and the citation. Every verdict cites its evidence; none is guessed
+from retrieval scores alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from rag.answers.extractive import AnswerSettings, Citation, ScoredSentence, make_citation, score_sentences
+from rag.text.answer_kinds import YEAR
+from rag.text.dates import FULL_MONTH, FULL_MONTH_NUMBER, MONTH_NUMBER
+from rag.search.retrieval import Hit, Query
+
+VERDICTS = ("supported", "contradicted", "partly_supported", "not_found")
+# Share of the claim's term weight the evidence must cover for a verdict other than not_found,
+# and for "supported".
+MIN_COVERAGE = 0.45
+SUPPORT_COVERAGE = 0.7
+EVIDENCE_SENTENCES = 3
+
+_DATE = re.compile(
+    r"\b(?:(?P<first>\d{1,2})(?:\s*[-–]\s*(?P<last>\d{1,2}))?\s+)?(?P<month>" + FULL_MONTH + r")\b"
+    r"(?:\s+(?P<year>\d{4}))?",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
+_NAME = re.compile(r"\b[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
+# Capitalised words that name roles and bodies, not who or where.
+_TITLE_WORDS = frozenset(
+    """kota kabupaten provinsi pemerintah pemkot pemkab wali walikota bupati gubernur menteri kementerian
+    presiden kepala sekretaris jenderal direktur wakil ketua pernyataan minat surat kerja sama kerjasama
+    forum program the of and dan di ke dari""".split()
+)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    claim_text: str
+    evidence_text: str
+    citation: int
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    claim: str
+    verdict: str
+    citations: list[Citation]
+    mismatches: list[Mismatch] = field(default_factory=list)
+    coverage: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Item:
+    kind: str  # "date", "number" or "name"
+    text: str
+    value: tuple
+
+
+def check_claim(query: Query, hits: list[Hit], articles, lexical) -> CheckResult:
+    sentences = score_sentences(query, hits, articles, lexical, AnswerSettings())
+    if not sentences or sentences[0].coverage < MIN_COVERAGE:
+        return CheckResult(query.text, "not_found", [], [], sentences[0].coverage if sentences else 0.0)
+    evidence = [s for s in sentences[:EVIDENCE_SENTENCES] if s.coverage >= MIN_COVERAGE]
+    citations: dict[str, Citation] = {}
+    for sentence in evidence:
+        _cite(citations, sentence, articles)
+    mismatches, unmatched = [], 0
+    cited_text = " ".join(articles[a].text for c in citations.values() for a in [c.article_id, *c.also_in]).lower()
+    for item in claim_items(query.text):
+        if item.kind == "name":
+            # Names are looked up in the cited articles: a name is rarely restated in every sentence.
+            unmatched += " ".join(item.value) not in cited_text
+            continue
+        if any(_matches(item, e) for s in evidence for e in items_of(s.text, item.kind)):
+            continue
+        counterpart = next(((s, e) for s in evidence for e in items_of(s.text, item.kind) if _comparable(item, e)), None)
+        if counterpart is None:
+            unmatched += 1
+            continue
+        sentence, found = counterpart
+        mismatches.append(Mismatch(item.text, found.text, _cite(citations, sentence, articles).n))
+    coverage = evidence[0].coverage
+    if mismatches:
+        verdict = "contradicted"
+    elif unmatched == 0 and coverage >= SUPPORT_COVERAGE:
+        verdict = "supported"
+    else:
+        verdict = "partly_supported"
+    return CheckResult(query.text, verdict, list(citations.values()), mismatches, round(coverage, 4))
+
+
+def claim_items(text: str) -> list[_Item]:
+    """The dates, numbers (outside those dates) and names a claim states, each once."""
+    dates = items_of(text, "date")
+    numbers = [n for n in items_of(text, "number") if not any(n.text in d.text for d in dates)]
+    items = dates + numbers + items_of(text, "name")
+    return list({(i.kind, i.value): i for i in items}.values())
+
+
+def items_of(text: str, kind: str) -> list[_Item]:
+    """Items of one kind in a text; numbers include those inside dates ("2016" of "April 2016")."""
+    if kind == "date":
+        return [_date_item(m) for m in _DATE.finditer(text) if m.group("first") or m.group("year")]
+    if kind == "number":
+        return [_Item("number", m.group(), (m.group().replace(",", "."),)) for m in _NUMBER.finditer(text)]
+    names = []
+    for m in _NAME.finditer(text):
+        words = [w for w in m.group().split() if w.lower() not in _TITLE_WORDS and w.lower() not in FULL_MONTH_NUMBER]
+        if words and m.start() > 0:  # a sentence's first word is capitalised anyway
+            names.append(_Item("name", " ".join(words), tuple(w.lower() for w in words)))
+    return names
+
+
+def _date_item(match: re.Match) -> _Item:
+    """(first day, last day, month, year); a missing day or year is None (unknown, not wrong)."""
+    first = int(match.group("first")) if match.group("first") else None
+    last = int(match.group("last")) if match.group("last") else first
+    year = int(match.group("year")) if match.group("year") else None
+    return _Item("date", match.group(), (first, last, MONTH_NUMBER[match.group("month").lower()], year))
+
+
+def _comparable(claim: _Item, evidence: _Item) -> bool:
+    """A year is stated differently only by another year: "2019" is not contradicted by "7"."""
+    return claim.kind != "number" or _is_year(claim.text) == _is_year(evidence.text)
+
+
+def _is_year(number: str) -> bool:
+    return bool(YEAR.fullmatch(number))
+
+
+def _matches(claim: _Item, evidence: _Item) -> bool:
+    if claim.kind == "date":
+        first, last, month, year = claim.value
+        e_first, e_last, e_month, e_year = evidence.value
+        same_year = year is None or e_year is None or year == e_year
+        same_days = first is None or e_first is None or (e_first <= first and last <= e_last)
+        return month == e_month and same_year and same_days
+    return claim.value == evidence.value
+
+
+def _cite(citations: dict[str, Citation], sentence: ScoredSentence, articles) -> Citation:
+    chunk_id = sentence.hit.chunk.id
+    if chunk_id not in citations:
+        citations[chunk_id] = make_citation(len(citations) + 1, sentence.hit, articles, [])
+    quote = {"start": sentence.start, "end": sentence.end}
+    if quote not in citations[chunk_id].quotes:
+        citations[chunk_id].quotes.append(quote)
+    return citations[chunk_id]
+
+
+def check_to_json(result: CheckResult) -> dict:
+    """The object `rag check --json` prints and the app's /check endpoint returns."""
+    return {
+        "claim": result.claim,
+        "verdict": result.verdict,
+        "citations": [asdict(c) for c in result.citations],
+        "mismatches": [asdict(m) for m in result.mismatches],
+    }

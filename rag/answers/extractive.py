@@ -1,0 +1,289 @@
+"""Extractive answers: the retrieved sentences that best answer the question, quoted verbatim.
+
+Every sentence of an answer is a sentence of an article, character for character, followed by the
+marker of the citation it comes from; nothing else is written. When the best evidence does not
+cover the question's key terms, the answer says so plainly instead of quoting something loosely
+related, and the closest passages are listed as possibly related, not as citations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from rag.text.language import detect_language
+from rag.index.lexical import LexicalIndex
+from rag.text.answer_kinds import answer_kind, best_span, holds_answer, question_words
+from rag.search.retrieval import Hit, Query
+from rag.text.sentences import split_sentences
+from rag.ingest.corpus import ArticleInfo
+
+# The language of the articles: a question in another one is read through the dense side and the
+# glossary, and its words that the corpus never uses are not held against the evidence.
+CORPUS_LANGUAGE = "id"
+NOT_FOUND = {
+    "id": "Tidak ditemukan di korpus: tidak ada artikel yang menjawab pertanyaan ini.",
+    "en": "Not in the corpus: no article answers this question.",
+}
+_LIST_QUESTION = re.compile(r"\b(apa|mana|siapa|kapan|di ?mana) saja\b|\bwhich (cities|countries|partners)\b|\blist\b", re.I)
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """Tunable by measurement (rag eval); see README for the figures behind the defaults."""
+
+    # Abstain when the best sentence covers less than this share of the question's term weight.
+    min_coverage: float = 0.35
+    # For a question in another language, also when it covers fewer than this many of its concepts
+    # (all of them, for a question with fewer).
+    min_concepts: int = 2
+    # Sentences scoring at least this share of the best one join the answer.
+    keep_ratio: float = 0.45
+    max_sentences: int = 3
+    max_sentences_list: int = 5
+    # Sentence score: coverage of the question by the sentence, by the sentence with the one before
+    # it (an answer often follows the sentence that sets its context), the expected answer type,
+    # and the rank of its chunk.
+    coverage_weight: float = 0.4
+    context_weight: float = 0.2
+    type_weight: float = 0.2
+    relevance_weight: float = 0.2
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    article_id: str
+    title: str | None
+    outlet: str | None
+    date: str | None
+    url: str | None
+    snippet: str
+    start: int
+    end: int
+    score: float
+    # Spans (in the article's original text) of the sentences the answer quotes from this snippet.
+    quotes: list[dict] = field(default_factory=list)
+    # Other articles that carry the same passage (a wire story in several outlets).
+    also_in: list[str] = field(default_factory=list)
+    # The page the passage starts on, for articles read from PDF.
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class AnswerPart:
+    """One sentence of an answer and the number of the citation it stands on."""
+
+    text: str
+    citation: int
+    # How much of the sentence its cited passage holds (1.0 for a verbatim quote).
+    support: float = 1.0
+    # Where a quoted sentence starts in its article (None for a generated one).
+    start: int | None = None
+
+
+@dataclass(frozen=True)
+class AnswerSpan:
+    """The words of a quoted sentence that answer the question's kind: a name, a date, a quantity."""
+
+    text: str
+    start: int  # offsets into the article's text, like the quotes'
+    end: int
+    citation: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    related: list[Citation] = field(default_factory=list)
+    language: str = "id"
+    parts: list[AnswerPart] = field(default_factory=list)
+    mode: str = "extractive"  # or "generative"
+    # Shown to the user: why a generative answer fell back to the extractive one.
+    notice: str | None = None
+    # Generated sentences left out, each with the reason (no marker, unknown passage, unsupported).
+    removed: list[dict] = field(default_factory=list)
+    # Written by the program, not quoted: the register's summary before its quotes (mode "register").
+    lead: str | None = None
+    # Where, in the quotes, the answer to the question's kind stands (None for untyped questions
+    # the quotes hold no name for, and for abstentions).
+    answer_span: AnswerSpan | None = None
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """A candidate sentence; `coverage` counts the sentence before it too (what abstention reads)."""
+
+    hit: Hit
+    start: int
+    end: int
+    text: str
+    coverage: float
+    score: float
+    # Does it state an answer of the kind the question asks for (always True for an untyped question)?
+    typed: bool = True
+    # Does it (with the sentence before it) cover enough distinct concepts of the question? Only
+    # asked of a question in another language than the corpus's: see `score_sentences`.
+    enough_concepts: bool = True
+
+
+def compose_answer(
+    query: Query,
+    hits: list[Hit],
+    articles: dict[str, ArticleInfo],
+    lexical: LexicalIndex,
+    settings: AnswerSettings = AnswerSettings(),
+) -> Answer:
+    language = detect_language(query.text)
+    sentences = score_sentences(query, hits, articles, lexical, settings)
+    if not answerable(sentences, settings):
+        related = [make_citation(i + 1, h, articles, []) for i, h in enumerate(hits[:3])]
+        return Answer(query.text, NOT_FOUND[language], True, [], related, language)
+    chosen = _choose(sentences, settings, is_list=bool(_LIST_QUESTION.search(query.text)))
+    citations: dict[str, Citation] = {}
+    parts: list[AnswerPart] = []
+    for sentence in chosen:
+        chunk_id = sentence.hit.chunk.id
+        if chunk_id not in citations:
+            citations[chunk_id] = make_citation(len(citations) + 1, sentence.hit, articles, [])
+        citation = citations[chunk_id]
+        citation.quotes.append({"start": sentence.start, "end": sentence.end})
+        parts.append(AnswerPart(sentence.text, citation.n, start=sentence.start))
+    terms = set(query.terms)
+    span = answer_span(query.text, [(s, citations[s.hit.chunk.id].n) for s in chosen],
+                       lambda word: bool(set(lexical.analyzer.terms(word)) & terms))
+    return Answer(query.text, join_parts(parts), False, list(citations.values()), [], language, parts, answer_span=span)
+
+
+def answerable(sentences: list[ScoredSentence], settings: AnswerSettings) -> bool:
+    """Enough of the question is covered, and, for a question of a strong kind (who, when, how
+    many, where), a sentence that covers it states an answer of that kind."""
+    if not sentences or sentences[0].coverage < settings.min_coverage:
+        return False
+    if not sentences[0].enough_concepts:
+        return False
+    return any(s.typed for s in sentences if s.coverage >= settings.min_coverage)
+
+
+def answer_span(question: str, quoted: list[tuple[ScoredSentence, int]], is_question_term) -> AnswerSpan | None:
+    """Where the quotes state the answer to the question's kind (rag/text/answer_kinds.py), in article offsets."""
+    found = best_span(question, [sentence.text for sentence, _ in quoted], is_question_term)
+    if found is None:
+        return None
+    which, span = found
+    sentence, citation = quoted[which]
+    return AnswerSpan(span.text, sentence.start + span.start, sentence.start + span.end, citation, str(span.kind))
+
+
+def join_parts(parts: list[AnswerPart]) -> str:
+    return " ".join(f"{part.text} [{part.citation}]" for part in parts)
+
+
+def score_sentences(
+    query: Query, hits: list[Hit], articles: dict[str, ArticleInfo], lexical: LexicalIndex, settings: AnswerSettings
+) -> list[ScoredSentence]:
+    # A concept weighs as its most common alternative: an English word absent from an Indonesian
+    # corpus must not outweigh the Indonesian word that translates it. Nor does an English word the
+    # corpus never uses count as missing evidence: in another language than the corpus's, absence
+    # says nothing; the dense side of retrieval carries such a word's meaning instead.
+    weights = {concept: min(lexical.idf(t) for t in concept) for concept in query.concepts}
+    foreign = detect_language(query.text) != CORPUS_LANGUAGE
+    if foreign:
+        weights = {c: w for c, w in weights.items() if any(lexical.knows(t) for t in c)}
+    # So most of a foreign question is invisible to these counts, and one word the corpus shares
+    # with it ("water", "air") must not pass for evidence: ask for two of its concepts.
+    required = min(settings.min_concepts, len(query.concepts)) if foreign else 0
+    total = sum(weights.values())
+    kind = answer_kind(query.text)
+    words = question_words(query.text)
+
+    def coverage_of(present: set[str]) -> float:
+        return sum(w for c, w in weights.items() if not present.isdisjoint(c)) / total if total else 0.0
+
+    def matched_in(present: set[str]) -> int:
+        return sum(not present.isdisjoint(c) for c in weights)
+
+    # Ranker scores are on no fixed scale: a chunk's relevance is its place between worst and best.
+    top, bottom = (hits[0].score, min(h.score for h in hits)) if hits else (0.0, 0.0)
+    seen: set[tuple[str, int]] = set()
+    scored: list[ScoredSentence] = []
+    for hit in hits:
+        article = articles[hit.chunk.article_id]
+        relevance = (hit.score - bottom) / (top - bottom) if top > bottom else 1.0
+        previous: set[str] = set()
+        for span in split_sentences(article.text, hit.chunk.start, hit.chunk.end):
+            text = article.text[span.start:span.end]
+            present = set(lexical.analyzer.terms(text))
+            key = (article.id, span.start)
+            if key in seen:  # overlapping chunks share sentences: quote each once
+                previous = present
+                continue
+            seen.add(key)
+            coverage = coverage_of(present)
+            in_context = max(coverage, coverage_of(present | previous))
+            typed = holds_answer(kind, text, words)
+            score = (
+                settings.coverage_weight * coverage
+                + settings.context_weight * in_context
+                + settings.type_weight * typed
+                + settings.relevance_weight * relevance
+            )
+            enough = max(matched_in(present), matched_in(present | previous)) >= required
+            scored.append(ScoredSentence(hit, span.start, span.end, text, in_context, score, typed, enough))
+            previous = present
+    scored.sort(key=lambda s: s.score, reverse=True)
+    return scored
+
+
+def _choose(sentences: list[ScoredSentence], settings: AnswerSettings, is_list: bool) -> list[ScoredSentence]:
+    """The best sentence, then close runners-up; a list question takes one per article first."""
+    limit = settings.max_sentences_list if is_list else settings.max_sentences
+    floor = sentences[0].score * settings.keep_ratio
+    eligible = [s for s in sentences if s.score >= floor and s.coverage >= settings.min_coverage]
+    if is_list:
+        firsts: dict[str, ScoredSentence] = {}
+        for s in sentences:
+            if s.coverage >= settings.min_coverage:
+                firsts.setdefault(s.hit.chunk.article_id, s)
+        eligible = list(firsts.values()) + [s for s in eligible if s not in firsts.values()]
+    return eligible[:limit]
+
+
+def make_citation(n: int, hit: Hit, articles: dict[str, ArticleInfo], quotes: list[dict]) -> Citation:
+    article = articles[hit.chunk.article_id]
+    return Citation(
+        n=n,
+        article_id=article.id,
+        title=article.title,
+        outlet=article.outlet,
+        date=article.date,
+        url=article.url,
+        snippet=hit.chunk.text,
+        start=hit.chunk.start,
+        end=hit.chunk.end,
+        score=round(hit.score, 4),
+        quotes=quotes,
+        also_in=hit.chunk.article_ids[1:],
+        page=article.page_at(hit.chunk.start),
+    )
+
+
+def answer_to_json(answer: Answer) -> dict:
+    """The object `rag ask --json` prints and the app's /ask endpoint returns."""
+    return {
+        "question": answer.question,
+        "answer": answer.answer,
+        "abstained": answer.abstained,
+        "language": answer.language,
+        "citations": [asdict(c) for c in answer.citations],
+        "related": [asdict(c) for c in answer.related],
+        "mode": answer.mode,
+        "notice": answer.notice,
+        "removed": answer.removed,
+        "lead": answer.lead,
+        "answer_span": asdict(answer.answer_span) if answer.answer_span else None,
+    }

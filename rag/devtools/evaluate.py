@@ -1,0 +1,251 @@
+"""Evaluation files and the figures `rag eval` reports.
+
+A file holds one JSON object a line: {"question", "answers": [strings], "sources": [article ids]};
+empty `answers` and `sources` mark a question the corpus cannot answer.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rag.answers.extractive import Answer
+from rag.errors import EvalFileError, QuestionError
+from rag.search.filters import Filters
+from rag.answers.generative import MIN_SUPPORT
+from rag.assistant import validate_question
+from rag.search.retrieval import Hit
+
+RECALL_DEPTHS = (1, 3, 5, 10)
+RANKING_DEPTH = 100
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    question: str
+    answers: list[str]
+    sources: list[str]
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.answers or self.sources)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    question: EvalQuestion
+    answer: Answer
+    ranked_articles: list[str]
+    seconds: float
+    retrieval_seconds: float
+
+    def source_rank(self) -> int | None:
+        """1-based rank of the first gold article among the distinct articles retrieved."""
+        for rank, article in enumerate(self.ranked_articles, start=1):
+            if article in self.question.sources:
+                return rank
+        return None
+
+    def answers_in(self, text: str) -> bool:
+        haystack = fold(text)
+        return bool(self.question.answers) and all(fold(a) in haystack for a in self.question.answers)
+
+    @property
+    def answer_in_citations(self) -> bool:
+        return self.answers_in("\n".join(c.snippet for c in self.answer.citations))
+
+    @property
+    def answer_in_answer(self) -> bool:
+        return self.answers_in(self.answer.answer)
+
+    @property
+    def answer_in_span(self) -> bool:
+        span = self.answer.answer_span
+        return span is not None and self.answers_in(span.text)
+
+    @property
+    def answered(self) -> bool:
+        return not self.answer.abstained and bool(self.question.answers)
+
+    def valid_citations(self) -> tuple[int, int]:
+        """(sentences whose cited snippet contains them, sentences) of this answer."""
+        valid = 0
+        for part in self.answer.parts:
+            cited = self.answer.citations[part.citation - 1] if 0 < part.citation <= len(self.answer.citations) else None
+            supported = fold(part.text) in fold(cited.snippet) if cited else False
+            if cited and not supported and self.answer.mode == "generative":
+                supported = part.support >= MIN_SUPPORT  # measured by rag.answers.generative.verify against this passage
+            valid += supported
+        return valid, len(self.answer.parts)
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    questions: int
+    answerable: int
+    unanswerable: int
+    source_recall: dict[str, float]
+    answer_in_citations: float
+    answer_in_answer: float
+    # Share of answer sentences whose [n] citation snippet contains the sentence.
+    citation_validity: float | None
+    abstained_unanswerable: float | None
+    abstained_answerable: float
+    latency_ms: dict[str, float]
+    retrieval_ms: dict[str, float]
+    retriever: str = "hybrid"
+    # Share of answered questions whose answer_span holds the gold answer (None: nothing answered).
+    answer_span: float | None = None
+    # The answer and abstention figures again, for the questions detected as each language.
+    by_language: dict[str, dict] = field(default_factory=dict)
+    misses: list[dict] = field(default_factory=list)
+
+
+def fold(text: str) -> str:
+    """Case-insensitive, whitespace-folded form used for every answer-string comparison."""
+    return " ".join(text.split()).casefold()
+
+
+def read_eval_file(path: Path) -> list[EvalQuestion]:
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise EvalFileError(f"evaluation file {path} does not exist: give the path of a .jsonl file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise EvalFileError(f"cannot read evaluation file {path} ({error}): give a UTF-8 .jsonl file") from error
+    questions = [_parse_line(path, number, line) for number, line in enumerate(lines, start=1) if line.strip()]
+    if not questions:
+        raise EvalFileError(f"evaluation file {path} holds no question: one JSON object a line")
+    return questions
+
+
+def _parse_line(path: Path, number: int, line: str) -> EvalQuestion:
+    where = f"{path}:{number}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise EvalFileError(f"{where} is not JSON ({error.msg}): one JSON object a line") from error
+    if not isinstance(record, dict) or not isinstance(record.get("question"), str) or not record["question"].strip():
+        raise EvalFileError(f'{where} has no "question" string: expected {{"question", "answers", "sources"}}')
+    answers, sources = record.get("answers", []), record.get("sources", [])
+    if not _strings(answers) or not _strings(sources):
+        raise EvalFileError(f'{where}: "answers" and "sources" must be lists of strings')
+    return EvalQuestion(record["question"], answers, sources)
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def run_question(assistant, question: EvalQuestion, filters: Filters | None = None, mode: str = "hybrid") -> Outcome:
+    """Ask one question the way `rag ask` does, timing retrieval (query embedding included) apart."""
+    started = time.perf_counter()
+    query = assistant.retriever.query(validate_question(question.question))
+    hits = assistant.retriever.search(query, RANKING_DEPTH, filters, mode)
+    retrieved = time.perf_counter()
+    answer = assistant.compose(query, hits)
+    if assistant.settings.llm is not None and not answer.abstained:
+        answer = assistant.generate(answer, hits)
+    done = time.perf_counter()
+    return Outcome(question, answer, distinct_articles(hits), done - started, retrieved - started)
+
+
+def distinct_articles(hits: Iterable[Hit]) -> list[str]:
+    """Articles in retrieval order; a passage found in several articles retrieves them all."""
+    ranked: dict[str, None] = {}
+    for hit in hits:
+        ranked.update(dict.fromkeys(hit.chunk.article_ids))
+    return list(ranked)
+
+
+def evaluate(
+    assistant,
+    questions: list[EvalQuestion],
+    progress: Iterable | None = None,
+    filters: Filters | None = None,
+    mode: str = "hybrid",
+) -> EvalReport:
+    """Ask every question through the assistant and summarise."""
+    outcomes = []
+    for question in progress if progress is not None else questions:
+        try:
+            outcomes.append(run_question(assistant, question, filters, mode))
+        except QuestionError as error:
+            raise EvalFileError(f"question {question.question[:60]!r} cannot be asked: {error}") from error
+    return summarise(outcomes, mode)
+
+
+def _percentiles(values_ms: np.ndarray) -> dict[str, float]:
+    return {"p50": round(float(np.percentile(values_ms, 50)), 1), "p95": round(float(np.percentile(values_ms, 95)), 1)}
+
+
+def summarise(outcomes: list[Outcome], mode: str = "hybrid") -> EvalReport:
+    answerable = [o for o in outcomes if o.question.answerable]
+    with_sources = [o for o in answerable if o.question.sources]
+    recall = {
+        str(k): _share(o.source_rank() is not None and o.source_rank() <= k for o in with_sources) for k in RECALL_DEPTHS
+    }
+    by_language = {}
+    for language in sorted({o.answer.language for o in outcomes}):
+        subset = [o for o in outcomes if o.answer.language == language]
+        by_language[language] = {"questions": len(subset), **_answer_figures(subset)}
+    return EvalReport(
+        questions=len(outcomes),
+        source_recall=recall,
+        answer_in_citations=_share(o.answer_in_citations for o in answerable if o.question.answers),
+        citation_validity=_citation_validity(outcomes),
+        latency_ms=_percentiles(np.array([o.seconds * 1000 for o in outcomes])),
+        retrieval_ms=_percentiles(np.array([o.retrieval_seconds * 1000 for o in outcomes])),
+        retriever=mode,
+        by_language=by_language,
+        misses=[_miss(o) for o in answerable if _is_miss(o)],
+        **_answer_figures(outcomes),
+    )
+
+
+def _answer_figures(outcomes: list[Outcome]) -> dict:
+    """Answer and abstention figures of a set of questions (all of them, or one language's)."""
+    answerable = [o for o in outcomes if o.question.answerable]
+    unanswerable = [o for o in outcomes if not o.question.answerable]
+    answered = [o for o in answerable if o.answered]
+    return {
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        "answer_in_answer": _share(o.answer_in_answer for o in answerable if o.question.answers),
+        "abstained_unanswerable": _share(o.answer.abstained for o in unanswerable) if unanswerable else None,
+        "abstained_answerable": _share(o.answer.abstained for o in answerable),
+        "answer_span": _share(o.answer_in_span for o in answered) if answered else None,
+    }
+
+
+def _citation_validity(outcomes: list[Outcome]) -> float | None:
+    counts = np.array([o.valid_citations() for o in outcomes]).reshape(-1, 2).sum(axis=0)
+    return round(float(counts[0] / counts[1]), 4) if counts[1] else None
+
+
+def _is_miss(outcome: Outcome) -> bool:
+    rank = outcome.source_rank()
+    return (outcome.question.sources and (rank is None or rank > 3)) or (
+        outcome.question.answers and not outcome.answer_in_answer
+    )
+
+
+def _miss(outcome: Outcome) -> dict:
+    return {
+        "question": outcome.question.question,
+        "sources": outcome.question.sources,
+        "retrieved": outcome.ranked_articles[:3],
+        "answer_in_citations": outcome.answer_in_citations,
+        "abstained": outcome.answer.abstained,
+        "language": outcome.answer.language,
+    }
+
+
+def _share(flags: Iterable[bool]) -> float:
+    values = list(flags)
+    return round(sum(values) / len(values), 4) if values else 0.0

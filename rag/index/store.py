@@ -1,0 +1,341 @@
+"""The index on disk: versions written whole, one pointer switched in one step, files checked on load.
+
+    index/
+      CURRENT              the name of the live version; replaced atomically (write, fsync, rename)
+      v-<time>/            one complete version:
+        manifest.json        format, model, chunking, lexical and retrieval settings, articles,
+                             and every other file's size and SHA-256 (written last)
+        articles.jsonl       each article's metadata, original text and chunk spans
+        chunks.npy           each chunk's article number and span, in vector order (rag/index/chunk_table.py)
+        shared.json          the other places of passages that several articles print
+        vectors.faiss        FAISS inner-product index of the normalised chunk embeddings
+        partnerships.json    each article's partnership mentions (rag/register/extraction.py)
+        lexical/             bm25s index over the same chunks, in the same order, and each
+                             chunk's term ids (terms.npz) for the next build
+      embeddings.sqlite    cache of chunk embeddings by model and text hash (rag/index/embedding_cache.py)
+      build.lock           held by the build in progress (rag/build.py)
+
+A reader follows CURRENT, so it sees either the old version or the new one, never a mixture; a
+build killed at any moment leaves CURRENT and the version it names untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+import orjson
+
+from rag.index.chunk_table import SPANS, ChunkTable
+from rag.index.chunking import Chunk
+from rag.index.dense import DenseIndex
+from rag.ingest.corpus import ArticleInfo
+from rag.index.embedding import canonical_model_name
+from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError
+from rag.index.lexical import LexicalIndex
+
+# 5: partnerships.json (the register) in every version.
+FORMAT_VERSION = 5
+CURRENT = "CURRENT"
+VERSION_PREFIX = "v-"
+MANIFEST = "manifest.json"
+ARTICLES = "articles.jsonl"
+VECTORS = "vectors.faiss"
+LEXICAL = "lexical"
+REGISTER_FILE = "partnerships.json"
+# Files of the layout before versions (format 2), removed when a build replaces such an index.
+LEGACY_FILES = (MANIFEST, ARTICLES, "chunks.jsonl", VECTORS, LEXICAL)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format_version: int
+    built_at: str
+    corpus: str
+    model: dict
+    chunking: dict
+    lexical: dict
+    retrieval: dict
+    counts: dict
+    articles: list[dict] = field(default_factory=list)
+    # The FAISS index type and its parameters (rag/index/dense.py).
+    dense: dict = field(default_factory=dict)
+    # name → {"bytes": n, "sha256": hex} for every file of the version but the manifest itself.
+    files: dict = field(default_factory=dict)
+    version: str = ""
+    previous_version: str | None = None
+
+    def to_json(self) -> dict:
+        # Shallow: the fields are JSON already, and a deep copy of 10,000 articles took 0.8 s a build.
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class StoredIndex:
+    path: Path
+    manifest: Manifest
+    articles: dict[str, ArticleInfo]
+    chunks: ChunkTable
+    dense: DenseIndex
+    lexical: LexicalIndex
+    # The register's mentions as the build stored them (rag/register reads them).
+    register: dict
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+
+def manifest_exists(index: Path) -> bool:
+    return (index / CURRENT).is_file()
+
+
+def live_version(index: Path) -> Path:
+    """The folder of the version CURRENT names."""
+    pointer = index / CURRENT
+    if not pointer.is_file():
+        if (index / MANIFEST).is_file():
+            raise IndexMismatchError(
+                f"index at {index} was built by an older version of this program: run `rag build --rebuild --index {index}`"
+            )
+        raise IndexMissingError(f"no index at {index} (no {CURRENT} file): run `rag build --index {index}` first")
+    name = pointer.read_text(encoding="utf-8").strip()
+    folder = index / name
+    if not name.startswith(VERSION_PREFIX) or "/" in name or not folder.is_dir():
+        raise IndexCorruptError(f"{pointer} names '{name[:80]}', which is not a version folder: run `rag build --rebuild --index {index}`")
+    return folder
+
+
+def live_version_name(index: Path) -> str | None:
+    """The name CURRENT holds, unchecked (what a build must not delete)."""
+    try:
+        return (index / CURRENT).read_text(encoding="utf-8").strip() or None
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+
+
+def version_stamp(index: Path) -> tuple[int, int] | None:
+    """Changes whenever a build switches CURRENT: a stat, not a read, so it is cheap to poll."""
+    try:
+        status = os.stat(index / CURRENT)
+    except FileNotFoundError:
+        return None
+    return status.st_ino, status.st_mtime_ns
+
+
+def read_manifest(index: Path) -> Manifest:
+    folder = live_version(index)
+    path = folder / MANIFEST
+    try:
+        data = orjson.loads(path.read_bytes())
+        manifest = Manifest(**data)
+    except FileNotFoundError:
+        raise IndexCorruptError(f"{path} is missing: run `rag build --rebuild --index {index}`") from None
+    except (orjson.JSONDecodeError, TypeError, UnicodeDecodeError) as error:
+        raise IndexCorruptError(f"{path} is damaged ({error}): run `rag build --rebuild --index {index}`") from error
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"index at {index} has format {manifest.format_version}, this version reads {FORMAT_VERSION}: "
+            f"run `rag build --rebuild --index {index}`"
+        )
+    return manifest
+
+
+def check_model(manifest: Manifest, configured_model: str, index: Path) -> None:
+    """Before loading a model: vectors from one model are meaningless to another."""
+    built_with = manifest.model["name"]
+    configured = canonical_model_name(configured_model)
+    if built_with != configured:
+        raise IndexMismatchError(
+            f"index at {index} was built with model '{built_with}', configured '{configured}': "
+            f"run `rag build --rebuild --index {index} --model {configured}`, or configure '{built_with}' "
+            f"(--model or RAG_MODEL)"
+        )
+
+
+def load_index(index: Path) -> StoredIndex:
+    """The live version, whole. Sizes are checked against the manifest (a truncated file is caught
+    without reading it); `rag verify` also checks every checksum."""
+    manifest = read_manifest(index)
+    folder = index / manifest.version
+    fix = f"run `rag build --rebuild --index {index}`"
+    damaged = file_problems(index, manifest, checksums=False)
+    if damaged:
+        raise IndexCorruptError(f"index at {index} is damaged ({'; '.join(damaged)}): {fix}")
+    try:
+        articles = read_articles(index, folder)
+        chunks = ChunkTable.load(folder, {a.id: a.text for a in articles.values()})
+        lexical = LexicalIndex.load(folder / LEXICAL)
+        dense = DenseIndex.load(folder / VECTORS)
+        register = orjson.loads((folder / REGISTER_FILE).read_bytes())
+    except IndexCorruptError:
+        raise
+    except (OSError, ValueError, TypeError, KeyError, IndexError, RuntimeError) as error:
+        raise IndexCorruptError(f"index at {index} is damaged ({type(error).__name__}: {str(error)[:160]}): {fix}") from error
+    expected = manifest.counts["chunks"]
+    if not (len(chunks) == len(dense) == len(lexical) == expected) or len(articles) != manifest.counts["articles"]:
+        raise IndexCorruptError(
+            f"index at {index} is inconsistent (manifest {expected} chunks, {SPANS} {len(chunks)}, "
+            f"vectors {len(dense)}, lexical {len(lexical)}): {fix}"
+        )
+    return StoredIndex(index, manifest, articles, chunks, dense, lexical, register)
+
+
+def read_articles(index: Path, folder: Path | None = None) -> dict[str, ArticleInfo]:
+    """The articles of the live version (or of `folder`), by id."""
+    folder = folder or live_version(index)
+    try:
+        return {a["id"]: _article_info(a) for a in _read_jsonl(folder / ARTICLES)}
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        raise IndexCorruptError(f"{folder / ARTICLES} is damaged ({error}): run `rag build --rebuild --index {index}`") from error
+
+
+def read_register(folder: Path) -> dict | None:
+    """The mentions a version stored, for the next build to reuse; None if it has none readable."""
+    try:
+        return orjson.loads((folder / REGISTER_FILE).read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def file_problems(index: Path, manifest: Manifest, checksums: bool = True) -> list[str]:
+    """Files of the version whose size (and, with `checksums`, SHA-256) differs from the manifest."""
+    folder = index / manifest.version
+    wrong = []
+    for name, expected in sorted(manifest.files.items()):
+        path = folder / name
+        size = _size(path)
+        if size is None:
+            wrong.append(f"{name} missing")
+        elif size != expected["bytes"]:
+            wrong.append(f"{name} truncated or resized")
+        elif checksums and _sha256(path) != expected["sha256"]:
+            wrong.append(f"{name} changed (checksum differs)")
+    return wrong
+
+
+def new_version_folder(index: Path) -> Path:
+    """An empty folder for a version being written; it is not live until `switch_to` names it."""
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    folder = index / f"{VERSION_PREFIX}{stamp}-{time.time_ns() % 1_000_000_000:09d}"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo], chunks: list[Chunk],
+                  dense: DenseIndex, lexical: LexicalIndex, register: dict) -> Manifest:
+    """Write every file, then the manifest naming their sizes and checksums, all flushed to disk."""
+    _write_jsonl(folder / ARTICLES, (vars(a) for a in articles))
+    ChunkTable.from_chunks(chunks, {a.id: a.text for a in articles}).save(folder)
+    dense.save(folder / VECTORS)
+    (folder / REGISTER_FILE).write_bytes(orjson.dumps(register))
+    lexical.save(folder / LEXICAL)
+    files = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        _fsync(path)
+        files[path.relative_to(folder).as_posix()] = {"bytes": path.stat().st_size, "sha256": _sha256(path)}
+    manifest = replace(manifest, files=files, version=folder.name, dense=dense.settings)
+    _write_atomically(folder / MANIFEST, _json(manifest.to_json()))
+    return manifest
+
+
+def switch_to(index: Path, folder: Path) -> None:
+    """Make `folder` the live version: one rename of the pointer file."""
+    _write_atomically(index / CURRENT, folder.name + "\n")
+
+
+def remove_stale_versions(index: Path, keep: set[str]) -> list[str]:
+    """Delete version folders not in `keep` (older versions, leftovers of interrupted builds)."""
+    removed = []
+    for folder in sorted(index.glob(f"{VERSION_PREFIX}*")):
+        if folder.is_dir() and folder.name not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
+
+
+def remove_legacy_files(index: Path) -> None:
+    for name in LEGACY_FILES:
+        path = index / name
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.is_file():
+            path.unlink()
+
+
+def save_retrieval_settings(index: Path, retrieval: dict) -> None:
+    """Replace the ranker settings of the live version's manifest (written whole, then renamed)."""
+    manifest = read_manifest(index)
+    updated = replace(manifest, retrieval=retrieval)
+    _write_atomically(index / manifest.version / MANIFEST, _json(updated.to_json()))
+
+
+def _article_info(row: dict) -> ArticleInfo:
+    # Spans stay [start, end] lists: only a build reads them, and converting 100,000 of them to
+    # tuples took a third of loading 10,000 articles.
+    return ArticleInfo(**{**row, "pages": tuple(row.get("pages", ())), "chunk_spans": tuple(row.get("chunk_spans", ()))})
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temporary.open("w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+    _fsync(path.parent)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _json(value) -> str:
+    """JSON of a manifest; a number some computation left as a numpy scalar is written as a number."""
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode("utf-8")
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with path.open("wb") as out:
+        for row in rows:
+            out.write(orjson.dumps(row) + b"\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def ensure_index_folder(index: Path) -> None:
+    """Never build into a folder that holds something other than an index."""
+    if index.exists() and not index.is_dir():
+        raise RagError(f"--index {index} is a file, not a folder: choose a folder path")
+    if index.is_dir():
+        ours = {CURRENT, MANIFEST, "build.lock", "embeddings.sqlite"}
+        names = {p.name for p in index.iterdir()}
+        foreign = {n for n in names if n not in ours and not n.startswith((VERSION_PREFIX, ".")) and n not in LEGACY_FILES}
+        if foreign and not names & {CURRENT, MANIFEST}:
+            raise RagError(f"{index} holds files but no index ({', '.join(sorted(foreign)[:3])}): choose another --index folder or empty it")
+    index.mkdir(parents=True, exist_ok=True)

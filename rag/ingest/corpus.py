@@ -1,0 +1,186 @@
+"""The corpus: every article under a folder (or in one file), with what could not be used reported.
+
+An article's id is its path under the corpus folder without the extension (for the seeds, the file
+name without `.txt`), or the `id` field of a JSONL line. Offsets everywhere in the project point
+into `Article.text`: the file's text exactly as stored (newlines untranslated), or for HTML and
+PDF the text extracted from it (rag/ingest/formats.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from rag.ingest.cleaning import CleanedText, clean
+from rag.errors import CorpusError
+from rag.ingest.formats import READERS, Document, Problem, read
+from rag.ingest.metadata import derive_date, derive_outlet, derive_title
+from rag.text.sentences import Span
+
+ARTICLE_SUFFIXES = tuple(READERS)
+METADATA_FIELDS = ("title", "outlet", "date", "url")
+# A news article is a few kB; a file this large is an archive or a mistake, and would stall a build.
+MAX_FILE_MB = 20.0
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    source: str
+    text: str
+    title: str | None
+    outlet: str | None
+    date: str | None
+    url: str | None
+    content_hash: str
+    cleaned: CleanedText
+    # Where each page starts in `text` (PDF articles only).
+    pages: tuple[int, ...] = ()
+
+    @property
+    def blocks(self) -> tuple[Span, ...]:
+        return self.cleaned.blocks
+
+
+@dataclass(frozen=True)
+class Corpus:
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What a citation needs of an article, kept in the index so no file is read per question."""
+
+    id: str
+    source: str
+    title: str | None
+    outlet: str | None
+    date: str | None
+    url: str | None
+    content_hash: str
+    text: str
+    # Where each page starts in `text` (PDF articles), so a citation can name its page.
+    pages: tuple[int, ...] = ()
+    # The article's chunk spans before duplicates were merged: reused by the next build when the
+    # article has not changed, so it is not chunked (tokenized) again.
+    chunk_spans: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        if not self.pages:
+            return None
+        return sum(1 for start in self.pages if start <= offset) or 1
+
+def load_corpus(path: Path, max_file_mb: float = MAX_FILE_MB) -> Corpus:
+    """Every readable article under `path` (subfolders too); anything else is listed in `problems`."""
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS
+                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        root = path
+    elif path.is_file() and path.suffix.lower() in READERS:
+        files, root = [path], path.parent
+    elif path.exists():
+        raise CorpusError(f"corpus {path} is neither a folder nor a {'/'.join(READERS)} file: pass --corpus FOLDER")
+    else:
+        raise CorpusError(f"corpus {path} does not exist: pass --corpus with a folder of articles")
+    corpus = _load_files(files, root, max_file_mb)
+    if not corpus.articles:
+        details = "; ".join(f"{p.source}: {p.reason}" for p in corpus.problems[:3])
+        raise CorpusError(
+            f"corpus {path} holds no readable article ({', '.join(READERS)})"
+            + (f" ({details})" if details else "")
+            + ": add articles, or point --corpus at the right folder"
+        )
+    return corpus
+
+
+def _load_files(files: list[Path], root: Path, max_file_mb: float) -> Corpus:
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    ids: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for path in files:
+        source = path.relative_to(root).as_posix()
+        size_mb = path.stat().st_size / 1e6
+        if size_mb > max_file_mb:
+            problems.append(Problem(source, f"{size_mb:.1f} MB, over the {max_file_mb:g} MB limit for one file: "
+                                            "split it into articles, or raise --max-file-mb"))
+            continue
+        reading = read(path, path.relative_to(root).with_suffix("").as_posix(), source)
+        problems.extend(reading.problems)
+        for document in reading.documents:
+            problem = _admit(document, ids, texts, articles)
+            if problem:
+                problems.append(problem)
+    return Corpus(tuple(articles), tuple(problems))
+
+
+def _admit(document: Document, ids: dict[str, str], texts: dict[str, str], articles: list[Article]) -> Problem | None:
+    """Add the document as an article, or say why not (same id, no text, bad front matter)."""
+    if document.id in ids:
+        return Problem(document.source, f"same id '{document.id}' as {ids[document.id]}: rename one of them")
+    try:
+        article = make_article(document.id, document.source, document.text, document.metadata, document.pages)
+    except CorpusError as error:
+        return Problem(document.source, str(error))
+    if not article.blocks:
+        return Problem(document.source, "no article text (only site furniture or blank lines)")
+    ids[document.id] = document.source
+    articles.append(article)
+    # A wire story in two outlets, or one file saved twice: kept (both names stay citable), its
+    # passages stored once with both names (`Chunk.also_in`), and reported.
+    text_key = hashlib.sha256(_DUPLICATE_NOISE.sub("", document.text.casefold()).encode()).hexdigest()
+    if text_key in texts:
+        return Problem(document.source, f"same text as {texts[text_key]}: its passages are stored once and cite both",
+                       indexed=True)
+    texts[text_key] = document.source
+    return None
+
+
+_DUPLICATE_NOISE = re.compile(r"[\W_]+")
+
+
+def make_article(
+    article_id: str, source: str, text: str, metadata: dict | None = None, pages: tuple[int, ...] = ()
+) -> Article:
+    """An article from its text; `metadata` (front matter, JSONL fields) overrides what is derived."""
+    metadata = {k: v for k, v in (metadata or {}).items() if k in METADATA_FIELDS and v not in (None, "")}
+    front = _FRONT_MATTER.match(text)
+    body_start = 0
+    if front:
+        metadata = {**_front_matter_fields(front.group(1), source), **metadata}
+        body_start = front.end()
+    cleaned = clean(text, body_start, pages)
+    return Article(
+        id=article_id,
+        source=source,
+        text=text,
+        title=_text_or(metadata.get("title"), derive_title(text, cleaned)),
+        outlet=_text_or(metadata.get("outlet"), derive_outlet(text, cleaned)),
+        date=_text_or(metadata.get("date"), derive_date(text, cleaned)),
+        url=_text_or(metadata.get("url"), None),
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        cleaned=cleaned,
+        pages=pages,
+    )
+
+
+def _front_matter_fields(raw: str, source: str) -> dict:
+    try:
+        fields = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        first_line = str(error).splitlines()[0]
+        raise CorpusError(f"front matter is not valid YAML ({first_line}): fix or remove it") from error
+    if not isinstance(fields, dict):
+        return {}
+    return {k: str(v) for k, v in fields.items() if k in METADATA_FIELDS and v not in (None, "")}
+
+
+def _text_or(value: object, fallback: str | None) -> str | None:
+    return str(value).strip() if value not in (None, "") else fallback

@@ -1,0 +1,381 @@
+"""The partnership register: who partnered with whom, when, in what form and on what, every field
+traced to the sentence it came from.
+
+Rules over Indonesian and English phrasing (rag/register/words.py), sentence by sentence:
+a partner is a mention shaped like one (a "Kota X" that is not Indonesian, an international
+organisation, "X University", "PPI X", "Pemerintah <country>", the second company of a
+business-to-business pair) in a sentence that speaks of cooperation. A sentence that speaks of
+cooperation without naming a partner ("kerja sama ini", "kedua kota ini") belongs to the partner
+named last. Records of the same local party and partner merge across articles, each source kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+from rag.text.dates import MONTH, MONTH_NUMBER
+from rag.ingest.corpus import Article
+from rag.register.words import (
+    CITY_FORMS, COOPERATION, COUNTRIES, FIELD_PATTERNS, FORM_PATTERNS, INDONESIAN_PLACES, LADDER, NOT_PLACES,
+    ORGANISATIONS, PLACES_ALSO_NAMES, ROLE_START, STATUS_ORDER, STATUS_PATTERNS, TWO_WORD_PLACES,
+)
+from rag.text.sentences import split_sentences
+
+
+@dataclass(frozen=True)
+class Source:
+    """A sentence of an article: what one field of a record rests on."""
+
+    article_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    """What one sentence says of one partnership."""
+
+    partner: str
+    partner_type: str
+    local_party: str
+    source: Source
+    form: str | None = None
+    city_form: str | None = None
+    status: str | None = None
+    date: str | None = None
+    fields: tuple[str, ...] = ()
+    people: tuple[tuple[str, str], ...] = ()  # (name, role)
+
+
+@dataclass
+class Partnership:
+    local_party: str
+    partner: str
+    partner_type: str
+    form: str | None
+    date: str | None
+    fields: list[str]
+    people: list[dict]
+    status: str | None
+    # Every step reported, in date order: {"form", "date", "status", "source"}.
+    stages: list[dict] = field(default_factory=list)
+    # field name → the sentences it came from.
+    sources: dict[str, list[Source]] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+    @property
+    def all_sources(self) -> list[Source]:
+        return list(dict.fromkeys(s for group in self.sources.values() for s in group))
+
+
+# Mentions ------------------------------------------------------------------------------------
+
+
+def extract(article: Article) -> list[Mention]:
+    """Every sentence's statement about a partnership, in text order.
+
+    First pass: the partners, those named in a sentence that speaks of cooperation. Second pass:
+    every sentence naming one of them (by the shape of its mention or by its bare name, as in a
+    headline "Bogor-Kisarazu Tandatangani LoI"), or speaking of cooperation after one was named.
+    """
+    if not _speaks_of_cooperation(article.text):
+        return []  # no sentence can name a partner: the common case in a general news archive
+    sentences = [s for block in article.blocks for s in split_sentences(article.text, block.start, block.end)]
+    texts = [article.text[span.start:span.end] for span in sentences]
+    cooperation = [_speaks_of_cooperation(t) for t in texts]
+    shaped = [_partners(t) for t in texts]
+    partners: dict[str, tuple[str, str]] = {}
+    for found, speaks in zip(shaped, cooperation):
+        for name, kind, own_local in found if speaks else ():
+            partners.setdefault(name, (kind, own_local))
+    bare = _bare_names(partners)
+    local, context_date = _main_local_party(article.text), _context_date(article, sentences)
+    mentions: list[Mention] = []
+    last: list[str] = []
+    for span, text, speaks, found in zip(sentences, texts, cooperation, shaped):
+        named = [name for name, _, _ in found if name in partners]
+        named += [name for name, pattern in bare if pattern.search(text) and name not in named]
+        if not named and speaks and last:
+            named = last[:1]  # "kerja sama ini", "kedua kota ini": the partner named last
+        if not named:
+            continue
+        last = named
+        for partner in named:
+            kind, own_local = partners[partner]
+            mentions.append(_mention(article, text, Source(article.id, span.start, span.end), partner, kind,
+                                     own_local or local, context_date, speaks, set(partners)))
+    return mentions
+
+
+# One pass over the text instead of one per pattern (each keeps its own case rule).
+_COOPERATION_OR_FORM = re.compile("|".join(
+    f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})"
+    for p in (COOPERATION, *(p for _, p in FORM_PATTERNS), *(p for _, p in CITY_FORMS))
+))
+
+
+def _speaks_of_cooperation(text: str) -> bool:
+    return _COOPERATION_OR_FORM.search(text) is not None
+
+
+def _bare_names(partners: dict[str, tuple[str, str]]) -> list[tuple[str, re.Pattern]]:
+    """Patterns for partners' bare names, not where they are part of a longer name."""
+    return [(name, re.compile(rf"(?<!\w){re.escape(name)}(?![\w]| National| University)"))
+            for name in partners if partners[name][0] in ("city", "international organisation", "students' association")]
+
+
+def _mention(article: Article, text: str, source: Source, partner: str, kind: str, local: str,
+             context_date: str | None, cooperation: bool, partner_names: set[str]) -> Mention:
+    forms = [name for name, pattern in FORM_PATTERNS if pattern.search(text)]
+    city_form = next((name for name, pattern in CITY_FORMS if pattern.search(text)), None)
+    form = max(forms, key=LADDER.index) if forms else ("exploration" if cooperation and city_form is None else None)
+    return Mention(
+        partner=partner, partner_type=kind, local_party=local, source=source, form=form, city_form=city_form,
+        status=_status(text) if cooperation else None,
+        date=_sentence_date(text, article.date) or (context_date if cooperation else None),
+        fields=tuple(name for name, pattern in FIELD_PATTERNS if pattern.search(text)),
+        people=tuple(_people(text, partner_names)),
+    )
+
+
+_CITY = re.compile(r"\b(?:Pemerintah Kota|Pemkot|Kota|Wali ?[Kk]ota|Walikota|City of)\s+([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)")
+_UNIVERSITY = re.compile(r"\b(?:Universitas|Universiti|University of)(?:\s[A-Z][\w-]+)+|\b[A-Z][\w-]+\s(?:National\s|State\s)?University\b")
+_STUDENTS = re.compile(r"\bPPI\s(?!di\b|dan\b)([A-Z][\w-]+)")
+_GOVERNMENT = re.compile(r"\bPemerintah\s(" + "|".join(sorted(map(re.escape, COUNTRIES), key=len, reverse=True)) + r")\b")
+_ORGANISATION = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ORGANISATIONS), key=len, reverse=True)) + r")(?![\w-])")
+_B2B_PAIR = re.compile(r"((?:PT\.?\s)?[A-Z][\w.-]*(?:\s[A-Z][\w.-]*){0,3})\sdengan\s([A-Z][\w-]*(?:\s[A-Z][\w-]*){0,3})")
+_LOCAL = re.compile(r"\b(?:Pemerintah Kota|Pemkot|Kota|Wali ?[Kk]ota|Walikota|City of|Mayor of)\s([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)|"
+                    r"\b(Kementerian Dalam Negeri|Kemendagri|Pemerintah Indonesia)\b|\b([A-Z][\w-]+) City (?:Government|Administration)\b")
+
+
+def _partners(text: str) -> list[tuple[str, str, str]]:
+    """(partner, type, local party if the sentence pairs it with its own) in order of appearance."""
+    found: list[tuple[int, str, str, str]] = []
+    for match in _ORGANISATION.finditer(text):
+        found.append((match.start(), ORGANISATIONS[match.group(1)], "international organisation", ""))
+    for match in _UNIVERSITY.finditer(text):
+        found.append((match.start(), match.group().strip(), "university", ""))
+    for match in _STUDENTS.finditer(text):
+        found.append((match.start(), f"PPI {match.group(1)}", "students' association", ""))
+    for match in _GOVERNMENT.finditer(text):
+        found.append((match.start(), COUNTRIES[match.group(1)], "country", "Pemerintah Indonesia"))
+    for match in _CITY.finditer(text):
+        place = _foreign_place(match.group(1))
+        if place:
+            found.append((match.start(), place, "city", ""))
+    if re.search(r"business to business|business-to-business|\bB2B\b", text, re.I):
+        for match in _B2B_PAIR.finditer(text):
+            found.append((match.start(2), match.group(2).strip(), "company", match.group(1).strip()))
+    seen, partners = set(), []
+    for _, name, kind, local in sorted(found):
+        if name not in seen and not any(name in other and name != other for _, other, _, _ in found):
+            seen.add(name)
+            partners.append((name, kind, local))
+    return partners
+
+
+def _foreign_place(words: str) -> str | None:
+    """The place a "Kota X" names if it is not Indonesian and not a nickname ("Kota Hujan")."""
+    if words in TWO_WORD_PLACES:
+        return words
+    first = words.split()[0]
+    if first in INDONESIAN_PLACES or first in NOT_PLACES or first in COUNTRIES:
+        return None
+    return first
+
+
+def _main_local_party(text: str) -> str:
+    """The Indonesian party the article is about: its most mentioned government."""
+    counts: Counter[str] = Counter()
+    for match in _LOCAL.finditer(text):
+        place = (match.group(1) or match.group(3) or "").split()[:1]
+        if match.group(2):
+            counts["Kemendagri" if match.group(2) != "Pemerintah Indonesia" else "Pemerintah Indonesia"] += 1
+        elif place and place[0] in INDONESIAN_PLACES and place[0] != "Indonesia":
+            counts[f"Pemerintah Kota {place[0]}"] += 1
+    return counts.most_common(1)[0][0] if counts else "?"
+
+
+def _status(text: str) -> str | None:
+    found = [name for name, pattern in STATUS_PATTERNS if pattern.search(text)]
+    if "planned" in found and ("signed" in found or not found[1:]):
+        return "planned"  # "akan menandatangani": not signed yet
+    return max(found, key=STATUS_ORDER.index) if found else None
+
+
+# Dates ---------------------------------------------------------------------------------------
+
+_MONTH = MONTH
+_DMY_SLASH = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:\s?[-–]\s?\d{{1,2}})?\s({_MONTH})\s((?:19|20)\d\d)\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH})\s((?:19|20)\d\d)\b", re.I)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s({_MONTH})\b", re.I)
+_YEAR = re.compile(r"\b(?:periode|tahun|pada|sejak|since|in)\s((?:19|20)\d\d)\b", re.I)
+
+
+def _sentence_date(text: str, article_date: str | None) -> str | None:
+    """The first date the sentence states, as YYYY-MM-DD, YYYY-MM or YYYY; a day and month take
+    the article's year."""
+    if match := _DMY_SLASH.search(text):
+        return f"{match.group(3)}-{int(match.group(2)):02d}-{int(match.group(1)):02d}"
+    if match := _DAY_MONTH_YEAR.search(text):
+        return f"{match.group(3)}-{MONTH_NUMBER[match.group(2).lower()]:02d}-{int(match.group(1)):02d}"
+    if match := _MONTH_YEAR.search(text):
+        return f"{match.group(2)}-{MONTH_NUMBER[match.group(1).lower()]:02d}"
+    if (match := _DAY_MONTH.search(text)) and article_date:
+        return f"{article_date[:4]}-{MONTH_NUMBER[match.group(2).lower()]:02d}-{int(match.group(1)):02d}"
+    if match := _YEAR.search(text):
+        return match.group(1)
+    return None
+
+
+def _context_date(article: Article, sentences) -> str | None:
+    """For a sentence with no date of its own: the first date of a cooperation sentence, else the article's."""
+    for span in sentences:
+        text = article.text[span.start:span.end]
+        if COOPERATION.search(text) and (found := _sentence_date(text, article.date)):
+            return found
+    return article.date
+
+
+# People --------------------------------------------------------------------------------------
+
+_RUN_TOKEN = re.compile(r"\s*(\([^)]*\)|,|[A-Z][\w'’-]*(?:\.(?=\s[A-Z]))?|dan|di|&)")
+
+
+def _people(text: str, partner_names: set[str]) -> Iterable[tuple[str, str]]:
+    """(name, role) for "Wali Kota Bogor Bima Arya", "Profesor Junseok Hwang", "… Kemendagri, Amran"."""
+    anchors = {word for name in partner_names for word in name.split()}
+    for match in ROLE_START.finditer(text):
+        tokens, position = [match.group()], match.end()
+        while token := _RUN_TOKEN.match(text, position):
+            tokens.append(token.group(1))
+            position = token.end()
+        while tokens and tokens[-1] in ("dan", "di", "&", ","):
+            tokens.pop()
+        person = _split_role(tokens, anchors)
+        if person:
+            yield person
+
+
+def _split_role(tokens: list[str], anchors: set[str]) -> tuple[str, str] | None:
+    """Split "role words, place, name" where the name is the last two to four words after a place,
+    an organisation or the role word; after a comma, whatever follows."""
+    if "," in tokens:
+        comma = tokens.index(",")
+        name, role = [t for t in tokens[comma + 1:] if t[0].isupper()], tokens[:comma]
+    else:
+        cuts = [i + 1 for i, t in enumerate(tokens) if i == 0 or t.startswith("(") or _is_anchor(t, anchors)]
+        fitting = [c for c in cuts if 2 <= len(tokens) - c <= 4] or [c for c in cuts if len(tokens) - c == 1]
+        if not fitting:
+            return None
+        cut = fitting[-1]
+        name, role = tokens[cut:], tokens[:cut]
+    if not 1 <= len(name) <= 4 or any(t in ("dan", "di", "&") or t.startswith("(") or _is_anchor(t, anchors) for t in name):
+        return None  # "Wali Kota Kisarazu merasa …" names a place, not a person
+    return " ".join(name), " ".join(t for t in role if not t.startswith("("))
+
+
+def _is_anchor(token: str, anchors: set[str]) -> bool:
+    if token in PLACES_ALSO_NAMES:
+        return False
+    return (token in INDONESIAN_PLACES or token in COUNTRIES or token in anchors or token in ORGANISATIONS
+            or token in ("RI", "Kemendagri", "KBRI", "Setdakot", "Pemkot") or (token.isupper() and len(token) > 1))
+
+
+# The register --------------------------------------------------------------------------------
+
+
+def build_register(mentions: Iterable[Mention]) -> list[Partnership]:
+    """One record per local party and partner, every article's mentions merged."""
+    groups: dict[tuple[str, str], list[Mention]] = {}
+    for mention in mentions:
+        groups.setdefault((mention.local_party, mention.partner), []).append(mention)
+    records = [_record(group) for group in groups.values()]
+    return sorted(records, key=lambda r: (r.date or "9999", r.partner))
+
+
+def _record(group: list[Mention]) -> Partnership:
+    first = group[0]
+    sources: dict[str, list[Source]] = {"partner": [m.source for m in group if m.form or m.city_form]}
+    formed = [m for m in group if m.form]
+    reached = [m for m in formed if m.status in ("signed", "ongoing")] or formed  # "akan …" is not a step taken
+    form = max((m.form for m in reached), key=LADDER.index) if reached else None
+    city_form = next((m.city_form for m in group if m.city_form), None)
+    shown_form = f"{form} ({city_form})" if form and city_form and form != "membership" else (form or city_form)
+    primary = [m for m in group if m.form == form or (form is None and m.city_form)]
+    sources["form"] = [m.source for m in group if m.form == form or m.city_form]
+    dated = sorted((m for m in primary if m.date), key=lambda m: (-len(m.date), m.date))
+    date = dated[0].date if dated else None
+    sources["date"] = [dated[0].source] if dated else []
+    statuses = [m for m in group if m.status]
+    status = max((m.status for m in statuses), key=STATUS_ORDER.index) if statuses else None
+    sources["status"] = [m.source for m in statuses if m.status == status]
+    fields = list(dict.fromkeys(f for m in group for f in m.fields))
+    sources["fields"] = [m.source for m in group if m.fields]
+    people: dict[str, dict] = {}
+    for mention in group:
+        for name, role in mention.people:
+            people.setdefault(name, {"name": name, "role": role, "source": asdict(mention.source)})
+    for name in list(people):  # "Bima Arya" and "Bima Arya Sugiarto" are one person: the fuller name stays
+        if any(other != name and other.startswith(name + " ") for other in people):
+            del people[name]
+    sources["people"] = [Source(**p["source"]) for p in people.values()]
+    stages = sorted(
+        ({"form": m.form, "date": m.date, "status": m.status, "source": asdict(m.source)} for m in group if m.form),
+        key=lambda s: s["date"] or "9999",
+    )
+    return Partnership(first.local_party, first.partner, first.partner_type, shown_form, date, fields,
+                       list(people.values()), status, _distinct_stages(stages),
+                       {k: list(dict.fromkeys(v)) for k, v in sources.items() if v})
+
+
+def _distinct_stages(stages: list[dict]) -> list[dict]:
+    seen, kept = set(), []
+    for stage in stages:
+        key = (stage["form"], (stage["date"] or "")[:7])
+        if key not in seen:
+            seen.add(key)
+            kept.append(stage)
+    return kept
+
+
+# Stored with the index --------------------------------------------------------------------------
+
+# Raised whenever the rules change: mentions stored by older rules are extracted again.
+EXTRACTOR_VERSION = 1
+
+
+def extract_corpus(articles: Iterable[Article], unchanged: set[str], stored: dict | None) -> dict:
+    """Each article's mentions, by article id; articles in `unchanged` (same fingerprint as in the
+    last build, whose register is `stored`) keep theirs without being read again. Articles that
+    mention no partnership, most of a news archive, take no room."""
+    reusable = stored["articles"] if stored and stored.get("extractor") == EXTRACTOR_VERSION else None
+    result = {}
+    for article in articles:
+        if reusable is not None and article.id in unchanged:
+            mentions = reusable.get(article.id)
+        else:
+            mentions = [_mention_to_json(m) for m in extract(article)]
+        if mentions:
+            result[article.id] = mentions
+    return {"extractor": EXTRACTOR_VERSION, "articles": result}
+
+
+def register_from_stored(stored: dict) -> list[Partnership]:
+    return build_register(_mention_from_json(m) for mentions in stored["articles"].values() for m in mentions)
+
+
+def _mention_to_json(mention: Mention) -> dict:
+    return {k: v for k, v in asdict(mention).items() if v not in (None, (), [])}
+
+
+def _mention_from_json(row: dict) -> Mention:
+    return Mention(**{**row, "source": Source(**row["source"]), "fields": tuple(row.get("fields", ())),
+                      "people": tuple(tuple(p) for p in row.get("people", ()))})

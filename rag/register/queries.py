@@ -1,0 +1,205 @@
+"""The partnership register in use: each record's citations, filters, the rows `rag partnerships`
+prints, the app's table and timeline, and chat answers to list questions such as
+"Kerja sama apa saja yang dimiliki Kota Bogor?" (rag/register/extraction.py extracts the records).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import asdict, dataclass
+
+from rag.answers.extractive import Answer, AnswerPart, Citation, join_parts
+from rag.search.filters import Filters
+from rag.text.language import detect_language
+from rag.register.extraction import Partnership, Source
+from rag.ingest.corpus import ArticleInfo
+
+CSV_COLUMNS = ("local_party", "partner", "partner_type", "form", "date", "fields", "people", "status", "sources")
+
+# A question asking for a list of partnerships: the list word must govern a partnership noun
+# ("Kerja sama apa saja …", "Which foreign cities …"), so "Which professor …" or "which fields of
+# cooperation …" stay with passage search.
+_PARTNERS_NOUN = (r"(kerja ?sama|kemitraan|mitra|kota(\s(luar negeri|asing|kembar|bersahabat|persahabatan))?|"
+                  r"negara|organisasi|universitas|lembaga)")
+_ENGLISH_NOUN = (r"((foreign|partner|sister|twin|friendship)\s)?(partnerships?|partners?|cooperations?|agreements?|"
+                 r"cit(y|ies)|countr(y|ies)|organi[sz]ations?|universit(y|ies))")
+# "Which city hosted …?" asks for one; "Which cities …?" for a list.
+_ENGLISH_PLURAL = (r"((foreign|partner|sister|twin|friendship)\s)?(partnerships|partners|cooperations|agreements|"
+                   r"cities|countries|organi[sz]ations|universities)")
+_LIST_QUESTION = re.compile(
+    rf"\b{_PARTNERS_NOUN}\s(\w+\s)?(apa|mana|siapa) saja\b"
+    rf"|\b(apa|siapa) saja\s{_PARTNERS_NOUN}\b"
+    rf"|\bdaftar\s{_PARTNERS_NOUN}\b"
+    r"|\bdengan\s(siapa|mana)\ssaja\b(?=.*\b(bekerja ?sama|kerja ?sama|bermitra|menjalin)\b)"
+    rf"|\b(which|what)\s{_ENGLISH_PLURAL}\b"
+    rf"|\b(list|all)\s(of\s)?(the\s|its\s)?{_ENGLISH_NOUN}\b",
+    re.I,
+)
+_TYPES = (
+    ("city", re.compile(r"\b(kota (luar negeri|asing|mana)|foreign cit(y|ies)|cities|sister cit)", re.I)),
+    ("country", re.compile(r"\b(negara|countr(y|ies))\b", re.I)),
+    ("international organisation", re.compile(r"\b(organisasi|organi[sz]ations?|forum)\b", re.I)),
+    ("university", re.compile(r"\b(universitas|universit(y|ies)|kampus)\b", re.I)),
+)
+LEAD = {
+    "id": "Register kemitraan: {count} kerja sama{scope}. {items}.",
+    "en": "Partnership register: {count} partnership(s){scope}. {items}.",
+}
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    partner: str | None = None  # part of the partner's or the local party's name, any case
+    field: str | None = None
+    year: int | None = None
+    partner_type: str | None = None
+    local: str | None = None
+
+    @classmethod
+    def from_form(cls, partner: str | None = None, field: str | None = None, year: int | str | None = None) -> RegisterFilter:
+        """The filter as set in the app's form or an API call, where a blank field means any."""
+        return cls((partner or "").strip() or None, field or None, int(year) if year else None)
+
+    def admits(self, record: Partnership) -> bool:
+        names = f"{record.partner} {record.local_party}".lower()
+        return ((not self.partner or self.partner.lower() in names)
+                and (not self.field or self.field in record.fields)
+                and (self.year is None or record.year == self.year)
+                and (not self.partner_type or record.partner_type == self.partner_type)
+                and (not self.local or self.local.lower() in record.local_party.lower()))
+
+
+def select(records: list[Partnership], register_filter: RegisterFilter, articles: dict[str, ArticleInfo],
+           filters: Filters | None = None) -> list[Partnership]:
+    """Records the filter admits, and (with article filters) that rest on at least one admitted article."""
+    def admitted(record: Partnership) -> bool:
+        if filters is None or not filters.active:
+            return True
+        return any(filters.admits(a.id, a.outlet, a.date) for a in
+                   (articles[s.article_id] for s in record.all_sources if s.article_id in articles))
+    return [r for r in records if register_filter.admits(r) and admitted(r)]
+
+
+def citations_for(record: Partnership, articles: dict[str, ArticleInfo], first: int = 1) -> tuple[list[Citation], dict[Source, int]]:
+    """A citation per sentence the record rests on, numbered from `first`, as `rag ask` gives them."""
+    citations, numbers = [], {}
+    for source in record.all_sources:
+        numbers[source] = first + len(citations)
+        citations.append(citation_of(source, numbers[source], articles))
+    return citations, numbers
+
+
+def citation_of(source: Source, n: int, articles: dict[str, ArticleInfo]) -> Citation:
+    article = articles[source.article_id]
+    return Citation(n=n, article_id=article.id, title=article.title, outlet=article.outlet, date=article.date,
+                    url=article.url, snippet=article.text[source.start:source.end], start=source.start, end=source.end,
+                    score=1.0, quotes=[{"start": source.start, "end": source.end}], page=article.page_at(source.start))
+
+
+def rows(records: list[Partnership], articles: dict[str, ArticleInfo]) -> list[dict]:
+    """The objects `rag partnerships --json` prints: `evidence` gives, for each field, the numbers
+    of the citations it rests on; `stages` every step reported, each with its citation."""
+    out = []
+    for record in records:
+        citations, numbers = citations_for(record, articles)
+        out.append({
+            "local_party": record.local_party, "partner": record.partner, "partner_type": record.partner_type,
+            "form": record.form, "date": record.date, "fields": record.fields,
+            "people": [{"name": p["name"], "role": p["role"]} for p in record.people], "status": record.status,
+            "stages": [{"form": s["form"], "date": s["date"], "status": s["status"],
+                        "citation": numbers[Source(**s["source"])]} for s in record.stages],
+            "evidence": {name: [numbers[s] for s in group] for name, group in record.sources.items()},
+            "citations": [asdict(c) for c in citations],  # as `rag ask --json` gives them
+        })
+    return out
+
+
+TABLE_COLUMNS = ("partner", "partner_type", "local_party", "form", "date", "status", "fields")
+
+
+def table_rows(records: list[Partnership]) -> list[list[str]]:
+    """The app's table: one row a partnership, in TABLE_COLUMNS order."""
+    return [[r.partner, r.partner_type, r.local_party, r.form or "", r.date or "", r.status or "", ", ".join(r.fields)]
+            for r in records]
+
+
+def to_csv(table: list[dict]) -> str:
+    """One line a partnership, for a spreadsheet; `sources` lists article ids with character spans."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in table:
+        writer.writerow([
+            row["local_party"], row["partner"], row["partner_type"], row["form"] or "", row["date"] or "",
+            "; ".join(row["fields"]), "; ".join(f"{p['name']} ({p['role']})" for p in row["people"]), row["status"] or "",
+            "; ".join(f"{c['article_id']}@{c['start']}-{c['end']}" for c in row["citations"]),
+        ])
+    return out.getvalue()
+
+
+# Chat ----------------------------------------------------------------------------------------
+
+
+def question_filter(question: str, records: list[Partnership]) -> RegisterFilter | None:
+    """A filter when the question asks for a list of partnerships and names no single partner
+    ("Apa saja ruang lingkup kerja sama … Kisarazu?" is about one partnership: passages answer it)."""
+    if not _LIST_QUESTION.search(question):
+        return None
+    lowered = question.lower()
+    if any(_names(record.partner, lowered) for record in records):
+        return None
+    local = next((r.local_party for r in records if _names(r.local_party.split()[-1], lowered)), None)
+    kind = next((name for name, pattern in _TYPES if pattern.search(question)), None)
+    year = re.search(r"\b(19|20)\d\d\b", question)
+    return RegisterFilter(partner_type=kind, local=local, year=int(year.group()) if year else None)
+
+
+def _names(name: str, lowered_question: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered_question) is not None
+
+
+def answer(question: str, records: list[Partnership], articles: dict[str, ArticleInfo],
+           filters: Filters | None = None) -> Answer | None:
+    """The register's answer to a list question, one quoted sentence a partnership; None if the
+    question is not one or the register holds nothing for it (passages answer it then)."""
+    register_filter = question_filter(question, records)
+    if register_filter is None:
+        return None
+    chosen = select(records, register_filter, articles, filters)
+    if not chosen:
+        return None
+    language = detect_language(question)
+    citations, parts, items = [], [], []
+    for record in chosen:
+        marks = ""
+        for source in _quoted_sources(record, articles):
+            citations.append(citation_of(source, len(citations) + 1, articles))
+            parts.append(AnswerPart(articles[source.article_id].text[source.start:source.end], len(citations)))
+            marks += f"[{len(citations)}]"
+        details = ", ".join(x for x in (record.form, record.date, record.status) if x)
+        items.append(f"{record.partner} ({details}) {marks}")
+    scope = f" — {register_filter.local}" if register_filter.local else ""
+    lead = LEAD[language].format(count=len(chosen), scope=scope, items="; ".join(items))
+    # The lead is the register's own summary, shown above the quotes; the answer stays verbatim.
+    return Answer(question, join_parts(parts), False, citations, [], language, parts, mode="register", lead=lead)
+
+
+def _quoted_sources(record: Partnership, articles: dict[str, ArticleInfo]) -> list[Source]:
+    """The sentence of the record's main step (the form it reached, reported as done if it was),
+    preceded by one naming the partner when the main one does not ("kedua pimpinan daerah")."""
+    base = (record.form or "").split(" (")[0]
+    stages = [s for s in record.stages if s["form"] == base]
+    done = [s for s in stages if s["status"] in ("signed", "ongoing")]
+    stage = (done or stages or record.stages or [None])[0]
+    main = Source(**stage["source"]) if stage else record.all_sources[0]
+    if _names(record.partner, _text(main, articles).lower()):
+        return [main]
+    naming = [s for s in record.all_sources if _names(record.partner, _text(s, articles).lower())]
+    same_article = [s for s in naming if s.article_id == main.article_id]
+    return [(same_article or naming)[0], main] if naming else [main]
+
+
+def _text(source: Source, articles: dict[str, ArticleInfo]) -> str:
+    return articles[source.article_id].text[source.start:source.end]
