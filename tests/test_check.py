@@ -83,7 +83,7 @@ def test_check_cli_json_shape_and_errors(seed_settings, seed_index):
     result = run_json("check", SEOUL_LOI.format("9 Juni"), "--index", str(seed_settings.index), "--json")
     assert set(result) == {"claim", "verdict", "citations", "mismatches"}
     assert result["verdict"] == "contradicted"
-    assert result["mismatches"][0] == {"claim_text": "9 Juni 2016", "evidence_text": "8 Juni", "citation": 1}
+    assert result["mismatches"][0] == {"kind": "date", "claim_text": "9 Juni 2016", "evidence_text": "8 Juni", "citation": 1}
     assert result["citations"][0]["article_id"] == "001_2d6a8a213c43a204"
     empty = run_rag("check", " ", "--index", str(seed_settings.index))
     assert empty.returncode == 2 and "empty" in empty.stderr

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Literal
 
 from rag.answers.extractive import AnswerSettings, Citation, ScoredSentence, make_citation, score_sentences
 from rag.text.answer_kinds import YEAR
@@ -40,8 +42,18 @@ _TITLE_WORDS = frozenset(
 )
 
 
+class Verdict(StrEnum):
+    SUPPORTED = "supported"
+    PARTLY_SUPPORTED = "partly_supported"
+    CONTRADICTED = "contradicted"
+    NOT_FOUND = "not_found"
+
+
 @dataclass(frozen=True)
 class Mismatch:
+    """A date or number of the claim that the evidence states otherwise, and where."""
+
+    kind: Literal["date", "number"]
     claim_text: str
     evidence_text: str
     citation: int
@@ -50,7 +62,7 @@ class Mismatch:
 @dataclass(frozen=True)
 class CheckResult:
     claim: str
-    verdict: str
+    verdict: Verdict
     citations: list[Citation]
     mismatches: list[Mismatch] = field(default_factory=list)
     coverage: float = 0.0
@@ -66,7 +78,7 @@ class _Item:
 def check_claim(query: Query, hits: list[Hit], articles, lexical) -> CheckResult:
     sentences = score_sentences(query, hits, articles, lexical, AnswerSettings())
     if not sentences or sentences[0].coverage < MIN_COVERAGE:
-        return CheckResult(query.text, "not_found", [], [], sentences[0].coverage if sentences else 0.0)
+        return CheckResult(query.text, Verdict.NOT_FOUND, [], [], sentences[0].coverage if sentences else 0.0)
     evidence = [s for s in sentences[:EVIDENCE_SENTENCES] if s.coverage >= MIN_COVERAGE]
     citations: dict[str, Citation] = {}
     for sentence in evidence:
@@ -85,14 +97,14 @@ def check_claim(query: Query, hits: list[Hit], articles, lexical) -> CheckResult
             unmatched += 1
             continue
         sentence, found = counterpart
-        mismatches.append(Mismatch(item.text, found.text, _cite(citations, sentence, articles).n))
+        mismatches.append(Mismatch(item.kind, item.text, found.text, _cite(citations, sentence, articles).n))
     coverage = evidence[0].coverage
     if mismatches:
-        verdict = "contradicted"
+        verdict = Verdict.CONTRADICTED
     elif unmatched == 0 and coverage >= SUPPORT_COVERAGE:
-        verdict = "supported"
+        verdict = Verdict.SUPPORTED
     else:
-        verdict = "partly_supported"
+        verdict = Verdict.PARTLY_SUPPORTED
     return CheckResult(query.text, verdict, list(citations.values()), mismatches, round(coverage, 4))
 
 
@@ -159,7 +171,7 @@ def check_to_json(result: CheckResult) -> dict:
     """The object `rag check --json` prints and the app's /check endpoint returns."""
     return {
         "claim": result.claim,
-        "verdict": result.verdict,
+        "verdict": str(result.verdict),
         "citations": [asdict(c) for c in result.citations],
         "mismatches": [asdict(m) for m in result.mismatches],
     }

@@ -45,9 +45,9 @@ _TRAILING_CREDIT = re.compile(r"(?<=[.!?\"”])\s*\((\*/)?[\w\-./]{1,30}\)\s*$")
 
 
 @dataclass(frozen=True)
-class Removed:
-    start: int
-    end: int
+class Removed(Span):
+    """Text left out of the index, and why ("breadcrumb", "credit", "repeated text", ...)."""
+
     reason: str
 
 
