@@ -23,7 +23,7 @@ from rag.web.cards import CSS, SCROLL_TO_CITATION_JS, citations_html, sources_ht
 from rag.answers.claims import check_to_json  # noqa: E402
 from rag.config import Settings, load_settings  # noqa: E402
 from rag.errors import RagError  # noqa: E402
-from rag.assistant import Assistant, validate_question  # noqa: E402
+from rag.assistant import Assistant, Request, validate_question  # noqa: E402
 from rag.search.filters import Filters  # noqa: E402
 from rag.text.language import detect_language  # noqa: E402
 from rag.web.markdown import answer_pieces, escape, story_markdown  # noqa: E402
@@ -134,10 +134,10 @@ def build_app(assistant: Assistant):
         messages += [{"role": "user", "content": escape(question)}, {"role": "assistant", "content": f"_{words['searching']}_"}]
         yield "", messages, asked, "", ""
         try:
-            for answer in assistant.answers(question, filters, history=asked):
-                pending = answer.mode == "extractive" and assistant.settings.llm is not None and not answer.abstained
+            for reply in assistant.run(Request(question, filters, history=tuple(asked))):
+                answer = reply.answer
                 sources = sources_html(answer, assistant.index.articles)
-                shown = f"_{words['generating']}_\n\n" if pending else ""
+                shown = "" if reply.final else f"_{words['generating']}_\n\n"
                 for piece in answer_pieces(answer):
                     shown += piece
                     messages = messages[:-1] + [{"role": "assistant", "content": shown}]

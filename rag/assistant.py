@@ -7,11 +7,14 @@ The CLI and the app both hold one `Assistant` per process; neither holds logic o
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
-from rag.answers.extractive import Answer, AnswerPart, AnswerSettings, compose_answer, join_parts, make_citation
+from rag.answers.extractive import Answer, AnswerMode, AnswerPart, AnswerSettings, compose_answer, join_parts, make_citation
 from rag.answers.claims import CheckResult, check_claim
 from rag.config import Settings
 from rag.index.embedding import Embedder, load_embedder
@@ -21,7 +24,8 @@ from rag.search.followup import contextual_question
 from rag.answers.generative import GenerationError, chat, prompt, verify
 from rag.register import queries as register
 from rag.register.extraction import Partnership, register_from_stored
-from rag.search.retrieval import Hit, Query, Retriever
+from rag.search.modes import RetrieverMode
+from rag.search.retrieval import Hit, Retriever
 from rag.ingest.corpus import load_corpus
 from rag.build import build_index
 from rag.index.store import StoredIndex, check_model, load_index, manifest_exists, read_manifest, version_stamp
@@ -35,6 +39,53 @@ UNSUPPORTED = {
     "id": "tidak ada kalimatnya yang didukung sumber",
     "en": "none of its sentences was supported by a source",
 }
+
+
+class Step(StrEnum):
+    """The steps of the ask path, in order; `Assistant.run` times each one."""
+
+    VALIDATE = "validate"
+    FOLLOW_UP = "follow_up"
+    REGISTER = "register"
+    SEARCH = "search"  # the question's embedding included
+    COMPOSE = "compose"
+    GENERATE = "generate"
+
+
+StepTimer = Callable[[Step, float], None]
+
+
+@dataclass(frozen=True)
+class Request:
+    """A question as the user put it: filters, retriever and the conversation's earlier questions."""
+
+    question: str
+    filters: Filters | None = None
+    mode: RetrieverMode = RetrieverMode.HYBRID
+    history: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    answer: Answer
+    # The ranking behind the answer (none for the register's answer, which no search produced).
+    hits: list[Hit]
+    # False while a language model's answer is still to come.
+    final: bool
+
+
+class _StepClock:
+    """`with clock(step):` reports the step's seconds to the hook, if there is one."""
+
+    def __init__(self, hook: StepTimer | None):
+        self._hook = hook
+
+    @contextmanager
+    def __call__(self, step: Step):
+        started = time.perf_counter()
+        yield
+        if self._hook is not None:
+            self._hook(step, time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
@@ -117,46 +168,47 @@ class Assistant:
             self.reload_error = None
             return True
 
-    def ask(
-        self, question: str, filters: Filters | None = None, mode: str = "hybrid", history: list[str] | None = None
-    ) -> Answer:
+    def ask(self, question: str, filters: Filters | None = None, mode: RetrieverMode = RetrieverMode.HYBRID,
+            history: list[str] | None = None) -> Answer:
         """Answer a question; `history` holds the conversation's earlier questions, oldest first."""
-        return self.ask_and_rank(question, filters=filters, mode=mode, history=history)[0]
+        *_, final = self.run(Request(question, filters, mode, tuple(history or ())))
+        return final.answer
 
-    def ask_and_rank(
-        self,
-        question: str,
-        depth: int = 0,
-        filters: Filters | None = None,
-        mode: str = "hybrid",
-        history: list[str] | None = None,
-    ) -> tuple[Answer, list[Hit]]:
-        """The answer, and the ranking behind it at least `depth` chunks deep (for evaluation)."""
-        served = self._current()
-        question, query, hits = self._search(served, question, depth, filters, mode, history)
-        answer = replace(self.compose(query, hits, served, filters, question), question=question)
-        if self._generates(answer):
-            answer = self.generate(answer, hits, served)
-        return answer, hits
+    def run(self, request: Request, depth: int = 0, on_step: StepTimer | None = None) -> Iterator[Reply]:
+        """The one ask path: validate → follow-up → register or search → compose → generate.
 
-    def answers(
-        self, question: str, filters: Filters | None = None, mode: str = "hybrid", history: list[str] | None = None
-    ) -> Iterator[Answer]:
-        """The quoted answer at once; then, with a language model configured, the verified model answer.
-
-        The app streams these: the reader has the quotes within milliseconds, while the model's
-        answer, which takes seconds, replaces them once it has been checked against the sources.
+        The CLI, the app and `rag eval` all go through here, so what is measured is what users get.
+        The quoted answer is yielded at once; with a language model configured, the verified model
+        answer follows (it takes seconds, the quotes milliseconds). `depth` ranks at least that many
+        chunks (evaluation reads recall@10 from them); `on_step` receives each step's seconds.
         """
+        timed = _StepClock(on_step)
         served = self._current()
-        question, query, hits = self._search(served, question, 0, filters, mode, history)
-        answer = replace(self.compose(query, hits, served, filters, question), question=question)
-        yield answer
-        if self._generates(answer):
-            yield self.generate(answer, hits, served)
-
-    def _generates(self, answer: Answer) -> bool:
-        """A language model rewrites quoted passages; the register's answer and a refusal stay as they are."""
-        return self.settings.llm is not None and not answer.abstained and answer.mode != "register"
+        with timed(Step.VALIDATE):
+            question = validate_question(request.question)
+        with timed(Step.FOLLOW_UP):
+            searched = contextual_question(question, list(request.history), served.index.lexical.analyzer.concepts)
+        # A list question is the register's, asked as typed: "Kapan itu ditandatangani?" after a
+        # list question is not one itself, although it is searched with it.
+        with timed(Step.REGISTER):
+            listed = register.answer(question, served.partnerships, served.index.articles, request.filters)
+        if listed is not None:
+            yield Reply(listed, [], final=True)
+            return
+        with timed(Step.SEARCH):
+            query = served.retriever.query(searched)
+            hits = served.retriever.search(query, max(depth, self.settings.top_k), request.filters, request.mode)
+        with timed(Step.COMPOSE):
+            answer = compose_answer(query, hits[: self.settings.top_k], served.index.articles, served.index.lexical,
+                                    self.answer_settings)
+            answer = replace(answer, question=question)
+        # A language model rewrites quoted passages; a refusal stays as it is.
+        generates = self.settings.llm is not None and not answer.abstained
+        yield Reply(answer, hits, final=not generates)
+        if generates:
+            with timed(Step.GENERATE):
+                answer = self.generate(answer, hits, served)
+            yield Reply(answer, hits, final=True)
 
     def generate(self, extractive: Answer, hits: list[Hit], served: Served | None = None) -> Answer:
         """The model's answer over the same passages, verified; the extractive one if that fails."""
@@ -178,7 +230,7 @@ class Assistant:
                 numbers[sentence.passage] = len(numbers) + 1
                 citations.append(make_citation(numbers[sentence.passage], hits[sentence.passage - 1], index.articles, []))
             parts.append(AnswerPart(sentence.text, numbers[sentence.passage], sentence.support))
-        return replace(extractive, answer=join_parts(parts), citations=citations, parts=parts, mode="generative",
+        return replace(extractive, answer=join_parts(parts), citations=citations, parts=parts, mode=AnswerMode.GENERATIVE,
                        removed=generation.removed)
 
     def check(self, claim: str, filters: Filters | None = None) -> CheckResult:
@@ -187,20 +239,6 @@ class Assistant:
         query = served.retriever.query(validate_question(claim))
         hits = served.retriever.search(query, self.settings.top_k, filters)
         return check_claim(query, hits, served.index.articles, served.index.lexical)
-
-    def compose(self, query: Query, hits: list[Hit], served: Served | None = None, filters: Filters | None = None,
-                asked: str | None = None) -> Answer:
-        """The register's answer to a list question about partnerships; otherwise quotes from the hits.
-
-        `asked` is the question as typed: the query of a follow-up also carries the previous
-        question, and "Kapan itu ditandatangani?" after a list question is not one itself.
-        """
-        served = served or self.served
-        index = served.index
-        listed = register.answer(asked or query.text, served.partnerships, index.articles, filters)
-        if listed is not None:
-            return listed
-        return compose_answer(query, hits[: self.settings.top_k], index.articles, index.lexical, self.answer_settings)
 
     def partnerships(self, register_filter: register.RegisterFilter = register.RegisterFilter(),
                      filters: Filters | None = None) -> list[Partnership]:
@@ -211,14 +249,6 @@ class Assistant:
         """The version this question is answered from, newest first (see `refresh`)."""
         self.refresh()
         return self.served
-
-    def _search(
-        self, served: Served, question: str, depth: int, filters: Filters | None, mode: str, history: list[str] | None
-    ) -> tuple[str, Query, list[Hit]]:
-        question = validate_question(question)
-        searched = contextual_question(question, history, served.index.lexical.analyzer.concepts)
-        query = served.retriever.query(searched)
-        return question, query, served.retriever.search(query, max(depth, self.settings.top_k), filters, mode)
 
 
 def validate_question(question: str) -> str:

@@ -29,7 +29,8 @@ from rag.index.chunking import Chunk, chunk_articles, spans_by_article, token_bu
 from rag.config import Settings
 from rag.ingest.corpus import Article, Corpus, Problem, load_corpus
 from rag.index.dense import DenseIndex
-from rag.index.embedding import Embedder, canonical_model_name, load_embedder
+from rag.index.embedding import Embedder, load_embedder
+from rag.index.models import canonical_model_name
 from rag.errors import BuildLockedError, RagError
 from rag.index.lexical import LexicalIndex, LexicalSettings
 from rag.register.extraction import extract_corpus

@@ -17,6 +17,7 @@ import click
 
 from rag.config import ENV_CHUNK_TOKENS, ENV_CORPUS, ENV_INDEX, ENV_LLM_KEY, ENV_LLM_MODEL, ENV_LLM_URL, ENV_MODEL, Settings, load_settings
 from rag.errors import RagError
+from rag.search.modes import RetrieverMode
 
 USER_ERROR = 2
 
@@ -40,7 +41,7 @@ chunk_tokens_option = click.option(
          f"[env {ENV_CHUNK_TOKENS}; default: 128 for e5, all the model reads for others]",
 )
 retriever_option = click.option(
-    "--retriever", type=click.Choice(["hybrid", "lexical", "dense"]), default="hybrid", show_default=True,
+    "--retriever", type=click.Choice([m.value for m in RetrieverMode]), default="hybrid", show_default=True,
     help="hybrid: BM25 and FAISS candidates ordered by the fitted ranker; lexical: BM25 alone; dense: FAISS alone.",
 )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rag.answers.generative import LLMSettings
 from rag.errors import RagError
-from rag.index.embedding import DEFAULT_MODEL
+from rag.index.models import DEFAULT_MODEL
 
 ENV_CORPUS = "RAG_CORPUS"
 ENV_INDEX = "RAG_INDEX"

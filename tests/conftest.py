@@ -23,7 +23,7 @@ CROSSLINGUAL_QUESTIONS = SHARED / "eval" / "crosslingual-questions.jsonl"
 
 @pytest.fixture(scope="session")
 def embedder():
-    from rag.index.embedding import DEFAULT_MODEL
+    from rag.index.models import DEFAULT_MODEL
     from rag.index.embedding import load_embedder
 
     return load_embedder(DEFAULT_MODEL)

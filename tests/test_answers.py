@@ -10,7 +10,7 @@ from rag.devtools.evaluate import distinct_articles, fold
 
 def test_every_answerable_seed_question_retrieves_its_article_in_the_top_three(assistant, seed_questions):
     for question in (q for q in seed_questions if q.answerable):
-        _, hits = assistant.ask_and_rank(question.question, 20)
+        hits = assistant.retriever.search(assistant.retriever.query(question.question), 20)
         assert set(distinct_articles(hits)[:3]) & set(question.sources), question.question
 
 
@@ -133,3 +133,27 @@ def test_english_questions_are_answered_with_indonesian_quotes_and_the_answer_ma
 def test_a_question_of_a_kind_the_evidence_does_not_state_is_declined(assistant, question):
     answer = assistant.ask(question)
     assert answer.abstained and answer.citations == [] and answer.answer_span is None
+
+
+@pytest.mark.parametrize(("question", "history", "since", "until"), [
+    # Answered only through its history; refused only because of its filter; the register's answer.
+    ("Kapan itu ditandatangani?", ("Kerja sama apa saja yang dimiliki Kota Bogor?",), None, None),
+    ("Who is the mayor of Kisarazu?", (), "2020", None),
+    ("Kota luar negeri mana saja yang menjalin kerja sama dengan Kota Bogor?", (), None, "2016-12"),
+])
+def test_eval_answers_exactly_what_rag_ask_prints(assistant, seed_settings, question, history, since, until):
+    """`rag eval` measures the path users take: same question, filters and history, same answer."""
+    from rag.answers.extractive import answer_to_json
+    from rag.devtools.evaluate import EvalQuestion, run_question
+    from rag.search.filters import Filters
+    from tests.conftest import run_json
+
+    flags = [f for value in history for f in ("--history", value)]
+    flags += ["--since", since] if since else []
+    flags += ["--until", until] if until else []
+    printed = run_json("ask", question, "--index", str(seed_settings.index), "--json", *flags)
+    outcome = run_question(assistant, EvalQuestion(question, [], [], history), Filters(since=since, until=until))
+    evaluated = answer_to_json(outcome.answer)
+    assert evaluated == printed
+    assert evaluated["abstained"] == (since == "2020")
+    assert (evaluated["mode"] == "register") == ("saja" in question)

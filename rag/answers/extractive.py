@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
 from rag.text.language import detect_language
 from rag.index.lexical import LexicalIndex
@@ -93,6 +94,12 @@ class AnswerSpan:
     kind: str
 
 
+class AnswerMode(StrEnum):
+    EXTRACTIVE = "extractive"  # sentences of the articles, quoted
+    GENERATIVE = "generative"  # a language model's sentences, each checked against its passage
+    REGISTER = "register"  # the register's summary, then its quotes
+
+
 @dataclass(frozen=True)
 class Answer:
     question: str
@@ -102,7 +109,7 @@ class Answer:
     related: list[Citation] = field(default_factory=list)
     language: str = "id"
     parts: list[AnswerPart] = field(default_factory=list)
-    mode: str = "extractive"  # or "generative"
+    mode: AnswerMode = AnswerMode.EXTRACTIVE
     # Shown to the user: why a generative answer fell back to the extractive one.
     notice: str | None = None
     # Generated sentences left out, each with the reason (no marker, unknown passage, unsupported).
@@ -281,7 +288,7 @@ def answer_to_json(answer: Answer) -> dict:
         "language": answer.language,
         "citations": [asdict(c) for c in answer.citations],
         "related": [asdict(c) for c in answer.related],
-        "mode": answer.mode,
+        "mode": str(answer.mode),
         "notice": answer.notice,
         "removed": answer.removed,
         "lead": answer.lead,

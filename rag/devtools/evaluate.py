@@ -1,7 +1,9 @@
 """Evaluation files and the figures `rag eval` reports.
 
-A file holds one JSON object a line: {"question", "answers": [strings], "sources": [article ids]};
-empty `answers` and `sources` mark a question the corpus cannot answer.
+A file holds one JSON object a line: {"question", "answers": [strings], "sources": [article ids]},
+and optionally "history": [the conversation's earlier questions]; empty `answers` and `sources`
+mark a question the corpus cannot answer. Every question goes through `Assistant.run`, the path
+`rag ask` and the app take, with the same filters, follow-ups and register.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.answers.extractive import Answer
+from rag.answers.extractive import Answer, AnswerMode
 from rag.errors import EvalFileError, QuestionError
 from rag.search.filters import Filters
 from rag.answers.generative import MIN_SUPPORT
-from rag.assistant import validate_question
+from rag.assistant import Assistant, Request, Step
+from rag.search.modes import RetrieverMode
 from rag.search.retrieval import Hit
 
 RECALL_DEPTHS = (1, 3, 5, 10)
@@ -30,6 +33,7 @@ class EvalQuestion:
     question: str
     answers: list[str]
     sources: list[str]
+    history: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -78,7 +82,7 @@ class Outcome:
         for part in self.answer.parts:
             cited = self.answer.citations[part.citation - 1] if 0 < part.citation <= len(self.answer.citations) else None
             supported = fold(part.text) in fold(cited.snippet) if cited else False
-            if cited and not supported and self.answer.mode == "generative":
+            if cited and not supported and self.answer.mode == AnswerMode.GENERATIVE:
                 supported = part.support >= MIN_SUPPORT  # measured by rag.answers.generative.verify against this passage
             valid += supported
         return valid, len(self.answer.parts)
@@ -98,7 +102,7 @@ class EvalReport:
     abstained_answerable: float
     latency_ms: dict[str, float]
     retrieval_ms: dict[str, float]
-    retriever: str = "hybrid"
+    retriever: str = RetrieverMode.HYBRID.value
     # Share of answered questions whose answer_span holds the gold answer (None: nothing answered).
     answer_span: float | None = None
     # The answer and abstention figures again, for the questions detected as each language.
@@ -132,27 +136,32 @@ def _parse_line(path: Path, number: int, line: str) -> EvalQuestion:
         raise EvalFileError(f"{where} is not JSON ({error.msg}): one JSON object a line") from error
     if not isinstance(record, dict) or not isinstance(record.get("question"), str) or not record["question"].strip():
         raise EvalFileError(f'{where} has no "question" string: expected {{"question", "answers", "sources"}}')
-    answers, sources = record.get("answers", []), record.get("sources", [])
-    if not _strings(answers) or not _strings(sources):
-        raise EvalFileError(f'{where}: "answers" and "sources" must be lists of strings')
-    return EvalQuestion(record["question"], answers, sources)
+    answers, sources, history = record.get("answers", []), record.get("sources", []), record.get("history", [])
+    if not _strings(answers) or not _strings(sources) or not _strings(history):
+        raise EvalFileError(f'{where}: "answers", "sources" and "history" must be lists of strings')
+    return EvalQuestion(record["question"], answers, sources, tuple(history))
 
 
 def _strings(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def run_question(assistant, question: EvalQuestion, filters: Filters | None = None, mode: str = "hybrid") -> Outcome:
-    """Ask one question the way `rag ask` does, timing retrieval (query embedding included) apart."""
+def run_question(assistant: Assistant, question: EvalQuestion, filters: Filters | None = None,
+                 mode: RetrieverMode = RetrieverMode.HYBRID) -> Outcome:
+    """Ask one question through the assistant's ask path, timing its search step (the question's
+    embedding included) apart. The register's answer was found by no search: its cited articles
+    stand for the ranking."""
+    steps: dict[Step, float] = {}
     started = time.perf_counter()
-    query = assistant.retriever.query(validate_question(question.question))
-    hits = assistant.retriever.search(query, RANKING_DEPTH, filters, mode)
-    retrieved = time.perf_counter()
-    answer = assistant.compose(query, hits)
-    if assistant.settings.llm is not None and not answer.abstained:
-        answer = assistant.generate(answer, hits)
+    *_, reply = assistant.run(Request(question.question, filters, mode, question.history), RANKING_DEPTH,
+                              on_step=steps.__setitem__)
     done = time.perf_counter()
-    return Outcome(question, answer, distinct_articles(hits), done - started, retrieved - started)
+    ranked = distinct_articles(reply.hits) if reply.hits else _cited_articles(reply.answer)
+    return Outcome(question, reply.answer, ranked, done - started, steps.get(Step.SEARCH, 0.0))
+
+
+def _cited_articles(answer: Answer) -> list[str]:
+    return list(dict.fromkeys(a for c in answer.citations for a in (c.article_id, *c.also_in)))
 
 
 def distinct_articles(hits: Iterable[Hit]) -> list[str]:
@@ -168,7 +177,7 @@ def evaluate(
     questions: list[EvalQuestion],
     progress: Iterable | None = None,
     filters: Filters | None = None,
-    mode: str = "hybrid",
+    mode: RetrieverMode = RetrieverMode.HYBRID,
 ) -> EvalReport:
     """Ask every question through the assistant and summarise."""
     outcomes = []
@@ -184,7 +193,7 @@ def _percentiles(values_ms: np.ndarray) -> dict[str, float]:
     return {"p50": round(float(np.percentile(values_ms, 50)), 1), "p95": round(float(np.percentile(values_ms, 95)), 1)}
 
 
-def summarise(outcomes: list[Outcome], mode: str = "hybrid") -> EvalReport:
+def summarise(outcomes: list[Outcome], mode: RetrieverMode = RetrieverMode.HYBRID) -> EvalReport:
     answerable = [o for o in outcomes if o.question.answerable]
     with_sources = [o for o in answerable if o.question.sources]
     recall = {
@@ -201,7 +210,7 @@ def summarise(outcomes: list[Outcome], mode: str = "hybrid") -> EvalReport:
         citation_validity=_citation_validity(outcomes),
         latency_ms=_percentiles(np.array([o.seconds * 1000 for o in outcomes])),
         retrieval_ms=_percentiles(np.array([o.retrieval_seconds * 1000 for o in outcomes])),
-        retriever=mode,
+        retriever=str(mode),
         by_language=by_language,
         misses=[_miss(o) for o in answerable if _is_miss(o)],
         **_answer_figures(outcomes),

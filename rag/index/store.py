@@ -34,7 +34,7 @@ from rag.index.chunk_table import SPANS, ChunkTable
 from rag.index.chunking import Chunk
 from rag.index.dense import DenseIndex
 from rag.ingest.corpus import ArticleInfo
-from rag.index.embedding import canonical_model_name
+from rag.index.models import canonical_model_name
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError
 from rag.index.lexical import LexicalIndex
 

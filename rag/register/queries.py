@@ -10,7 +10,7 @@ import io
 import re
 from dataclasses import asdict, dataclass
 
-from rag.answers.extractive import Answer, AnswerPart, Citation, join_parts
+from rag.answers.extractive import Answer, AnswerMode, AnswerPart, Citation, join_parts
 from rag.search.filters import Filters
 from rag.text.language import detect_language
 from rag.register.extraction import Partnership, Source
@@ -183,7 +183,7 @@ def answer(question: str, records: list[Partnership], articles: dict[str, Articl
     scope = f" — {register_filter.local}" if register_filter.local else ""
     lead = LEAD[language].format(count=len(chosen), scope=scope, items="; ".join(items))
     # The lead is the register's own summary, shown above the quotes; the answer stays verbatim.
-    return Answer(question, join_parts(parts), False, citations, [], language, parts, mode="register", lead=lead)
+    return Answer(question, join_parts(parts), False, citations, [], language, parts, mode=AnswerMode.REGISTER, lead=lead)
 
 
 def _quoted_sources(record: Partnership, articles: dict[str, ArticleInfo]) -> list[Source]:

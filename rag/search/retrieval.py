@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.index.chunking import Chunk
-from rag.index.embedding import DEFAULT_MODEL, MINILM
+from rag.index.models import DEFAULT_MODEL, MINILM
+from rag.search.modes import RetrieverMode
 from rag.search.filters import Filters
 from rag.search.features import FEATURES, ChunkProfiles, LinearRanker, feature_matrix, profile_question
 
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from rag.index.embedding import Embedder
     from rag.index.store import StoredIndex
 
-MODES = ("hybrid", "lexical", "dense")
 
 # Ranker weights shipped for the bundled models, each fitted by `rag tune
 # ../shared/data/facqa/questions-train.jsonl ../shared/data/facqa/questions-valid.jsonl --passages
@@ -127,16 +127,17 @@ class Retriever:
     def query(self, text: str) -> Query:
         return Query(text, self._index.lexical.analyzer.concepts(text), self._embedder.encode_query(text))
 
-    def search(self, query: Query, k: int, filters: Filters | None = None, mode: str = "hybrid") -> list[Hit]:
+    def search(self, query: Query, k: int, filters: Filters | None = None,
+               mode: RetrieverMode = RetrieverMode.HYBRID) -> list[Hit]:
         """The k best chunks, best first, at most `max_per_article` of an article while others qualify."""
         allowed = self._allowed(filters)
-        if mode == "lexical":
+        if mode == RetrieverMode.LEXICAL:
             lexical = self._lexical_scores(query, allowed)
             ranked = [(int(i), float(lexical[i]), float(lexical[i]), 0.0) for i in top_positive(lexical, k * 4)]
-        elif mode == "dense":
+        elif mode == RetrieverMode.DENSE:
             positions, cosines = self._dense_top(query, k * 4, allowed)
             ranked = [(int(i), float(s), 0.0, float(s)) for i, s in zip(positions, cosines)]
-        elif mode == "hybrid":
+        elif mode == RetrieverMode.HYBRID:
             pool = self._candidates(query, allowed)
             scores = self.settings.ranker.scores(pool.features)
             order = np.argsort(-scores, kind="stable")
@@ -144,7 +145,7 @@ class Retriever:
                 (int(pool.positions[i]), float(scores[i]), float(pool.lexical[i]), float(pool.dense[i])) for i in order
             ]
         else:
-            raise ValueError(f"unknown retriever {mode!r}: choose one of {', '.join(MODES)}")
+            raise ValueError(f"unknown retriever {mode!r}: choose one of {', '.join(RetrieverMode)}")
         diverse = _cap_per_article(ranked, self._index.chunks, self.settings.max_per_article)
         return [Hit(i, self._index.chunks[i], score, lexical, dense) for i, score, lexical, dense in diverse[:k]]
 
