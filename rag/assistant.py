@@ -26,19 +26,12 @@ from rag.register import queries as register
 from rag.register.extraction import Partnership, register_from_stored
 from rag.search.modes import RetrieverMode
 from rag.search.retrieval import Hit, Retriever
+from rag.text.messages import ANSWERS, in_language
 from rag.ingest.corpus import load_corpus
 from rag.build import build_index
 from rag.index.store import StoredIndex, check_model, load_index, manifest_exists, read_manifest, version_stamp
 
 MAX_QUESTION_CHARS = 2000
-FALLBACK_NOTICE = {
-    "id": "Jawaban model bahasa tidak tersedia ({reason}); ini jawaban kutipan langsung.",
-    "en": "The language model's answer is not available ({reason}); this is the quoted answer.",
-}
-UNSUPPORTED = {
-    "id": "tidak ada kalimatnya yang didukung sumber",
-    "en": "none of its sentences was supported by a source",
-}
 
 
 class Step(StrEnum):
@@ -214,14 +207,15 @@ class Assistant:
         """The model's answer over the same passages, verified; the extractive one if that fails."""
         index = (served or self.served).index
         passages = [hit.chunk for hit in hits[: self.settings.top_k]]
+        words = in_language(ANSWERS, extractive.language)
         try:
             reply = chat(self.settings.llm, prompt(extractive.question, [p.text for p in passages]))
         except GenerationError as error:
-            return replace(extractive, notice=FALLBACK_NOTICE[extractive.language].format(reason=error))
+            return replace(extractive, notice=words["fallback_notice"].format(reason=error))
         generation = verify(reply, [p.text for p in passages], index.lexical.analyzer.terms)
         if not generation.sentences:
-            reason = UNSUPPORTED[extractive.language]
-            return replace(extractive, notice=FALLBACK_NOTICE[extractive.language].format(reason=reason),
+            reason = words["unsupported"]
+            return replace(extractive, notice=words["fallback_notice"].format(reason=reason),
                            removed=generation.removed)
         numbers: dict[int, int] = {}
         citations, parts = [], []

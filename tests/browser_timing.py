@@ -17,8 +17,8 @@ import statistics
 import time
 from dataclasses import asdict, dataclass
 
-from tests.conftest import SEED_QUESTIONS
-from tests.test_app import free_port, launch_chromium
+from tests.conftest import SEED_QUESTIONS, served_app
+from tests.test_app import launch_chromium
 
 PLACEHOLDERS = ("Mencari di korpus…", "Searching the corpus…")
 FIRST_WORDS_JS = """placeholders => {
@@ -80,21 +80,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object with every timing")
     args = parser.parse_args()
 
-    import app as app_module
+    from rag.assistant import Assistant
     from rag.config import load_settings
     from rag.devtools.evaluate import read_eval_file
-    from rag.assistant import Assistant
 
     assistant = Assistant.open(load_settings(), build_if_missing=True)
-    demo = app_module.build_app(assistant)
-    demo.queue(default_concurrency_limit=app_module.CONCURRENT_QUESTIONS)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **app_module.launch_options())
-    try:
-        questions = [q.question for q in read_eval_file(SEED_QUESTIONS)]
-        timings = measure(f"http://127.0.0.1:{port}/", questions)
-    finally:
-        demo.close()
+    with served_app(assistant) as (url, _):
+        timings = measure(url, [q.question for q in read_eval_file(SEED_QUESTIONS)])
     result = summary(timings)
     if args.json:
         print(json.dumps({**result, "timings": [asdict(t) for t in timings]}, ensure_ascii=False, indent=2))

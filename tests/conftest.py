@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,29 @@ def seed_questions():
     if not SEED_QUESTIONS.is_file():
         pytest.fail(f"{SEED_QUESTIONS} is missing: ../shared must sit beside the repository")
     return read_eval_file(SEED_QUESTIONS)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def served_app(assistant):
+    """The real app on a free loopback port, launched as `python app.py` launches it: yields
+    (its address, the NewsroomApp whose methods are its handlers)."""
+    from rag.web.app import CONCURRENT_QUESTIONS, NewsroomApp, launch_options
+
+    app = NewsroomApp(assistant)
+    demo = app.blocks()
+    demo.queue(default_concurrency_limit=CONCURRENT_QUESTIONS)
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **launch_options())
+    try:
+        yield f"http://127.0.0.1:{port}/", app
+    finally:
+        demo.close()
 
 
 def run_rag(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:

@@ -3,28 +3,19 @@
 import os
 import re
 import shutil
-import socket
 from contextlib import contextmanager
 
 import pytest
 
 import app as app_module
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from rag.web.app import NewsroomApp
+from tests.conftest import served_app
 
 
 @pytest.fixture(scope="module")
 def running_app(assistant):
-    demo = app_module.build_app(assistant)
-    demo.queue(default_concurrency_limit=app_module.CONCURRENT_QUESTIONS)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **app_module.launch_options())
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+    with served_app(assistant) as (url, _):
+        yield url
 
 
 def test_ask_endpoint_returns_the_cli_json_shape(running_app):
@@ -151,26 +142,25 @@ def test_the_fact_check_tab_shows_the_verdict_and_the_mismatch(running_app, tmp_
         page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
 
 
-def turn(demo, *inputs) -> list[tuple]:
+def turn(app: NewsroomApp, *inputs) -> list[tuple]:
     """Every update one chat turn streams, in order (the browser renders each)."""
-    respond = next(fn.fn for fn in demo.fns.values() if getattr(fn.fn, "__name__", "") == "respond")
-    return list(respond(*inputs))
+    return list(app.respond(*inputs))
 
 
 def test_the_outlet_filter_and_a_new_conversation(assistant):
-    demo = app_module.build_app(assistant)
-    *_, (_, messages, asked, sources, story) = turn(demo, "Kerja sama apa yang dijajaki?", [], [], "", "", ["ANTARA News Bali"])
+    app = NewsroomApp(assistant)
+    *_, (_, messages, asked, sources, story) = turn(app, "Kerja sama apa yang dijajaki?", [], [], "", "", ["ANTARA News Bali"])
     assert "004_a696b740d2fb54b0" in sources
     assert "000_9156ad8b8e089001" not in sources and asked == ["Kerja sama apa yang dijajaki?"]
     assert "ANTARA News Bali" in story
-    *_, (_, messages, asked, sources, story) = turn(demo, "Kerja sama?", messages, asked, "kemarin", "", [])
+    *_, (_, messages, asked, sources, story) = turn(app, "Kerja sama?", messages, asked, "kemarin", "", [])
     assert "YYYY" in messages[-1]["content"] and asked == ["Kerja sama apa yang dijajaki?"]
-    *_, (box, messages, asked, _, _) = turn(demo, "kota " * 500, messages, asked, "", "", [])
+    *_, (box, messages, asked, _, _) = turn(app, "kota " * 500, messages, asked, "", "", [])
     assert "limit is 2000" in messages[-1]["content"] and box == "kota " * 500  # the question is kept to shorten
 
 
 def test_an_answer_streams_a_placeholder_then_its_sentences(assistant):
-    updates = turn(app_module.build_app(assistant), "Kota luar negeri mana saja yang menjalin kerja sama dengan Kota Bogor?",
+    updates = turn(NewsroomApp(assistant), "Kota luar negeri mana saja yang menjalin kerja sama dengan Kota Bogor?",
                    [], [], "", "", [])
     shown = [messages[-1]["content"] for _, messages, *_ in updates]
     assert shown[0] == "_Mencari di korpus…_" and updates[0][3] == ""  # at once, before any search
@@ -226,3 +216,32 @@ def test_the_register_tab_filters_sorts_and_opens_a_rows_sources(running_app, tm
         expect(cards.first.locator(".rag-article mark.rag-cited").first).to_be_in_viewport()
         page.screenshot(path=screenshot_path(tmp_path, "register.png"))
         assert outside_requests == []
+
+
+def test_the_language_switch_relabels_every_labelled_component(assistant):
+    from rag.text.messages import UI
+    from rag.web.app import BUTTONS, HINTED, LABELLED
+
+    app = NewsroomApp(assistant)
+    app.blocks()
+    updates = app.switch_language("English")
+    assert updates[app.components["header"]].startswith(f"## {UI['en']['title']}")
+    for name in LABELLED:
+        assert updates[app.components[name]]["label"] == UI["en"][name], name
+    assert all(updates[app.components[name]]["value"] == UI["en"][name] for name in BUTTONS)
+    assert all(updates[app.components[name]]["placeholder"] == UI["en"][f"{name}_hint"] for name in HINTED)
+    assert len(updates) == 1 + len(LABELLED) + len(BUTTONS)
+    back = app.switch_language("Bahasa Indonesia")
+    assert back[app.components["send"]]["value"] == UI["id"]["send"]
+
+
+def test_errors_reach_the_user_as_messages_from_every_handler(assistant):
+    app = NewsroomApp(assistant)
+    refused = app.ask("   ")
+    assert set(refused) == {"question", "error"} and "empty question" in refused["error"]
+    assert "not a date" in app.ask("Siapa?", since="kemarin")["error"]
+    assert "empty question" in app.check("")["error"] and app.check("")["claim"] == ""
+    assert app.check_claim("").startswith("<p>") and "empty question" in app.check_claim("")
+    *_, (box, messages, asked, sources, story) = turn(app, "", [{"role": "user", "content": "x"}], ["x"], "", "", [])
+    assert messages[0] == {"role": "user", "content": "x"} and "empty question" in messages[-1]["content"]
+    assert (box, asked, sources, story) == ("", ["x"], "", "")

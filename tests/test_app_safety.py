@@ -9,9 +9,8 @@ import urllib.request
 import numpy as np
 import pytest
 
-import app as app_module
-from tests.conftest import CORPUS
-from tests.test_app import browser_page, free_port, screenshot_path
+from tests.conftest import CORPUS, served_app
+from tests.test_app import browser_page, screenshot_path
 
 HOSTILE = """---
 title: <script>window.__pwned = 'title'</script>Kerja sama Evilton
@@ -26,14 +25,6 @@ Foto kerja sama Evilton ![x](http://evil.example/track.png) <img src="http://evi
 """
 
 
-def launch(assistant):
-    demo = app_module.build_app(assistant)
-    demo.queue(default_concurrency_limit=app_module.CONCURRENT_QUESTIONS)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **app_module.launch_options())
-    return demo, f"http://127.0.0.1:{port}/"
-
-
 @pytest.fixture(scope="module")
 def hostile_app(tmp_path_factory, embedder):
     from rag.config import load_settings
@@ -46,9 +37,8 @@ def hostile_app(tmp_path_factory, embedder):
     (corpus / "evilton.md").write_text(HOSTILE, encoding="utf-8")
     settings = load_settings(corpus=corpus, index=root / "index", environ={})
     build_index(settings, embedder, show_progress=False)
-    demo, url = launch(Assistant.open(settings, embedder))
-    yield url
-    demo.close()
+    with served_app(Assistant.open(settings, embedder)) as (url, _):
+        yield url
 
 
 def test_a_malicious_article_runs_nothing_and_loads_nothing_from_elsewhere(hostile_app, tmp_path):
@@ -98,7 +88,6 @@ def test_thirty_users_asking_at_once_all_get_an_answer(assistant, monkeypatch):
         return vectors
 
     monkeypatch.setattr(assistant.embedder, "encode_queries", timed)
-    demo, url = launch(assistant)
     questions = ["Siapa Wali Kota Kisarazu?", "Sejak kapan Kota Bogor resmi bergabung dengan UCLG ASPAC?",
                  "Di mana World Smart City Expo 2024 diselenggarakan?"]
     results, errors = [], []
@@ -111,14 +100,12 @@ def test_thirty_users_asking_at_once_all_get_an_answer(assistant, monkeypatch):
         except Exception as error:  # noqa: BLE001 (recorded and asserted below)
             errors.append(repr(error))
 
-    try:
+    with served_app(assistant) as (url, _):
         threads = [threading.Thread(target=user, args=(i,)) for i in range(30)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=180)
-    finally:
-        demo.close()
     assert errors == []
     assert len(results) == 30
     assert all(not answer["abstained"] and answer["citations"] for _, answer in results)

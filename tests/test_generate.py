@@ -85,7 +85,7 @@ def test_verify_checks_numbers_and_marker_ranges(assistant):
 
 
 def test_the_app_streams_the_quoted_answer_first_then_the_verified_model_answer(assistant):
-    import app as app_module
+    from rag.web.app import NewsroomApp
     from tests.test_app import turn
 
     def reply(request):
@@ -93,7 +93,7 @@ def test_the_app_streams_the_quoted_answer_first_then_the_verified_model_answer(
         return f"Wali Kota Kisarazu adalah Yushikuni Watanabe [{number}]."
 
     with FakeChatServer(reply) as server:
-        updates = turn(app_module.build_app(with_llm(assistant, server)), QUESTION, [], [], "", "", [])
+        updates = turn(NewsroomApp(with_llm(assistant, server)), QUESTION, [], [], "", "", [])
     shown = [messages[-1]["content"] for _, messages, *_ in updates]
     quoted = [s for s in shown if s.startswith("_Model bahasa sedang menyusun")]
     assert quoted and "Yushikuni Watanabe" in quoted[-1]  # the quotes, while the model writes

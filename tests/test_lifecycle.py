@@ -207,25 +207,18 @@ def test_progress_bars_show_on_request_and_stay_quiet_otherwise(tmp_path, embedd
 def test_the_running_app_answers_from_a_new_version_without_a_restart(tmp_path, embedder):
     from gradio_client import Client
 
-    import app as app_module
-    from tests.test_app import free_port, turn
+    from tests.conftest import served_app
+    from tests.test_app import turn
 
     corpus, settings = copy_of_seeds(tmp_path)
     build_index(settings, embedder, show_progress=False)
-    demo = app_module.build_app(Assistant.open(settings, embedder))
-    demo.queue(default_concurrency_limit=app_module.CONCURRENT_QUESTIONS)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **app_module.launch_options())
-    try:
-        client = Client(f"http://127.0.0.1:{port}/", analytics_enabled=False, verbose=False)
+    with served_app(Assistant.open(settings, embedder)) as (url, app):
+        client = Client(url, analytics_enabled=False, verbose=False)
         assert client.predict(QUESTION, api_name="/ask")["abstained"] is True
         (corpus / "makassar.md").write_text(NEW_ARTICLE, encoding="utf-8")
         build_index(settings, embedder, show_progress=False)
         answer = client.predict(QUESTION, api_name="/ask")
         assert answer["abstained"] is False and answer["citations"][0]["article_id"] == "makassar"
-        *_, (_, messages, _, sources, _) = turn(demo, QUESTION, [], [], "", "", [])
+        *_, (_, messages, _, sources, _) = turn(app, QUESTION, [], [], "", "", [])
         assert "Quezon" in messages[-1]["content"] and "makassar" in sources
-        header = next(fn.fn for fn in demo.fns.values() if getattr(fn.fn, "__name__", "") == "refreshed_status")
-        assert "6 artikel" in header("Bahasa Indonesia")
-    finally:
-        demo.close()
+        assert "6 artikel" in app.refreshed_status("Bahasa Indonesia")

@@ -113,7 +113,7 @@ def test_highlight_is_well_formed_when_marks_overlap_and_matches_the_text():
 
 def test_a_verdict_is_a_badge_with_the_mismatch_marked_in_its_evidence():
     citation = Citation(1, "a", "T", None, None, None, "Rabu 8 Juni.", 0, 12, 1.0, [{"start": 0, "end": 12}])
-    result = CheckResult("<b>klaim</b> 9 Juni", "contradicted", [citation], [Mismatch("9 Juni <i>", "8 Juni", 1)])
+    result = CheckResult("<b>klaim</b> 9 Juni", "contradicted", [citation], [Mismatch("date", "9 Juni <i>", "8 Juni", 1)])
     rendered = verdict_html(result, {}, "id")
     assert '<span class="rag-badge rag-contradicted">BERTENTANGAN</span>' in rendered
     assert "<del>9 Juni &lt;i&gt;</del>" in rendered and "<i>" not in rendered

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from rag.text.language import detect_language
+from rag.text.messages import ANSWERS, in_language
 from rag.index.lexical import LexicalIndex
 from rag.text.answer_kinds import answer_kind, best_span, holds_answer, question_words
 from rag.search.retrieval import Hit, Query
@@ -22,10 +23,6 @@ from rag.ingest.corpus import ArticleInfo
 # The language of the articles: a question in another one is read through the dense side and the
 # glossary, and its words that the corpus never uses are not held against the evidence.
 CORPUS_LANGUAGE = "id"
-NOT_FOUND = {
-    "id": "Tidak ditemukan di korpus: tidak ada artikel yang menjawab pertanyaan ini.",
-    "en": "Not in the corpus: no article answers this question.",
-}
 _LIST_QUESTION = re.compile(r"\b(apa|mana|siapa|kapan|di ?mana) saja\b|\bwhich (cities|countries|partners)\b|\blist\b", re.I)
 
 
@@ -149,7 +146,7 @@ def compose_answer(
     sentences = score_sentences(query, hits, articles, lexical, settings)
     if not answerable(sentences, settings):
         related = [make_citation(i + 1, h, articles, []) for i, h in enumerate(hits[:3])]
-        return Answer(query.text, NOT_FOUND[language], True, [], related, language)
+        return Answer(query.text, in_language(ANSWERS, language)["not_found"], True, [], related, language)
     chosen = _choose(sentences, settings, is_list=bool(_LIST_QUESTION.search(query.text)))
     citations: dict[str, Citation] = {}
     parts: list[AnswerPart] = []

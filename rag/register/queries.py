@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from rag.answers.extractive import Answer, AnswerMode, AnswerPart, Citation, join_parts
 from rag.search.filters import Filters
 from rag.text.language import detect_language
+from rag.text.messages import ANSWERS, in_language
 from rag.register.extraction import Partnership, Source
 from rag.ingest.corpus import ArticleInfo
 
@@ -43,10 +44,6 @@ _TYPES = (
     ("international organisation", re.compile(r"\b(organisasi|organi[sz]ations?|forum)\b", re.I)),
     ("university", re.compile(r"\b(universitas|universit(y|ies)|kampus)\b", re.I)),
 )
-LEAD = {
-    "id": "Register kemitraan: {count} kerja sama{scope}. {items}.",
-    "en": "Partnership register: {count} partnership(s){scope}. {items}.",
-}
 
 
 @dataclass(frozen=True)
@@ -181,7 +178,7 @@ def answer(question: str, records: list[Partnership], articles: dict[str, Articl
         details = ", ".join(x for x in (record.form, record.date, record.status) if x)
         items.append(f"{record.partner} ({details}) {marks}")
     scope = f" — {register_filter.local}" if register_filter.local else ""
-    lead = LEAD[language].format(count=len(chosen), scope=scope, items="; ".join(items))
+    lead = in_language(ANSWERS, language)["register_lead"].format(count=len(chosen), scope=scope, items="; ".join(items))
     # The lead is the register's own summary, shown above the quotes; the answer stays verbatim.
     return Answer(question, join_parts(parts), False, citations, [], language, parts, mode=AnswerMode.REGISTER, lead=lead)
 

@@ -15,21 +15,12 @@ from dataclasses import dataclass
 from rag.answers.extractive import Answer, Citation
 from rag.answers.claims import CheckResult
 from rag.ingest.corpus import ArticleInfo
+from rag.text.messages import CARDS, in_language
 
 # An article longer than this is shown as a window of this many characters around the citation:
 # a 50 MB export must not be pushed to the browser once per card.
 ARTICLE_VIEW_CHARS = 40_000
 
-WORDS = {
-    "id": {"sources": "Sumber", "related": "Mungkin terkait (bukan kutipan)", "chars": "karakter",
-           "also_in": "juga di", "page": "hlm.", "open": "Buka artikel lengkap", "cut": "teks dipotong",
-           "supported": "DIDUKUNG", "contradicted": "BERTENTANGAN", "partly_supported": "SEBAGIAN DIDUKUNG",
-           "not_found": "TIDAK DITEMUKAN DI KORPUS", "mismatch": "Tidak cocok", "claim": "klaim", "source": "sumber"},
-    "en": {"sources": "Sources", "related": "Possibly related (not citations)", "chars": "characters",
-           "also_in": "also in", "page": "page", "open": "Open the whole article", "cut": "text cut",
-           "supported": "SUPPORTED", "contradicted": "CONTRADICTED", "partly_supported": "PARTLY SUPPORTED",
-           "not_found": "NOT FOUND IN THE CORPUS", "mismatch": "Mismatch", "claim": "claim", "source": "source"},
-}
 
 # Run by the app once the cards' container is in the page: opening a card scrolls its article
 # box to the cited span. `toggle` does not bubble, hence the capturing listener.
@@ -75,7 +66,7 @@ class Mark:
 
 
 def sources_html(answer: Answer, articles: dict[str, ArticleInfo]) -> str:
-    words = WORDS.get(answer.language, WORDS["id"])
+    words = in_language(CARDS, answer.language)
     if answer.citations:
         heading, citations = words["sources"], answer.citations
     elif answer.related:
@@ -93,14 +84,14 @@ def sources_html(answer: Answer, articles: dict[str, ArticleInfo]) -> str:
 
 def citations_html(citations: list[Citation], articles: dict[str, ArticleInfo], language: str = "id") -> str:
     """Cards for citations that are not an answer's (a register record's sources)."""
-    words = WORDS.get(language, WORDS["id"])
+    words = in_language(CARDS, language)
     cards = "".join(card_html(c, articles.get(c.article_id), words) for c in citations)
     return f'<div class="rag-cards"><h3>{words["sources"]}</h3>{cards}</div>' if citations else ""
 
 
 def verdict_html(result: CheckResult, articles: dict[str, ArticleInfo], language: str = "id") -> str:
     """The verdict as a badge, the mismatching items, then the evidence cards with those items marked."""
-    words = WORDS.get(language, WORDS["id"])
+    words = in_language(CARDS, language)
     parts = [f'<p><span class="rag-badge rag-{result.verdict}">{words[result.verdict]}</span></p>']
     if result.mismatches:
         items = "".join(

@@ -11,15 +11,12 @@ import html
 import re
 
 from rag.answers.extractive import Answer
+from rag.text.messages import ANSWERS, in_language
 
 # Inline syntax that can format, link or load (brackets make links and images); and what opens a
 # block at the start of a line (headings, lists, quotes, numbered lists).
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]!|~$])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+(?=[.)]))", re.MULTILINE)
-STORY_WORDS = {
-    "id": {"question": "Pertanyaan", "sources": "Sumber", "page": "hlm."},
-    "en": {"question": "Question", "sources": "Sources", "page": "page"},
-}
 
 
 def escape(text: str) -> str:
@@ -63,14 +60,14 @@ def story_markdown(answer: Answer) -> str:
 
     Not escaped: it goes to the clipboard of a journalist's editor, never into our page.
     """
-    words = STORY_WORDS.get(answer.language, STORY_WORDS["id"])
-    lines = [f"**{words['question']}:** {answer.question}", ""] + ([answer.lead, ""] if answer.lead else []) + [answer.answer]
+    words = in_language(ANSWERS, answer.language)
+    lines = [f"**{words['story_question']}:** {answer.question}", ""] + ([answer.lead, ""] if answer.lead else []) + [answer.answer]
     if answer.notice:
         lines += ["", f"_{answer.notice}_"]
     if answer.citations:
-        lines += ["", f"**{words['sources']}**", ""]
+        lines += ["", f"**{words['story_sources']}**", ""]
     for citation in answer.citations:
-        page = f"{words['page']} {citation.page}" if citation.page else None
+        page = f"{words['story_page']} {citation.page}" if citation.page else None
         source = ", ".join(x for x in (citation.title or citation.article_id, citation.outlet, citation.date, page) if x)
         lines.append(f"{citation.n}. {source}" + (f" — <{citation.url}>" if citation.url else ""))
         for quote in citation.quotes:
