@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,6 +30,14 @@ def embedder():
     from rag.index.embedding import load_embedder
 
     return load_embedder(DEFAULT_MODEL)
+
+
+@pytest.fixture(scope="session")
+def hash_embedder():
+    """For tests of builds, versions and locks, which do not measure the model (tests/hash_embedder.py)."""
+    from tests.hash_embedder import HashEmbedder
+
+    return HashEmbedder()
 
 
 @pytest.fixture(scope="session")
@@ -84,12 +93,33 @@ def served_app(assistant):
         demo.close()
 
 
-def run_rag(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:
-    """The real CLI in a child process, as a user runs it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
-    return subprocess.run(
-        [sys.executable, "-m", "rag", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
-    )
+def run_rag(*args: str, cwd: Path = ROOT, timeout: int = 300, process: bool = False) -> subprocess.CompletedProcess:
+    """The CLI as a user runs it: exit code, stdout and stderr, with no RAG_ variable set.
+
+    In this process through click's CliRunner (the model loads in 0.1 s, not a whole interpreter
+    with it); with `process`, in a child process, as `rag` itself runs. An exception the CLI let
+    through shows as its traceback on stderr, as it would in a terminal.
+    """
+    if process:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+        return subprocess.run(
+            [sys.executable, "-m", "rag", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        )
+    from click.testing import CliRunner
+
+    from rag.cli import cli
+
+    unset = {k: None for k in os.environ if k.startswith("RAG_")}
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, list(args), prog_name="rag", env=unset)
+    finally:
+        os.chdir(before)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(["rag", *args], result.exit_code, result.stdout, stderr)
 
 
 def run_json(*args: str, **kwargs) -> dict:

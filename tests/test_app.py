@@ -100,6 +100,7 @@ def screenshot_path(tmp_path, name: str) -> str:
     return str(tmp_path / name)
 
 
+@pytest.mark.browser
 def test_a_question_typed_in_the_browser_is_answered_and_its_source_opens(running_app, tmp_path):
     from playwright.sync_api import expect
 
@@ -128,6 +129,7 @@ def test_a_question_typed_in_the_browser_is_answered_and_its_source_opens(runnin
         assert outside_requests == []
 
 
+@pytest.mark.browser
 def test_the_fact_check_tab_shows_the_verdict_and_the_mismatch(running_app, tmp_path):
     from playwright.sync_api import expect
 
@@ -171,6 +173,7 @@ def test_an_answer_streams_a_placeholder_then_its_sentences(assistant):
     assert updates[-1][4].startswith("**Pertanyaan:**")
 
 
+@pytest.mark.browser
 def test_the_browser_timing_script_measures_first_words_before_the_whole_answer(running_app):
     from tests.browser_timing import measure, summary
 
@@ -181,6 +184,7 @@ def test_the_browser_timing_script_measures_first_words_before_the_whole_answer(
     assert summary(timings)["questions"] == 2
 
 
+@pytest.mark.browser
 def test_the_register_tab_filters_sorts_and_opens_a_rows_sources(running_app, tmp_path):
     from gradio_client import Client
     from playwright.sync_api import expect

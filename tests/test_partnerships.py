@@ -131,6 +131,7 @@ def test_a_build_reads_again_only_articles_whose_fingerprint_changed(tmp_path):
     assert extract_corpus([article("Harga cabai naik di pasar.")], set(), None)["articles"] == {}  # no room taken
 
 
+@pytest.mark.slow
 def test_an_incremental_build_updates_the_register(tmp_path, embedder):
     import shutil
 
@@ -169,12 +170,8 @@ def test_only_questions_asking_for_a_list_of_partnerships_go_to_the_register(que
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from tests.conftest import CORPUS
-
-    index = tmp_path_factory.mktemp("register") / "index"
-    assert run_rag("build", "--corpus", str(CORPUS), "--index", str(index), "--quiet").returncode == 0
-    return index
+def built(seed_settings, seed_index):
+    return seed_settings.index
 
 
 def test_cli_prints_the_register_as_json_csv_and_text(built):

@@ -30,10 +30,10 @@ def _cap_reference(order, assistant):
     return [entry[0] for entry in _cap_per_article(ranked, assistant.index.chunks, cap)]
 
 
-def test_dense_mode_ranks_as_a_brute_force_dot_product(assistant, embedder):
+def test_dense_mode_ranks_as_a_brute_force_dot_product(assistant):
     query = assistant.retriever.query("smart city cooperation with Seoul")
     hits = assistant.retriever.search(query, 4, mode="dense")
-    vectors = embedder.encode_passages([c.text for c in assistant.index.chunks])
+    vectors = assistant.index.dense.vectors()  # the model's, as tests/test_index.py checks
     reference = list(np.argsort(-(vectors @ query.vector), kind="stable"))
     assert [h.position for h in hits] == _cap_reference([int(i) for i in reference], assistant)[:4]
 
@@ -144,6 +144,7 @@ def test_english_words_bring_their_indonesian_equivalents(assistant):
     assert all(len(c) >= 1 for c in concepts)
 
 
+@pytest.mark.slow
 def test_tune_fits_weights_into_the_manifest_and_a_rebuild_keeps_them(tmp_path):
     from rag.index.store import read_manifest
     from tests.conftest import CORPUS, SEED_QUESTIONS

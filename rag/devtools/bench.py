@@ -121,7 +121,7 @@ def _ingest(config: BenchConfig, settings: Settings, embedder: Embedder, root: P
 
 def _material(index, config: BenchConfig) -> Material:
     analyzer = Analyzer(LexicalSettings())
-    vectors_by_chunk = index.dense._index.reconstruct_n(0, len(index.dense))
+    vectors_by_chunk = index.dense.vectors()
     sentences, vectors, term_ids, vocabulary = [], [], [], {}
     for position, chunk in enumerate(index.chunks):
         for span in split_sentences(chunk.text):
@@ -183,7 +183,7 @@ def _prefill_cache(target: Settings, embedder: Embedder, rng: np.random.Generato
 
 def _size(size: int, config: BenchConfig, settings: Settings, embedder: Embedder, material: Material, index: Path) -> dict:
     dense = _synthetic_index(size, settings, embedder, material, index)
-    stored_vectors = dense._index.reconstruct_n(0, len(dense)) if dense.kind == "ivf" else None
+    stored_vectors = dense.vectors() if dense.kind == "ivf" else None
     queries = embedder.encode_queries(material.questions)
     if stored_vectors is None:
         recall = 1.0  # exact search is its own reference

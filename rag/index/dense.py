@@ -105,6 +105,10 @@ class DenseIndex:
         return {"type": "IndexIVFFlat", "exact": False, "lists": int(self._index.nlist),
                 "nprobe": int(self._index.nprobe), "calibrated_recall_at_10": self.calibrated_recall}
 
+    def vectors(self) -> np.ndarray:
+        """Every stored vector, in chunk order (a copy: FAISS keeps its own)."""
+        return self._index.reconstruct_n(0, len(self))
+
     def __len__(self) -> int:
         return int(self._index.ntotal)
 
