@@ -262,7 +262,7 @@ def _chunk(corpus: Corpus, plan: _Plan, model: _Model, settings: Settings, show_
         return chunk_articles(corpus.articles, _never, 0, 0, plan.known_spans)
     embedder = model.embedder
     budget = token_budget(embedder.record, settings.chunking.max_tokens)
-    articles = _progress(corpus.articles, show_progress, "chunking", "articles") if len(to_cut) > 50 else corpus.articles
+    articles = progress(corpus.articles, show_progress, "chunking", "articles") if len(to_cut) > 50 else corpus.articles
     return chunk_articles(articles, embedder.count_tokens, budget, settings.chunking.overlap_tokens, plan.known_spans)
 
 
@@ -294,7 +294,7 @@ def _encode(keys: list[str], texts: dict[str, str], embedder: Embedder, cache: E
     encoded: dict[str, np.ndarray] = {}
     keys = sorted(keys, key=lambda k: len(texts[k]), reverse=True)
     batches = range(0, len(keys), EMBED_BATCH)
-    bar = _progress(None, show_progress and len(keys) > EMBED_BATCH, "embedding", "chunks", total=len(keys))
+    bar = progress(None, show_progress and len(keys) > EMBED_BATCH, "embedding", "chunks", total=len(keys))
     try:
         for start in batches:
             batch = keys[start: start + EMBED_BATCH]
@@ -309,7 +309,7 @@ def _encode(keys: list[str], texts: dict[str, str], embedder: Embedder, cache: E
     return encoded
 
 
-def _progress(iterable, show: bool, step: str, unit: str, total: int | None = None):
+def progress(iterable, show: bool, step: str, unit: str, total: int | None = None):
     """A tqdm bar with counts and time left, or the bare iterable when quiet (None without one)."""
     if not show:
         return iterable

@@ -310,6 +310,7 @@ def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str
 
     With --corpus, that corpus is indexed first, into --index or a temporary folder.
     """
+    from rag.build import progress
     from rag.devtools.evaluate import evaluate, read_eval_file
 
     questions = read_eval_file(file)
@@ -318,7 +319,7 @@ def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str
         settings = load_settings(corpus, index or (Path(scratch) / "index" if corpus else None), model,
                                  llm_url=llm_url, llm_model=llm_model, llm_key=llm_key, chunk_tokens=chunk_tokens)
         assistant = _open_for_eval(settings, build=corpus is not None)
-        report = evaluate(assistant, questions, _progress(questions, "questions"), filters, retriever)
+        report = evaluate(assistant, questions, progress(questions, sys.stderr.isatty(), "asking", "questions"), filters, retriever)
     if as_json:
         click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
         return
@@ -428,14 +429,6 @@ def _open_for_eval(settings: Settings, build: bool):
     embedder = load_embedder(settings.model)
     build_index(settings, embedder, articles, show_progress=False)
     return Assistant.open(settings, embedder)
-
-
-def _progress(items: list, unit: str):
-    if not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, unit=f" {unit}", file=sys.stderr, leave=False)
 
 
 def _describe(citation) -> str:

@@ -73,3 +73,17 @@ def test_only_a_strong_kind_can_say_a_sentence_does_not_answer():
     assert not holds_answer(AnswerKind.MONEY, "Biaya perjalanan ditanggung tuan rumah.", frozenset())
     assert holds_answer(AnswerKind.THING, no_date, frozenset())  # "bidang apa": its answer is not a name
     assert holds_answer(None, no_date, frozenset())
+
+
+@pytest.mark.parametrize(("question", "several", "partnerships"), [
+    ("Kerja sama apa saja yang dimiliki Kota Surabaya?", True, True),
+    ("Which foreign cities does Surabaya cooperate with?", True, True),
+    ("Siapa saja yang hadir dalam penandatanganan itu?", True, False),
+    ("Apa saja ruang lingkup kerja sama Surabaya?", True, False),
+    ("Which mayor signed the cooperation with Busan?", False, False),
+    ("Kapan nota kesepahaman itu ditandatangani?", False, False),
+])
+def test_one_list_question_test_serves_the_answer_step_and_the_register(question, several, partnerships):
+    from rag.text.answer_kinds import asks_for_list, asks_for_partner_list
+
+    assert (asks_for_list(question), asks_for_partner_list(question)) == (several, partnerships)

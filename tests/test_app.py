@@ -41,7 +41,7 @@ def test_ask_endpoint_returns_the_cli_json_shape(running_app):
     assert "not a date" in client.predict("Siapa?", since="kemarin", api_name="/ask")["error"]
     checked = client.predict("Surat pernyataan minat Bogor dan Seoul ditandatangani pada 9 Juni 2016", api_name="/check")
     assert checked["verdict"] == "contradicted"
-    assert checked["mismatches"][0]["evidence_text"] == "8 Juni"
+    assert checked["mismatches"][0]["evidence_text"] == "Rabu 8 Juni"
 
 
 def test_app_binds_loopback_by_default():

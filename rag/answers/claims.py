@@ -16,23 +16,16 @@ from enum import StrEnum
 from typing import Literal
 
 from rag.answers.extractive import AnswerSettings, Citation, ScoredSentence, make_citation, score_sentences
-from rag.text.answer_kinds import YEAR
-from rag.text.dates import FULL_MONTH, FULL_MONTH_NUMBER, MONTH_NUMBER
+from rag.text.dates import FULL_MONTH_NUMBER, YEAR, find_dates
+from rag.text.numbers import find_numbers, number_key
 from rag.search.retrieval import Hit, Query
 
-VERDICTS = ("supported", "contradicted", "partly_supported", "not_found")
 # Share of the claim's term weight the evidence must cover for a verdict other than not_found,
 # and for "supported".
 MIN_COVERAGE = 0.45
 SUPPORT_COVERAGE = 0.7
 EVIDENCE_SENTENCES = 3
 
-_DATE = re.compile(
-    r"\b(?:(?P<first>\d{1,2})(?:\s*[-–]\s*(?P<last>\d{1,2}))?\s+)?(?P<month>" + FULL_MONTH + r")\b"
-    r"(?:\s+(?P<year>\d{4}))?",
-    re.IGNORECASE,
-)
-_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
 _NAME = re.compile(r"\b[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
 # Capitalised words that name roles and bodies, not who or where.
 _TITLE_WORDS = frozenset(
@@ -119,23 +112,16 @@ def claim_items(text: str) -> list[_Item]:
 def items_of(text: str, kind: str) -> list[_Item]:
     """Items of one kind in a text; numbers include those inside dates ("2016" of "April 2016")."""
     if kind == "date":
-        return [_date_item(m) for m in _DATE.finditer(text) if m.group("first") or m.group("year")]
+        # (first day, last day, month, year); a missing day or year is None (unknown, not wrong).
+        return [_Item("date", m.text, m.value) for m in find_dates(text)]
     if kind == "number":
-        return [_Item("number", m.group(), (m.group().replace(",", "."),)) for m in _NUMBER.finditer(text)]
+        return [_Item("number", m.group(), (number_key(m.group()),)) for m in find_numbers(text)]
     names = []
     for m in _NAME.finditer(text):
         words = [w for w in m.group().split() if w.lower() not in _TITLE_WORDS and w.lower() not in FULL_MONTH_NUMBER]
         if words and m.start() > 0:  # a sentence's first word is capitalised anyway
             names.append(_Item("name", " ".join(words), tuple(w.lower() for w in words)))
     return names
-
-
-def _date_item(match: re.Match) -> _Item:
-    """(first day, last day, month, year); a missing day or year is None (unknown, not wrong)."""
-    first = int(match.group("first")) if match.group("first") else None
-    last = int(match.group("last")) if match.group("last") else first
-    year = int(match.group("year")) if match.group("year") else None
-    return _Item("date", match.group(), (first, last, MONTH_NUMBER[match.group("month").lower()], year))
 
 
 def _comparable(claim: _Item, evidence: _Item) -> bool:

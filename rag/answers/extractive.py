@@ -8,14 +8,13 @@ related, and the closest passages are listed as possibly related, not as citatio
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from rag.text.language import detect_language
 from rag.text.messages import ANSWERS, in_language
 from rag.index.lexical import LexicalIndex
-from rag.text.answer_kinds import answer_kind, best_span, holds_answer, question_words
+from rag.text.answer_kinds import answer_kind, asks_for_list, best_span, holds_answer, question_words
 from rag.search.retrieval import Hit, Query
 from rag.text.sentences import split_sentences
 from rag.ingest.corpus import ArticleInfo
@@ -23,7 +22,6 @@ from rag.ingest.corpus import ArticleInfo
 # The language of the articles: a question in another one is read through the dense side and the
 # glossary, and its words that the corpus never uses are not held against the evidence.
 CORPUS_LANGUAGE = "id"
-_LIST_QUESTION = re.compile(r"\b(apa|mana|siapa|kapan|di ?mana) saja\b|\bwhich (cities|countries|partners)\b|\blist\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -147,7 +145,7 @@ def compose_answer(
     if not answerable(sentences, settings):
         related = [make_citation(i + 1, h, articles, []) for i, h in enumerate(hits[:3])]
         return Answer(query.text, in_language(ANSWERS, language)["not_found"], True, [], related, language)
-    chosen = _choose(sentences, settings, is_list=bool(_LIST_QUESTION.search(query.text)))
+    chosen = _choose(sentences, settings, is_list=asks_for_list(query.text))
     citations: dict[str, Citation] = {}
     parts: list[AnswerPart] = []
     for sentence in chosen:

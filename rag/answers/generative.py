@@ -17,12 +17,12 @@ import urllib.request
 from dataclasses import dataclass
 
 from rag.errors import RagError
+from rag.text.numbers import find_numbers
 from rag.text.sentences import split_sentences
 
 # A sentence is supported by a passage holding at least this share of its terms (and all its numbers).
 MIN_SUPPORT = 0.6
 _MARKERS = re.compile(r"\s*((?:\[\d+\]\s*)+)[.!?]?\s*$")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 SYSTEM_PROMPT = (
     "You answer questions about news articles using only the numbered passages given. "
@@ -89,7 +89,7 @@ def prompt(question: str, passages: list[str]) -> list[dict]:
 def verify(text: str, passages: list[str], terms_of) -> Generation:
     """Keep the sentences whose markers exist and whose cited passage supports them."""
     passage_terms = [set(terms_of(p)) for p in passages]
-    passage_numbers = [set(_NUMBER.findall(p)) for p in passages]
+    passage_numbers = [{m.group() for m in find_numbers(p)} for p in passages]
     kept, removed = [], []
     for span in split_sentences(text):
         sentence = text[span.start:span.end]
@@ -104,7 +104,7 @@ def verify(text: str, passages: list[str], terms_of) -> Generation:
             continue
         terms = set(terms_of(claim))
         scored = [
-            (_support(terms, set(_NUMBER.findall(claim)), passage_terms[n - 1], passage_numbers[n - 1]), n)
+            (_support(terms, {m.group() for m in find_numbers(claim)}, passage_terms[n - 1], passage_numbers[n - 1]), n)
             for n in numbers
         ]
         support, best = max(scored)

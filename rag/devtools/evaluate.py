@@ -8,7 +8,6 @@ mark a question the corpus cannot answer. Every question goes through `Assistant
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import numpy as np
 
 from rag.answers.extractive import Answer, AnswerMode
 from rag.errors import EvalFileError, QuestionError
+from rag.jsonl import JsonLine, json_lines
 from rag.search.filters import Filters
 from rag.answers.generative import MIN_SUPPORT
 from rag.assistant import Assistant, Request, Step
@@ -117,23 +117,21 @@ def fold(text: str) -> str:
 
 def read_eval_file(path: Path) -> list[EvalQuestion]:
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise EvalFileError(f"evaluation file {path} does not exist: give the path of a .jsonl file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise EvalFileError(f"cannot read evaluation file {path} ({error}): give a UTF-8 .jsonl file") from error
-    questions = [_parse_line(path, number, line) for number, line in enumerate(lines, start=1) if line.strip()]
+    questions = [_parse_line(path, line) for line in json_lines(text)]
     if not questions:
         raise EvalFileError(f"evaluation file {path} holds no question: one JSON object a line")
     return questions
 
 
-def _parse_line(path: Path, number: int, line: str) -> EvalQuestion:
-    where = f"{path}:{number}"
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise EvalFileError(f"{where} is not JSON ({error.msg}): one JSON object a line") from error
+def _parse_line(path: Path, line: JsonLine) -> EvalQuestion:
+    where, record = f"{path}:{line.number}", line.record
+    if line.error:
+        raise EvalFileError(f"{where} is not JSON ({line.error}): one JSON object a line")
     if not isinstance(record, dict) or not isinstance(record.get("question"), str) or not record["question"].strip():
         raise EvalFileError(f'{where} has no "question" string: expected {{"question", "answers", "sources"}}')
     answers, sources, history = record.get("answers", []), record.get("sources", []), record.get("history", [])

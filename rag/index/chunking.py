@@ -9,10 +9,10 @@ between), so a chunk's text is always exactly `article.text[start:end]`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from rag.ingest.cleaning import duplicate_key
 from rag.ingest.corpus import Article
 from rag.text.sentences import SENTENCE_BOUNDARY
 
@@ -36,12 +36,6 @@ class Chunk:
         return list(dict.fromkeys([self.article_id, *(place["article_id"] for place in self.also_in)]))
 
 
-def duplicate_key(text: str) -> str:
-    """Texts with the same key are the same passage: "(1934 - 2001)" and "(1934-2001)" match."""
-    return _NOT_WORD.sub("", text.casefold())
-
-
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def chunk_id(article_id: str, start: int, end: int) -> str:

@@ -33,6 +33,7 @@ import orjson
 from rag.index.chunk_table import SPANS, ChunkTable
 from rag.index.chunking import Chunk
 from rag.index.dense import DenseIndex
+from rag.jsonl import json_lines
 from rag.ingest.corpus import ArticleInfo
 from rag.index.models import canonical_model_name
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError
@@ -325,7 +326,12 @@ def _write_jsonl(path: Path, rows) -> None:
 
 
 def _read_jsonl(path: Path) -> list[dict]:
-    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    rows = []
+    for line in json_lines(path.read_bytes()):
+        if line.error:
+            raise ValueError(f"line {line.number} is not JSON ({line.error})")
+        rows.append(line.record)
+    return rows
 
 
 def ensure_index_folder(index: Path) -> None:

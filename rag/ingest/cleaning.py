@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.text.dates import MONTH, WEEKDAY
+from rag.text.dates import CALENDAR_DATE
 from rag.text.sentences import Span
 
 
@@ -28,7 +28,7 @@ _FURNITURE_LINES = (
     ("credit", r"^(pewarta|editor|reporter|penulis|redaktur|fotografer|foto|penerjemah|wartawan|"
                r"kontributor|sumber|writer|author|photo)\s*:"),
     ("credit", r"^\((\*/)?[\w\-./ ]{1,30}\)$"),
-    ("date line", rf"^(({WEEKDAY}),?\s+)?\d{{1,2}}\s+({MONTH})\s+\d{{4}}(\s*[,|-]?\s*\d{{1,2}}[:.]\d{{2}}(\s*\w{{3,4}})?)?$"),
+    ("date line", rf"^(?:{CALENDAR_DATE})(\s*[,|-]?\s*\d{{1,2}}[:.]\d{{2}}(\s*\w{{3,4}})?)?$"),
 )
 _FURNITURE_RES = tuple((reason, re.compile(pattern, re.IGNORECASE)) for reason, pattern in _FURNITURE_LINES)
 
@@ -84,7 +84,7 @@ def clean(text: str, body_start: int = 0, breaks: tuple[int, ...] = ()) -> Clean
     for start, end in _lines(text, body_start):
         line = text[start:end]
         reason = _furniture_reason(line.strip())
-        key = _fold(line)
+        key = duplicate_key(line)
         if reason is None and key in seen:
             reason = "repeated text"
         if reason is not None:
@@ -139,8 +139,14 @@ def _furniture_reason(line: str) -> str | None:
     return None
 
 
-def _fold(line: str) -> str:
-    return " ".join(line.split()).casefold()
+def duplicate_key(text: str) -> str:
+    """Texts with the same key are the same text, up to case, spacing and punctuation: "(1934 -
+    2001)" and "(1934-2001)" match. A repeated line, a passage stored once for several articles
+    and a file saved twice are all found by it."""
+    return _NOT_WORD.sub("", text.casefold())
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def _strip_dateline(text: str, start: int, end: int, removed: list[Removed]) -> tuple[Dateline | None, int]:

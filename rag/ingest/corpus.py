@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from rag.ingest.cleaning import CleanedText, clean
+from rag.ingest.cleaning import CleanedText, clean, duplicate_key
 from rag.errors import CorpusError
 from rag.ingest.formats import READERS, Document, Problem, read
 from rag.ingest.metadata import derive_date, derive_outlet, derive_title
@@ -135,15 +135,12 @@ def _admit(document: Document, ids: dict[str, str], texts: dict[str, str], artic
     articles.append(article)
     # A wire story in two outlets, or one file saved twice: kept (both names stay citable), its
     # passages stored once with both names (`Chunk.also_in`), and reported.
-    text_key = hashlib.sha256(_DUPLICATE_NOISE.sub("", document.text.casefold()).encode()).hexdigest()
+    text_key = hashlib.sha256(duplicate_key(document.text).encode()).hexdigest()
     if text_key in texts:
         return Problem(document.source, f"same text as {texts[text_key]}: its passages are stored once and cite both",
                        indexed=True)
     texts[text_key] = document.source
     return None
-
-
-_DUPLICATE_NOISE = re.compile(r"[\W_]+")
 
 
 def make_article(

@@ -12,11 +12,12 @@ extracted text (stored in the index, so citations still resolve without the orig
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rag.jsonl import json_lines
 
 
 @dataclass(frozen=True)
@@ -137,14 +138,10 @@ def _read_jsonl(path: Path, article_id: str, source: str, reading: Reading) -> N
     if note:
         reading.problems.append(Problem(source, note, indexed=True))
     seen: set[str] = set()
-    for number, line in enumerate(text.splitlines(), start=1):
-        where = f"{source}:{number}"
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            reading.problems.append(Problem(where, f"not JSON ({error.msg}, column {error.colno})"))
+    for line in json_lines(text):
+        where, number, record = f"{source}:{line.number}", line.number, line.record
+        if line.error:
+            reading.problems.append(Problem(where, f"not JSON ({line.error})"))
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
             reading.problems.append(Problem(where, 'no "text" field with the article text'))

@@ -9,16 +9,13 @@ stays empty: a guessed date would mislead a fact-checker more than a missing one
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from rag.ingest.cleaning import CleanedText, removed_lines
-from rag.text.dates import MONTH_NUMBER
+from rag.text.dates import DateMention, find_dates
 from rag.text.sentences import split_sentences
 
 TITLE_MAX_CHARS = 120
 
-_NAMED_DATE = re.compile(r"\b(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})\b")
-_LEAD_DATE = re.compile(r"\((?:[A-Za-z']+,?\s*)?(\d{1,2})/(\d{1,2})/(\d{4})\)")
 _COPYRIGHT = re.compile(r"(?:copyright|hak cipta)?\s*©?\s*(?P<owner>.*?)\s*(?P<year>(19|20)\d{2})?\s*$", re.IGNORECASE)
 _HEADING = re.compile(r"^#{1,6}\s+")
 
@@ -37,15 +34,13 @@ def derive_outlet(text: str, cleaned: CleanedText) -> str | None:
 def derive_date(text: str, cleaned: CleanedText) -> str | None:
     """ISO date (YYYY-MM-DD), or just the year (YYYY) when that is all the text gives."""
     for line in removed_lines(text, cleaned, "date line"):
-        found = _named_date(line)
-        if found:
+        if found := _whole_date(find_dates(line)):
             return found
     for block in cleaned.blocks[:3]:
-        match = _LEAD_DATE.search(text, block.start, block.end)
-        if match:
-            found = _iso(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-            if found:
-                return found
+        # The lead's "(7/6/2016)" or "Selasa (7/6/2016)": the date of the report, in brackets.
+        bracketed = [m for m in find_dates(text[block.start:block.end]) if m.text.endswith(")")]
+        if found := _whole_date(bracketed):
+            return found
     for line in removed_lines(text, cleaned, "copyright"):
         year = re.search(r"\b(19|20)\d{2}\b", line)
         if year:
@@ -78,18 +73,6 @@ def _shorten(sentence: str) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
-def _named_date(value: str) -> str | None:
-    for day, month, year in _NAMED_DATE.findall(value):
-        number = MONTH_NUMBER.get(month.lower())
-        if number:
-            found = _iso(int(year), number, int(day))
-            if found:
-                return found
-    return None
-
-
-def _iso(year: int, month: int, day: int) -> str | None:
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
+def _whole_date(mentions: list[DateMention]) -> str | None:
+    """The first date with day, month and year, as YYYY-MM-DD."""
+    return next((m.iso() for m in mentions if m.year and m.first_day), None)

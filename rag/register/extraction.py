@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from rag.text.dates import MONTH, MONTH_NUMBER
+from rag.text.dates import find_dates
 from rag.ingest.corpus import Article
 from rag.register.words import (
     CITY_FORMS, COOPERATION, COUNTRIES, FIELD_PATTERNS, FORM_PATTERNS, INDONESIAN_PLACES, LADDER, NOT_PLACES,
@@ -211,28 +211,20 @@ def _status(text: str) -> str | None:
 
 # Dates ---------------------------------------------------------------------------------------
 
-_MONTH = MONTH
-_DMY_SLASH = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:\s?[-–]\s?\d{{1,2}})?\s({_MONTH})\s((?:19|20)\d\d)\b", re.I)
-_MONTH_YEAR = re.compile(rf"\b({_MONTH})\s((?:19|20)\d\d)\b", re.I)
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s({_MONTH})\b", re.I)
-_YEAR = re.compile(r"\b(?:periode|tahun|pada|sejak|since|in)\s((?:19|20)\d\d)\b", re.I)
-
 
 def _sentence_date(text: str, article_date: str | None) -> str | None:
-    """The first date the sentence states, as YYYY-MM-DD, YYYY-MM or YYYY; a day and month take
-    the article's year."""
-    if match := _DMY_SLASH.search(text):
-        return f"{match.group(3)}-{int(match.group(2)):02d}-{int(match.group(1)):02d}"
-    if match := _DAY_MONTH_YEAR.search(text):
-        return f"{match.group(3)}-{MONTH_NUMBER[match.group(2).lower()]:02d}-{int(match.group(1)):02d}"
-    if match := _MONTH_YEAR.search(text):
-        return f"{match.group(2)}-{MONTH_NUMBER[match.group(1).lower()]:02d}"
-    if (match := _DAY_MONTH.search(text)) and article_date:
-        return f"{article_date[:4]}-{MONTH_NUMBER[match.group(2).lower()]:02d}-{int(match.group(1)):02d}"
-    if match := _YEAR.search(text):
-        return match.group(1)
-    return None
+    """The most precise date the sentence states (the first of those), as YYYY-MM-DD, YYYY-MM or
+    YYYY: a whole date, then a month and year, then a day and month with the article's year, then
+    a year given as the time of something."""
+    article_year = int(article_date[:4]) if article_date else None
+
+    def precision(mention) -> int:
+        if mention.year is None:
+            return 2 if article_year else 9
+        return 0 if mention.first_day else 1 if mention.month else 3
+
+    ranked = sorted(find_dates(text, cued_years=True), key=lambda m: (precision(m), m.start))
+    return ranked[0].iso(article_year) if ranked and precision(ranked[0]) < 9 else None
 
 
 def _context_date(article: Article, sentences) -> str | None:

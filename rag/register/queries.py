@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 
 from rag.answers.extractive import Answer, AnswerMode, AnswerPart, Citation, join_parts
 from rag.search.filters import Filters
+from rag.text.answer_kinds import asks_for_partner_list
 from rag.text.language import detect_language
 from rag.text.messages import ANSWERS, in_language
 from rag.register.extraction import Partnership, Source
@@ -19,25 +20,6 @@ from rag.ingest.corpus import ArticleInfo
 
 CSV_COLUMNS = ("local_party", "partner", "partner_type", "form", "date", "fields", "people", "status", "sources")
 
-# A question asking for a list of partnerships: the list word must govern a partnership noun
-# ("Kerja sama apa saja …", "Which foreign cities …"), so "Which professor …" or "which fields of
-# cooperation …" stay with passage search.
-_PARTNERS_NOUN = (r"(kerja ?sama|kemitraan|mitra|kota(\s(luar negeri|asing|kembar|bersahabat|persahabatan))?|"
-                  r"negara|organisasi|universitas|lembaga)")
-_ENGLISH_NOUN = (r"((foreign|partner|sister|twin|friendship)\s)?(partnerships?|partners?|cooperations?|agreements?|"
-                 r"cit(y|ies)|countr(y|ies)|organi[sz]ations?|universit(y|ies))")
-# "Which city hosted …?" asks for one; "Which cities …?" for a list.
-_ENGLISH_PLURAL = (r"((foreign|partner|sister|twin|friendship)\s)?(partnerships|partners|cooperations|agreements|"
-                   r"cities|countries|organi[sz]ations|universities)")
-_LIST_QUESTION = re.compile(
-    rf"\b{_PARTNERS_NOUN}\s(\w+\s)?(apa|mana|siapa) saja\b"
-    rf"|\b(apa|siapa) saja\s{_PARTNERS_NOUN}\b"
-    rf"|\bdaftar\s{_PARTNERS_NOUN}\b"
-    r"|\bdengan\s(siapa|mana)\ssaja\b(?=.*\b(bekerja ?sama|kerja ?sama|bermitra|menjalin)\b)"
-    rf"|\b(which|what)\s{_ENGLISH_PLURAL}\b"
-    rf"|\b(list|all)\s(of\s)?(the\s|its\s)?{_ENGLISH_NOUN}\b",
-    re.I,
-)
 _TYPES = (
     ("city", re.compile(r"\b(kota (luar negeri|asing|mana)|foreign cit(y|ies)|cities|sister cit)", re.I)),
     ("country", re.compile(r"\b(negara|countr(y|ies))\b", re.I)),
@@ -142,7 +124,7 @@ def to_csv(table: list[dict]) -> str:
 def question_filter(question: str, records: list[Partnership]) -> RegisterFilter | None:
     """A filter when the question asks for a list of partnerships and names no single partner
     ("Apa saja ruang lingkup kerja sama … Kisarazu?" is about one partnership: passages answer it)."""
-    if not _LIST_QUESTION.search(question):
+    if not asks_for_partner_list(question):
         return None
     lowered = question.lower()
     if any(_names(record.partner, lowered) for record in records):

@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from rag.text.dates import MONTH, MONTHS_EN, MONTHS_ID, WEEKDAY
+from rag.text.dates import CALENDAR_DATE, MONTH, MONTHS_EN, MONTHS_ID, WEEKDAY, YEAR_PATTERN
+from rag.text.numbers import CURRENCY, CURRENCY_WORD, NUMBER, NUMBER_WORDS, SCALE
 
 
 class AnswerKind(StrEnum):
@@ -53,32 +54,22 @@ _KINDS = (
 )
 _KIND_PATTERNS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KINDS)
 
-_MONTH = MONTH
-_DAY = rf"(?:{WEEKDAY})"
-_YEAR = r"(?:1[5-9]|20)\d\d"
-YEAR = re.compile(_YEAR)
+# A "when" answer: a calendar date (rag/text/dates.py's grammar), a part of a month, a year or
+# years, a time of day, a day of the week.
 _DATE_PATTERNS = (
-    rf"(?:{_DAY},?\s+)?\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?\s+(?:{_MONTH})\.?(?:,?\s+{_YEAR})?",
-    rf"(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}",
-    rf"(?:awal |akhir |pertengahan |early |late |mid-?)?(?:{_MONTH})\s+{_YEAR}",
-    r"\d{1,2}/\d{1,2}(?:/\d{2,4})?",
-    rf"(?:(?:pada )?tahun |in |since |sejak )?{_YEAR}(?:\s*[-–/]\s*(?:{_YEAR}|\d\d))?",
+    rf"(?:awal |akhir |pertengahan |early |late |mid-?)(?:{MONTH})\s+{YEAR_PATTERN}",
+    CALENDAR_DATE,
+    rf"(?:(?:pada )?tahun |in |since |sejak )?{YEAR_PATTERN}(?:\s*[-–/]\s*(?:{YEAR_PATTERN}|\d\d))?",
     r"(?:pada )?tahun \d{3,4}",
     r"(?:pukul|jam|at)\s+\d{1,2}[.:]\d{2}(?:\s*(?:WIB|WITA|WIT|waktu setempat|local time))?",
     r"\d{1,2}[.:]\d{2}\s*(?:WIB|WITA|WIT|a\.m\.|p\.m\.|am|pm)",
-    rf"{_DAY}(?:\s*\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\))?",
+    rf"(?:{WEEKDAY})\b",
 )
-# Tried only where a word starts: without the \b, every character position tries every form (a
-# chunk's date spans took 0.7 ms, profiled on FacQA; 100 candidates a question).
-_DATE = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in _DATE_PATTERNS) + ")", re.IGNORECASE)
+# Tried only where a word or a bracket starts: without that, every character position tries every
+# form (a chunk's date spans took 0.7 ms, profiled on FacQA; 100 candidates a question).
+_DATE = re.compile(r"(?:\b|(?=\())(?:" + "|".join(f"(?:{p})" for p in _DATE_PATTERNS) + ")", re.IGNORECASE)
 
-_SCALE = r"(?:juta|ribu|miliar|milyar|triliun|million|billion|thousand|trillion|jt|M)"
-_CURRENCY = r"(?:Rp\.?|IDR|US\$|USD|\$|€|£|¥|S\$|RM)"
-_CURRENCY_WORD = r"(?:rupiah|dolar|dollar|dollars|yen|won|euro|euros|ringgit|yuan|peso|pesos|baht)"
-_NUMBER = r"\d+(?:[.,]\d+)*"
-_NUMBER_WORDS = (r"(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus|seribu|sejuta|"
-                 r"belasan|puluhan|ratusan|ribuan|jutaan|miliaran|"
-                 r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds|thousands|millions)")
+_SCALE, _CURRENCY, _CURRENCY_WORD, _NUMBER, _NUMBER_WORDS = SCALE, CURRENCY, CURRENCY_WORD, NUMBER, NUMBER_WORDS
 _MONEY = re.compile(
     rf"{_CURRENCY}\s?{_NUMBER}(?:\s*{_SCALE}\b)?(?:\s*{_CURRENCY_WORD}\b)?|"
     rf"\b(?:{_NUMBER}|{_NUMBER_WORDS})(?:\s*{_SCALE}\b)?\s*{_CURRENCY_WORD}\b",
@@ -272,3 +263,38 @@ def span_words(text: str) -> frozenset[str]:
 def _said_by_question(span: str, question_words: frozenset[str]) -> bool:
     words = span_words(span)
     return bool(words) and words <= question_words
+
+
+# List questions -------------------------------------------------------------------------------
+
+# A question asking for several answers: the answer step then quotes one sentence per article.
+_LIST_MARKS = re.compile(r"\b(apa|mana|siapa|kapan|di ?mana) saja\b|\bwhich (cities|countries|partners)\b|\blist\b", re.I)
+# A question asking for a list of partnerships: the list word must govern a partnership noun
+# ("Kerja sama apa saja …", "Which foreign cities …"), so "Which professor …" or "which fields of
+# cooperation …" stay with passage search.
+_PARTNERS_NOUN = (r"(kerja ?sama|kemitraan|mitra|kota(\s(luar negeri|asing|kembar|bersahabat|persahabatan))?|"
+                  r"negara|organisasi|universitas|lembaga)")
+_ENGLISH_NOUN = (r"((foreign|partner|sister|twin|friendship)\s)?(partnerships?|partners?|cooperations?|agreements?|"
+                 r"cit(y|ies)|countr(y|ies)|organi[sz]ations?|universit(y|ies))")
+# "Which city hosted …?" asks for one; "Which cities …?" for a list.
+_ENGLISH_PLURAL = (r"((foreign|partner|sister|twin|friendship)\s)?(partnerships|partners|cooperations|agreements|"
+                   r"cities|countries|organi[sz]ations|universities)")
+_LIST_QUESTION = re.compile(
+    rf"\b{_PARTNERS_NOUN}\s(\w+\s)?(apa|mana|siapa) saja\b"
+    rf"|\b(apa|siapa) saja\s{_PARTNERS_NOUN}\b"
+    rf"|\bdaftar\s{_PARTNERS_NOUN}\b"
+    r"|\bdengan\s(siapa|mana)\ssaja\b(?=.*\b(bekerja ?sama|kerja ?sama|bermitra|menjalin)\b)"
+    rf"|\b(which|what)\s{_ENGLISH_PLURAL}\b"
+    rf"|\b(list|all)\s(of\s)?(the\s|its\s)?{_ENGLISH_NOUN}\b",
+    re.I,
+)
+
+
+def asks_for_partner_list(question: str) -> bool:
+    """A list of partnerships: the register answers it, not the passages."""
+    return bool(_LIST_QUESTION.search(question))
+
+
+def asks_for_list(question: str) -> bool:
+    """Several answers, of any kind; a list of partnerships is one."""
+    return bool(_LIST_MARKS.search(question)) or asks_for_partner_list(question)

@@ -1,10 +1,17 @@
-"""The calendar's words in Indonesian and English: month names, their short forms, weekdays.
+"""Dates in Indonesian and English: the calendar's words and one grammar that reads them.
 
-Every module that reads a date takes its words from here, so "6 Okt 2016" is a date to all of them
-or to none.
+Every module that reads a date (metadata, the claim checker, the register, the answer kinds the
+ranker weighs) takes its words and shapes from here, so "6 Okt 2016" is a date to all of them or
+to none.
 """
 
 from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from rag.text.sentences import Span
 
 MONTHS_ID = (
     "januari", "februari", "maret", "april", "mei", "juni",
@@ -36,3 +43,102 @@ MONTH = alternation(MONTH_NUMBER)
 # A month's full name: alone, a short form ("Mar", "Des") is too often a name.
 FULL_MONTH = alternation(FULL_MONTH_NUMBER)
 WEEKDAY = alternation(WEEKDAYS_ID + WEEKDAYS_EN)
+
+
+# The grammar ----------------------------------------------------------------------------------
+# Calendar dates as Indonesian and English news print them, all read into one shape. Measured
+# against dateparser on the dates of the corpus and the tests (README, "Dates"): dateparser reads
+# single dates, but no ranges ("7-10 Juni 2016"), and fills a missing year with today's, where a
+# missing year must stay missing (the article's own date supplies it). Relative dates ("kemarin",
+# "Selasa lalu") are not read here.
+
+YEAR_PATTERN = r"(?:1[5-9]|20)\d\d"
+YEAR = re.compile(YEAR_PATTERN)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_TO = r"\s*(?:[-–]|s\.d\.|s/d|sampai|hingga|to|until)\s*"
+_WEEKDAY = rf"(?:(?:{WEEKDAY}),?\s*)"
+_MONTH_WORD = r"\b(?:\.(?=,?\s*\d))?"  # after a month: a short form's dot, where a number follows
+_DATE_SHAPES = (
+    # "Rabu (16/11/2016)", "(21/7)", "7/6/2016": day first, as Indonesian writes it; without a
+    # year only in brackets, where news puts the day of the week's date (a bare "24/7" is a ratio).
+    rf"\((?P<n_day>\d{{1,2}})/(?P<n_month>\d{{1,2}})(?:/(?P<n_year>{YEAR_PATTERN}))?\)"
+    rf"|(?P<s_day>\d{{1,2}})/(?P<s_month>\d{{1,2}})/(?P<s_year>{YEAR_PATTERN})",
+    # "Rabu 8 Juni", "7-10 Juni 2016", "7 hingga 10 Juni", "6 Okt 2016", "Wednesday, 8 June 2016"
+    rf"(?:tanggal\s+)?(?P<d_first>{_DAY})(?:{_TO}(?P<d_last>{_DAY}))?\s+(?P<d_month>{MONTH}){_MONTH_WORD}"
+    rf"(?:,?\s+(?P<d_year>{YEAR_PATTERN}))?",
+    # "June 8, 2016", "Sept. 5-7, 2023", "April 2016", "Okt 2016"
+    rf"(?P<e_month>{MONTH}){_MONTH_WORD}\s+(?:(?P<e_first>{_DAY})(?:{_TO}(?P<e_last>{_DAY}))?,?\s+)?(?P<e_year>{YEAR_PATTERN})",
+)
+# The pattern text, for modules whose own patterns take calendar dates in among others. A day of
+# the week may open any of the shapes.
+CALENDAR_DATE = rf"{_WEEKDAY}?(?:" + "|".join(f"(?:{shape})" for shape in _DATE_SHAPES) + ")"
+_CALENDAR_DATE = re.compile(rf"(?<![\w/])(?:{CALENDAR_DATE})(?![\d/])", re.IGNORECASE)
+# A year named as the time of something: "pada tahun 2016", "sejak 2017", "in 2016".
+_CUED_YEAR = re.compile(rf"\b(?:periode|tahun|pada|sejak|since|in)\s(?P<year>{YEAR_PATTERN})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DateMention(Span):
+    """A date a text states. What the text leaves out stays None: "Rabu 8 Juni" has no year."""
+
+    text: str
+    year: int | None
+    month: int | None
+    first_day: int | None = None
+    last_day: int | None = None
+
+    @property
+    def value(self) -> tuple[int | None, int | None, int | None, int | None]:
+        return self.first_day, self.last_day, self.month, self.year
+
+    def iso(self, fallback_year: int | None = None) -> str | None:
+        """YYYY-MM-DD, YYYY-MM or YYYY, as precise as the text; None without a year."""
+        year = self.year or fallback_year
+        if year is None:
+            return None
+        if self.month is None:
+            return f"{year:04d}"
+        if self.first_day is None:
+            return f"{year:04d}-{self.month:02d}"
+        return f"{year:04d}-{self.month:02d}-{self.first_day:02d}"
+
+
+def find_dates(text: str, cued_years: bool = False) -> list[DateMention]:
+    """Every calendar date `text` states, in order; with `cued_years`, also a year the text gives
+    as the time of something ("pada tahun 2016"). An impossible date ("31/2") is no date."""
+    found = [m for m in (_mention(match) for match in _CALENDAR_DATE.finditer(text)) if m is not None]
+    if cued_years:
+        taken = [(m.start, m.end) for m in found]
+        for match in _CUED_YEAR.finditer(text):
+            if not any(start <= match.start("year") < end for start, end in taken):
+                found.append(DateMention(match.start("year"), match.end(), match.group("year"), int(match.group("year")), None))
+        found.sort(key=lambda mention: mention.start)
+    return found
+
+
+def _mention(match: re.Match) -> DateMention | None:
+    groups = {name: value for name, value in match.groupdict().items() if value is not None}
+    shape = next(name[0] for name in groups)
+    month_text = groups[f"{shape}_month"]
+    month = int(month_text) if month_text.isdigit() else MONTH_NUMBER[month_text.lower()]
+    day_key = "first" if f"{shape}_first" in groups else "day"
+    first = _number(groups.get(f"{shape}_{day_key}"))
+    last = _number(groups.get(f"{shape}_last")) or first
+    year = _number(groups.get(f"{shape}_year"))
+    if not 1 <= month <= 12 or (first is not None and not (1 <= first <= last <= 31)):
+        return None
+    if first is not None and year is not None and not _exists(year, month, last):
+        return None
+    return DateMention(match.start(), match.end(), match.group(), year, month, first, last)
+
+
+def _number(text: str | None) -> int | None:
+    return int(re.match(r"\d+", text).group()) if text else None
+
+
+def _exists(year: int, month: int, day: int) -> bool:
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,117 @@
+"""One grammar for dates: the same dates, written in Indonesian and in English, read alike by every
+module that reads dates (metadata, cleaning, the claim checker, the register, the answer kinds the
+ranker weighs).
+
+`python -m tests.test_dates` measures the grammar against dateparser on the same dates and on the
+dates of the corpus (README, "Dates").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answers.claims import items_of
+from rag.ingest.cleaning import clean
+from rag.ingest.metadata import derive_date
+from rag.register.extraction import _sentence_date
+from rag.text.answer_kinds import AnswerKind, answer_spans
+from rag.text.dates import find_dates
+
+# (Indonesian, English, (first day, last day, month, year)); None: the text does not say.
+SAME_DATES = [
+    ("7-10 Juni 2016", "7-10 June 2016", (7, 10, 6, 2016)),
+    ("7 hingga 10 Juni 2016", "June 7-10, 2016", (7, 10, 6, 2016)),
+    ("Selasa (7/6/2016)", "Tuesday (7/6/2016)", (7, 7, 6, 2016)),
+    ("Rabu 8 Juni", "Wednesday 8 June", (8, 8, 6, None)),
+    ("Jumat (21/7)", "Friday (21/7)", (21, 21, 7, None)),
+    ("Agustus 2016", "August 2016", (None, None, 8, 2016)),
+    ("6 Okt 2016", "Oct. 6, 2016", (6, 6, 10, 2016)),
+    ("16 Desember 2016", "December 16th, 2016", (16, 16, 12, 2016)),
+    ("2 Mei 2018", "May 2, 2018", (2, 2, 5, 2018)),
+    ("tanggal 3 Februari 2025", "3 February 2025", (3, 3, 2, 2025)),
+    ("12 Des 2019", "12 Dec 2019", (12, 12, 12, 2019)),
+    ("Kamis, 1 September 2022", "Thursday, September 1, 2022", (1, 1, 9, 2022)),
+]
+BOTH = [(text, value) for indonesian, english, value in SAME_DATES for text in (indonesian, english)]
+# The corpus's own dates, as its articles print them.
+CORPUS_DATES = [
+    ("7-10 Juni 2016", (7, 10, 6, 2016)), ("Selasa (7/6/2016)", (7, 7, 6, 2016)), ("Rabu 8 Juni", (8, 8, 6, None)),
+    ("Jumat (21/7)", (21, 21, 7, None)), ("April 2016", (None, None, 4, 2016)),
+    ("19 November 2016", (19, 19, 11, 2016)), ("6 Oktober 2016", (6, 6, 10, 2016)),
+    ("Rabu (16/11/2016)", (16, 16, 11, 2016)), ("2-6 September 2024", (2, 6, 9, 2024)),
+]
+NOT_DATES = ["24/7 layanan", "31/2/2016", "8 Junior", "pukul 14.00", "Rp 1.000", "tahun 2016-an", "Mayors 2016"]
+
+
+@pytest.mark.parametrize(("text", "value"), BOTH)
+def test_the_grammar_reads_the_date_alike_in_both_languages(text, value):
+    (mention,) = find_dates(f"Acara itu berlangsung {text} di Bogor.")
+    assert mention.value == value and mention.text == text
+
+
+@pytest.mark.parametrize("text", NOT_DATES)
+def test_what_only_looks_like_a_date_is_none(text):
+    assert find_dates(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), BOTH)
+def test_the_claim_checker_compares_the_same_date(text, value):
+    (item,) = items_of(f"Kerja sama itu diteken {text} oleh kedua kota.", "date")
+    assert item.value == value
+
+
+@pytest.mark.parametrize(("text", "value"), BOTH)
+def test_the_register_dates_a_stage_by_it_with_the_articles_year_where_it_gives_none(text, value):
+    first, _, month, year = value
+    expected = f"{year or 2016}-{month:02d}" + (f"-{first:02d}" if first else "")
+    assert _sentence_date(f"Kedua kota menandatangani nota kesepahaman {text}.", "2016-06-01") == expected
+
+
+@pytest.mark.parametrize(("text", "value"), BOTH)
+def test_an_answer_to_when_is_the_whole_date(text, value):
+    spans = answer_spans(f"Penandatanganan dilakukan {text} di Balai Kota.", AnswerKind.DATE)
+    assert text in [s.text for s in spans]
+
+
+@pytest.mark.parametrize(("text", "value"), [(t, v) for t, v in BOTH if v[0] and v[3]])
+def test_a_date_line_or_a_bracketed_lead_date_dates_the_article(text, value):
+    first, _, month, year = value
+    expected = f"{year}-{month:02d}-{first:02d}"
+    as_line = f"{text.removeprefix('tanggal ')}\n\nKota Bogor menjalin kerja sama dengan Kota Seoul.\n"
+    assert derive_date(as_line, clean(as_line)) == expected
+    lead = f"BOGOR ({text.removeprefix('tanggal ')}) - Kota Bogor menjalin kerja sama dengan Kota Seoul.\n"
+    if "/" in text:
+        assert derive_date(lead, clean(lead)) == expected
+
+
+def measure() -> dict:
+    """How often the grammar and dateparser read a date right, on the dates above."""
+    import dateparser
+
+    def parsed_by_dateparser(text: str):
+        found = dateparser.parse(text, languages=["id", "en"], settings={"DATE_ORDER": "DMY"})
+        return None if found is None else (found.day, found.day, found.month, found.year)
+
+    def parsed_by_grammar(text: str):
+        mentions = find_dates(text)
+        return mentions[0].value if len(mentions) == 1 else None
+
+    figures = {}
+    for name, cases in (("same dates, both languages", BOTH), ("corpus dates", CORPUS_DATES)):
+        row = {}
+        for reader, read in (("grammar", parsed_by_grammar), ("dateparser", parsed_by_dateparser)):
+            results = [read(text) for text, _ in cases]
+            row[reader] = sum(r == v for r, (_, v) in zip(results, cases))
+            # dateparser fills a missing year with this year's and reads no ranges: the day,
+            # month and given year alone, to be fair to it.
+            row[f"{reader}, day and month"] = sum(
+                r is not None and r[0] == v[0] and r[2] == v[2] and (v[3] is None or r[3] == v[3])
+                for r, (_, v) in zip(results, cases))
+        figures[f"{name} ({len(cases)})"] = row
+    return figures
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(measure(), indent=2))
