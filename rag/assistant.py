@@ -222,7 +222,7 @@ class Assistant:
         for sentence in generation.sentences:
             if sentence.passage not in numbers:
                 numbers[sentence.passage] = len(numbers) + 1
-                citations.append(make_citation(numbers[sentence.passage], hits[sentence.passage - 1], index.articles, []))
+                citations.append(make_citation(numbers[sentence.passage], hits[sentence.passage - 1], index.articles))
             parts.append(AnswerPart(sentence.text, numbers[sentence.passage], sentence.support))
         return replace(extractive, answer=join_parts(parts), citations=citations, parts=parts, mode=AnswerMode.GENERATIVE,
                        removed=generation.removed)

@@ -31,7 +31,7 @@ def test_answers_are_verbatim_sentences_each_with_a_citation_that_exists(assista
             assert quoted in citation.snippet
             article = assistant.index.articles[citation.article_id]
             assert article.text[citation.start:citation.end] == citation.snippet
-            assert any(article.text[q["start"]:q["end"]] == quoted for q in citation.quotes)
+            assert any(article.text[q.start:q.end] == quoted for q in citation.quotes)
 
 
 def test_seed_answers_cite_the_gold_article_and_contain_the_answer(assistant, seed_questions):
@@ -102,7 +102,7 @@ def test_the_answer_span_points_at_the_name_inside_the_quote(assistant):
     citation = answer.citations[span.citation - 1]
     article = assistant.index.articles[citation.article_id]
     assert article.text[span.start:span.end] == span.text  # offsets into the article, like the quotes'
-    assert any(q["start"] <= span.start and span.end <= q["end"] for q in citation.quotes)
+    assert any(q.start <= span.start and span.end <= q.end for q in citation.quotes)
 
 
 @pytest.mark.parametrize(

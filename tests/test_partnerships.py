@@ -42,7 +42,7 @@ def test_an_indonesian_sister_city_mou(tmp_path):
     assert (busan.local_party, busan.partner_type, busan.form) == ("Pemerintah Kota Surabaya", "city", "MoU (sister city)")
     assert (busan.date, busan.status) == ("2019-03-12", "signed")
     assert {"education", "tourism", "clean water"} <= set(busan.fields)
-    people = {p["name"]: p["role"] for p in busan.people}
+    people = {p.name: p.role for p in busan.people}
     assert people == {"Tri Rismaharini": "Wali Kota Surabaya", "Oh Keo-don": "Wali Kota Busan"}
     article = (tmp_path / "surabaya.txt").read_text(encoding="utf-8")
     date_source = busan.sources["date"][0]
@@ -90,7 +90,7 @@ def test_the_seed_register_holds_the_expected_partnerships_with_their_sources(as
         assert {s.article_id for s in record.all_sources} == articles, partner
     assert register["Seoul National University"].local_party == "Kemendagri"
     uclg = register["UCLG ASPAC"].stages
-    assert {"form": "membership", "date": "2016-04"} in [{"form": s["form"], "date": s["date"]} for s in uclg]
+    assert {"form": "membership", "date": "2016-04"} in [{"form": s.form, "date": s.date} for s in uclg]
     for record in register_from_stored(index.register):  # every partner is named in a sentence it cites; none is a site or reporter
         cited = [index.articles[s.article_id].text[s.start:s.end] for s in record.sources["partner"]]
         assert any(record.partner in sentence for sentence in cited), record.partner

@@ -8,6 +8,7 @@ from rag.web.cards import Mark, highlight, sources_html, verdict_html
 from rag.answers.claims import CheckResult, Mismatch
 from rag.web.markdown import answer_pieces, escape, story_markdown
 from rag.ingest.corpus import ArticleInfo
+from rag.text.sentences import Span
 
 HOSTILE = '<script>alert(1)</script> <img src=x onerror=alert(1)> [klik](javascript:alert(1)) ![x](http://evil.example/p.png) <form action="http://evil.example">'
 CARD_TAGS = {"div", "h3", "details", "summary", "strong", "blockquote", "span", "mark", "a", "em", "p", "ul", "li", "del"}
@@ -27,7 +28,7 @@ class Elements(HTMLParser):
 
 def hostile_citation(**changes) -> Citation:
     fields = dict(n=1, article_id="evil", title=HOSTILE, outlet="<b>Outlet</b>", date="2024", url="javascript:alert(1)",
-                  snippet=HOSTILE, start=0, end=len(HOSTILE), score=1.0, quotes=[{"start": 0, "end": len(HOSTILE)}])
+                  snippet=HOSTILE, start=0, end=len(HOSTILE), score=1.0, quotes=(Span(0, len(HOSTILE)),))
     return Citation(**{**fields, **changes})
 
 
@@ -59,7 +60,7 @@ def test_the_answer_span_is_bold_in_the_chat_and_marked_in_its_card():
     name = text.index("Yushikuni Watanabe")
     span = AnswerSpan("Yushikuni Watanabe", name, name + len("Yushikuni Watanabe"), 1, "person")
     citation = Citation(1, "003", "Judul", None, None, None, text, 0, len(text), 1.0,
-                        quotes=[{"start": start, "end": start + len(sentence)}])
+                        quotes=(Span(start, start + len(sentence)),))
     answer = Answer("Who is the mayor of Kisarazu?", f"{sentence} [1]", False, [citation], language="en",
                     parts=[AnswerPart(sentence, 1, start=start)], answer_span=span)
     assert "".join(answer_pieces(answer)) == "Wali Kota Kisarazu **Yushikuni Watanabe** berkunjung ke Bogor. **\\[1\\]**"
@@ -71,7 +72,7 @@ def test_the_answer_span_is_bold_in_the_chat_and_marked_in_its_card():
 def test_hostile_article_text_in_cards_stays_text():
     text = "Awal. " + HOSTILE + " Akhir."
     article = ArticleInfo("evil", "evil.md", HOSTILE, "<b>Outlet</b>", "2024", "javascript:alert(1)", "h", text)
-    citation = hostile_citation(start=6, end=6 + len(HOSTILE), quotes=[{"start": 6, "end": 6 + len(HOSTILE)}])
+    citation = hostile_citation(start=6, end=6 + len(HOSTILE), quotes=(Span(6, 6 + len(HOSTILE)),))
     markup = sources_html(Answer("q", "x [1]", False, [citation]), {"evil": article})
     elements = Elements(markup).found
     assert {tag for tag, _ in elements} <= CARD_TAGS
@@ -93,8 +94,8 @@ def test_opening_a_card_shows_the_whole_article_with_the_cited_sentence_marked()
     text = "Paragraf pertama.\n\nKalimat pertama. Kalimat kedua dikutip. Kalimat ketiga.\n\nPenutup."
     start = text.index("Kalimat pertama")
     snippet = text[start: text.index("\n\nPenutup")]
-    quote = {"start": text.index("Kalimat kedua"), "end": text.index(" Kalimat ketiga")}
-    citation = Citation(1, "a", "T", "Outlet", "2016-06-08", None, snippet, start, start + len(snippet), 0.5, [quote])
+    quote = Span(text.index("Kalimat kedua"), text.index(" Kalimat ketiga"))
+    citation = Citation(1, "a", "T", "Outlet", "2016-06-08", None, snippet, start, start + len(snippet), 0.5, (quote,))
     article = ArticleInfo("a", "a.txt", "T", "Outlet", "2016-06-08", None, "h", text)
     markup = sources_html(Answer("q", "Kalimat kedua dikutip. [1]", False, [citation]), {"a": article})
     summary, view = markup.split("</summary>")
@@ -112,7 +113,7 @@ def test_highlight_is_well_formed_when_marks_overlap_and_matches_the_text():
 
 
 def test_a_verdict_is_a_badge_with_the_mismatch_marked_in_its_evidence():
-    citation = Citation(1, "a", "T", None, None, None, "Rabu 8 Juni.", 0, 12, 1.0, [{"start": 0, "end": 12}])
+    citation = Citation(1, "a", "T", None, None, None, "Rabu 8 Juni.", 0, 12, 1.0, (Span(0, 12),))
     result = CheckResult("<b>klaim</b> 9 Juni", "contradicted", [citation], [Mismatch("date", "9 Juni <i>", "8 Juni", 1)])
     rendered = verdict_html(result, {}, "id")
     assert '<span class="rag-badge rag-contradicted">BERTENTANGAN</span>' in rendered
@@ -124,7 +125,7 @@ def test_a_verdict_is_a_badge_with_the_mismatch_marked_in_its_evidence():
 def test_the_story_markdown_carries_quotes_outlet_date_and_link():
     snippet = "Kalimat pertama. Kalimat kedua dikutip."
     citation = Citation(1, "a", "Judul", "Medcom", "2016-06-08", "https://medcom.id/a", snippet, 100, 100 + len(snippet),
-                        0.5, [{"start": 117, "end": 139}])
+                        0.5, (Span(117, 139),))
     story = story_markdown(Answer("Kapan?", "Kalimat kedua dikutip. [1]", False, [citation]))
     assert story.startswith("**Pertanyaan:** Kapan?\n\nKalimat kedua dikutip. [1]\n")
     assert "1. Judul, Medcom, 2016-06-08 — <https://medcom.id/a>\n   > \u201cKalimat kedua dikutip.\u201d" in story

@@ -11,13 +11,14 @@ from retrieval scores alone.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Literal
 
-from rag.answers.extractive import AnswerSettings, Citation, ScoredSentence, make_citation, score_sentences
+from rag.answers.extractive import AnswerSettings, Citation, ScoredSentence, citation_to_json, make_citation, score_sentences
 from rag.text.dates import FULL_MONTH_NUMBER, YEAR, find_dates
 from rag.text.numbers import find_numbers, number_key
+from rag.text.sentences import Span
 from rag.search.retrieval import Hit, Query
 
 # Share of the claim's term weight the evidence must cover for a verdict other than not_found,
@@ -146,10 +147,10 @@ def _matches(claim: _Item, evidence: _Item) -> bool:
 def _cite(citations: dict[str, Citation], sentence: ScoredSentence, articles) -> Citation:
     chunk_id = sentence.hit.chunk.id
     if chunk_id not in citations:
-        citations[chunk_id] = make_citation(len(citations) + 1, sentence.hit, articles, [])
-    quote = {"start": sentence.start, "end": sentence.end}
+        citations[chunk_id] = make_citation(len(citations) + 1, sentence.hit, articles)
+    quote = Span(sentence.start, sentence.end)
     if quote not in citations[chunk_id].quotes:
-        citations[chunk_id].quotes.append(quote)
+        citations[chunk_id] = replace(citations[chunk_id], quotes=citations[chunk_id].quotes + (quote,))
     return citations[chunk_id]
 
 
@@ -158,6 +159,6 @@ def check_to_json(result: CheckResult) -> dict:
     return {
         "claim": result.claim,
         "verdict": str(result.verdict),
-        "citations": [asdict(c) for c in result.citations],
+        "citations": [citation_to_json(c) for c in result.citations],
         "mismatches": [asdict(m) for m in result.mismatches],
     }

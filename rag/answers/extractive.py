@@ -16,7 +16,7 @@ from rag.text.messages import ANSWERS, in_language
 from rag.index.lexical import LexicalIndex
 from rag.text.answer_kinds import answer_kind, asks_for_list, best_span, holds_answer, question_words
 from rag.search.retrieval import Hit, Query
-from rag.text.sentences import split_sentences
+from rag.text.sentences import Span, split_sentences
 from rag.ingest.corpus import ArticleInfo
 
 # The language of the articles: a question in another one is read through the dense side and the
@@ -59,7 +59,7 @@ class Citation:
     end: int
     score: float
     # Spans (in the article's original text) of the sentences the answer quotes from this snippet.
-    quotes: list[dict] = field(default_factory=list)
+    quotes: tuple[Span, ...] = ()
     # Other articles that carry the same passage (a wire story in several outlets).
     also_in: list[str] = field(default_factory=list)
     # The page the passage starts on, for articles read from PDF.
@@ -143,18 +143,15 @@ def compose_answer(
     language = detect_language(query.text)
     sentences = score_sentences(query, hits, articles, lexical, settings)
     if not answerable(sentences, settings):
-        related = [make_citation(i + 1, h, articles, []) for i, h in enumerate(hits[:3])]
+        related = [make_citation(i + 1, h, articles) for i, h in enumerate(hits[:3])]
         return Answer(query.text, in_language(ANSWERS, language)["not_found"], True, [], related, language)
     chosen = _choose(sentences, settings, is_list=asks_for_list(query.text))
-    citations: dict[str, Citation] = {}
-    parts: list[AnswerPart] = []
+    quoted: dict[str, list[ScoredSentence]] = {}  # by chunk, numbered in the order first quoted
     for sentence in chosen:
-        chunk_id = sentence.hit.chunk.id
-        if chunk_id not in citations:
-            citations[chunk_id] = make_citation(len(citations) + 1, sentence.hit, articles, [])
-        citation = citations[chunk_id]
-        citation.quotes.append({"start": sentence.start, "end": sentence.end})
-        parts.append(AnswerPart(sentence.text, citation.n, start=sentence.start))
+        quoted.setdefault(sentence.hit.chunk.id, []).append(sentence)
+    citations = {chunk_id: make_citation(n, group[0].hit, articles, tuple(Span(s.start, s.end) for s in group))
+                 for n, (chunk_id, group) in enumerate(quoted.items(), start=1)}
+    parts = [AnswerPart(s.text, citations[s.hit.chunk.id].n, start=s.start) for s in chosen]
     terms = set(query.terms)
     span = answer_span(query.text, [(s, citations[s.hit.chunk.id].n) for s in chosen],
                        lambda word: bool(set(lexical.analyzer.terms(word)) & terms))
@@ -255,7 +252,7 @@ def _choose(sentences: list[ScoredSentence], settings: AnswerSettings, is_list: 
     return eligible[:limit]
 
 
-def make_citation(n: int, hit: Hit, articles: dict[str, ArticleInfo], quotes: list[dict]) -> Citation:
+def make_citation(n: int, hit: Hit, articles: dict[str, ArticleInfo], quotes: tuple[Span, ...] = ()) -> Citation:
     article = articles[hit.chunk.article_id]
     return Citation(
         n=n,
@@ -274,6 +271,11 @@ def make_citation(n: int, hit: Hit, articles: dict[str, ArticleInfo], quotes: li
     )
 
 
+def citation_to_json(citation: Citation) -> dict:
+    """A citation as JSON objects: `rag ask --json`, the API, the register's rows."""
+    return {**asdict(citation), "quotes": [asdict(q) for q in citation.quotes]}
+
+
 def answer_to_json(answer: Answer) -> dict:
     """The object `rag ask --json` prints and the app's /ask endpoint returns."""
     return {
@@ -281,8 +283,8 @@ def answer_to_json(answer: Answer) -> dict:
         "answer": answer.answer,
         "abstained": answer.abstained,
         "language": answer.language,
-        "citations": [asdict(c) for c in answer.citations],
-        "related": [asdict(c) for c in answer.related],
+        "citations": [citation_to_json(c) for c in answer.citations],
+        "related": [citation_to_json(c) for c in answer.related],
         "mode": str(answer.mode),
         "notice": answer.notice,
         "removed": answer.removed,

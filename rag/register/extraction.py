@@ -50,6 +50,23 @@ class Mention:
     people: tuple[tuple[str, str], ...] = ()  # (name, role)
 
 
+@dataclass(frozen=True)
+class Stage:
+    """One step of a partnership an article reports: a letter of interest signed, an MoU planned."""
+
+    form: str
+    date: str | None
+    status: str | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str
+    source: Source
+
+
 @dataclass
 class Partnership:
     local_party: str
@@ -58,10 +75,10 @@ class Partnership:
     form: str | None
     date: str | None
     fields: list[str]
-    people: list[dict]
+    people: list[Person]
     status: str | None
-    # Every step reported, in date order: {"form", "date", "status", "source"}.
-    stages: list[dict] = field(default_factory=list)
+    # Every step reported, in date order.
+    stages: list[Stage] = field(default_factory=list)
     # field name → the sentences it came from.
     sources: dict[str, list[Source]] = field(default_factory=dict)
 
@@ -311,27 +328,24 @@ def _record(group: list[Mention]) -> Partnership:
     sources["status"] = [m.source for m in statuses if m.status == status]
     fields = list(dict.fromkeys(f for m in group for f in m.fields))
     sources["fields"] = [m.source for m in group if m.fields]
-    people: dict[str, dict] = {}
+    people: dict[str, Person] = {}
     for mention in group:
         for name, role in mention.people:
-            people.setdefault(name, {"name": name, "role": role, "source": asdict(mention.source)})
+            people.setdefault(name, Person(name, role, mention.source))
     for name in list(people):  # "Bima Arya" and "Bima Arya Sugiarto" are one person: the fuller name stays
         if any(other != name and other.startswith(name + " ") for other in people):
             del people[name]
-    sources["people"] = [Source(**p["source"]) for p in people.values()]
-    stages = sorted(
-        ({"form": m.form, "date": m.date, "status": m.status, "source": asdict(m.source)} for m in group if m.form),
-        key=lambda s: s["date"] or "9999",
-    )
+    sources["people"] = [p.source for p in people.values()]
+    stages = sorted((Stage(m.form, m.date, m.status, m.source) for m in group if m.form), key=lambda s: s.date or "9999")
     return Partnership(first.local_party, first.partner, first.partner_type, shown_form, date, fields,
                        list(people.values()), status, _distinct_stages(stages),
                        {k: list(dict.fromkeys(v)) for k, v in sources.items() if v})
 
 
-def _distinct_stages(stages: list[dict]) -> list[dict]:
+def _distinct_stages(stages: list[Stage]) -> list[Stage]:
     seen, kept = set(), []
     for stage in stages:
-        key = (stage["form"], (stage["date"] or "")[:7])
+        key = (stage.form, (stage.date or "")[:7])
         if key not in seen:
             seen.add(key)
             kept.append(stage)

@@ -8,12 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-from rag.answers.extractive import Answer, AnswerMode, AnswerPart, Citation, join_parts
+from rag.answers.extractive import Answer, AnswerMode, AnswerPart, Citation, citation_to_json, join_parts
 from rag.search.filters import Filters
 from rag.text.answer_kinds import asks_for_partner_list
 from rag.text.language import detect_language
+from rag.text.sentences import Span
 from rag.text.messages import ANSWERS, in_language
 from rag.register.extraction import Partnership, Source
 from rag.ingest.corpus import ArticleInfo
@@ -74,7 +75,7 @@ def citation_of(source: Source, n: int, articles: dict[str, ArticleInfo]) -> Cit
     article = articles[source.article_id]
     return Citation(n=n, article_id=article.id, title=article.title, outlet=article.outlet, date=article.date,
                     url=article.url, snippet=article.text[source.start:source.end], start=source.start, end=source.end,
-                    score=1.0, quotes=[{"start": source.start, "end": source.end}], page=article.page_at(source.start))
+                    score=1.0, quotes=(Span(source.start, source.end),), page=article.page_at(source.start))
 
 
 def rows(records: list[Partnership], articles: dict[str, ArticleInfo]) -> list[dict]:
@@ -86,11 +87,11 @@ def rows(records: list[Partnership], articles: dict[str, ArticleInfo]) -> list[d
         out.append({
             "local_party": record.local_party, "partner": record.partner, "partner_type": record.partner_type,
             "form": record.form, "date": record.date, "fields": record.fields,
-            "people": [{"name": p["name"], "role": p["role"]} for p in record.people], "status": record.status,
-            "stages": [{"form": s["form"], "date": s["date"], "status": s["status"],
-                        "citation": numbers[Source(**s["source"])]} for s in record.stages],
+            "people": [{"name": p.name, "role": p.role} for p in record.people], "status": record.status,
+            "stages": [{"form": s.form, "date": s.date, "status": s.status, "citation": numbers[s.source]}
+                       for s in record.stages],
             "evidence": {name: [numbers[s] for s in group] for name, group in record.sources.items()},
-            "citations": [asdict(c) for c in citations],  # as `rag ask --json` gives them
+            "citations": [citation_to_json(c) for c in citations],  # as `rag ask --json` gives them
         })
     return out
 
@@ -169,10 +170,10 @@ def _quoted_sources(record: Partnership, articles: dict[str, ArticleInfo]) -> li
     """The sentence of the record's main step (the form it reached, reported as done if it was),
     preceded by one naming the partner when the main one does not ("kedua pimpinan daerah")."""
     base = (record.form or "").split(" (")[0]
-    stages = [s for s in record.stages if s["form"] == base]
-    done = [s for s in stages if s["status"] in ("signed", "ongoing")]
+    stages = [s for s in record.stages if s.form == base]
+    done = [s for s in stages if s.status in ("signed", "ongoing")]
     stage = (done or stages or record.stages or [None])[0]
-    main = Source(**stage["source"]) if stage else record.all_sources[0]
+    main = stage.source if stage else record.all_sources[0]
     if _names(record.partner, _text(main, articles).lower()):
         return [main]
     naming = [s for s in record.all_sources if _names(record.partner, _text(s, articles).lower())]

@@ -17,13 +17,13 @@ COLOURS = {"signed": "#1a7f37", "ongoing": "#0969da", "planned": "#bf8700", None
 
 
 def timeline_svg(records: list[Partnership], empty: str = "—") -> str:
-    dated = [(r, s) for r in records for s in r.stages if s["date"]]
+    dated = [(r, s) for r in records for s in r.stages if s.date]
     if not dated:
         return f"<p>{html.escape(empty)}</p>"
-    years = [int(s["date"][:4]) for _, s in dated]
+    years = [int(s.date[:4]) for _, s in dated]
     first, last = min(years), max(years) + 1
     span = max(last - first, 1)
-    rows = [r for r in records if any(s["date"] for s in r.stages)]
+    rows = [r for r in records if any(s.date for s in r.stages)]
     height = ROW * (len(rows) + 1) + 10
 
     def x(date: str) -> float:
@@ -39,9 +39,9 @@ def timeline_svg(records: list[Partnership], empty: str = "—") -> str:
     for number, record in enumerate(rows):
         y = ROW * number + ROW / 2 + 4
         parts.append(f'<text x="4" y="{y + 4:.1f}">{html.escape(record.partner[:30])}</text>')
-        for stage in (s for s in record.stages if s["date"]):
-            label = html.escape(f"{stage['form']}, {stage['date']}, {stage['status'] or '?'}")
-            parts.append(f'<circle cx="{x(stage["date"]):.1f}" cy="{y:.1f}" r="6" fill="{COLOURS.get(stage["status"], "#6e7781")}">'
+        for stage in (s for s in record.stages if s.date):
+            label = html.escape(f"{stage.form}, {stage.date}, {stage.status or '?'}")
+            parts.append(f'<circle cx="{x(stage.date):.1f}" cy="{y:.1f}" r="6" fill="{COLOURS.get(stage.status, "#6e7781")}">'
                          f"<title>{label}</title></circle>")
     parts.append("</svg>")
     return "".join(parts)

@@ -108,7 +108,7 @@ def verdict_html(result: CheckResult, articles: dict[str, ArticleInfo], language
 
 def card_html(citation: Citation, article: ArticleInfo | None, words: dict, mismatching: list[str] = (),
               answer_span: Mark | None = None) -> str:
-    quotes = [Mark(q["start"], q["end"], "rag-quote") for q in citation.quotes]
+    quotes = [Mark(q.start, q.end, "rag-quote") for q in citation.quotes]
     wrong = _find(citation.snippet, citation.start, mismatching, quotes)
     marks = wrong + ([answer_span] if answer_span else [])
     title = _text(citation.title or citation.article_id)

@@ -71,7 +71,7 @@ def story_markdown(answer: Answer) -> str:
         source = ", ".join(x for x in (citation.title or citation.article_id, citation.outlet, citation.date, page) if x)
         lines.append(f"{citation.n}. {source}" + (f" — <{citation.url}>" if citation.url else ""))
         for quote in citation.quotes:
-            sentence = citation.snippet[quote["start"] - citation.start: quote["end"] - citation.start]
+            sentence = citation.snippet[quote.start - citation.start: quote.end - citation.start]
             lines.append(f"   > \u201c{_one_line(sentence)}\u201d")
     return "\n".join(lines) + "\n"
 
