@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from rag.answers.extractive import Answer, AnswerMode, AnswerPart, AnswerSettings, compose_answer, join_parts, make_citation
+from rag.answers.extractive import Answer, AnswerMode, AnswerPart, compose_answer, join_parts, make_citation
 from rag.answers.claims import CheckResult, check_claim
 from rag.config import Settings
 from rag.index.embedding import Embedder, load_embedder
@@ -100,7 +100,6 @@ class Assistant:
     settings: Settings
     served: Served
     embedder: Embedder
-    answer_settings: AnswerSettings = AnswerSettings()
     # Set when a new version could not be loaded (the previous one keeps serving).
     reload_error: str | None = field(default=None, compare=False)
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -193,7 +192,7 @@ class Assistant:
             hits = served.retriever.search(query, max(depth, self.settings.top_k), request.filters, request.mode)
         with timed(Step.COMPOSE):
             answer = compose_answer(query, hits[: self.settings.top_k], served.index.articles, served.index.lexical,
-                                    self.answer_settings)
+                                    self.settings.answer)
             answer = replace(answer, question=question)
         # A language model rewrites quoted passages; a refusal stays as it is.
         generates = self.settings.llm is not None and not answer.abstained

@@ -15,7 +15,10 @@ from pathlib import Path
 
 import click
 
-from rag.config import ENV_CHUNK_TOKENS, ENV_CORPUS, ENV_INDEX, ENV_LLM_KEY, ENV_LLM_MODEL, ENV_LLM_URL, ENV_MODEL, Settings, load_settings
+from rag.config import (
+    ENV_CHUNK_TOKENS, ENV_CORPUS, ENV_INDEX, ENV_LLM_KEY, ENV_LLM_MODEL, ENV_LLM_TIMEOUT, ENV_LLM_URL, ENV_MIN_COVERAGE,
+    ENV_MODEL, ENV_TOP_K, MAX_TOP_K, Settings, load_settings,
+)
 from rag.errors import RagError
 from rag.search.modes import RetrieverMode
 
@@ -65,6 +68,22 @@ def llm_options(command):
         click.option("--llm-url", default=None, help=f"Chat endpoint base URL, e.g. http://127.0.0.1:8080/v1 (llama.cpp, Ollama, vLLM). [env {ENV_LLM_URL}; default: none, answers are extractive]"),
         click.option("--llm-model", default=None, help=f"Model name the endpoint serves. [env {ENV_LLM_MODEL}]"),
         click.option("--llm-key", default=None, help=f"API key, if the endpoint needs one. [env {ENV_LLM_KEY}]"),
+        click.option("--llm-timeout", type=float, default=None,
+                     help=f"Seconds to wait for the endpoint before the quoted answer is shown instead. [env {ENV_LLM_TIMEOUT}; default 30]"),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def answer_options(command):
+    """--top-k/--min-coverage: how many passages the answer reads, and when it says "not in the corpus"."""
+    options = (
+        click.option("--top-k", type=int, default=None,
+                     help=f"Passages the answer step reads (1-{MAX_TOP_K}). [env {ENV_TOP_K}; default 8]"),
+        click.option("--min-coverage", type=float, default=None,
+                     help="Share of the question's term weight the best sentence must cover, or the answer is "
+                          f"'not in the corpus' (0-1; higher refuses more). [env {ENV_MIN_COVERAGE}; default 0.35]"),
     )
     for option in reversed(options):
         command = option(command)
@@ -238,17 +257,20 @@ def _register_text(table: list[dict]) -> str:
 @filter_options
 @click.option("--history", "history", multiple=True,
               help="An earlier question of the conversation, oldest first; repeatable. Resolves follow-ups.")
+@answer_options
 @llm_options
 @json_option
 def ask(question: str, corpus: Path | None, index: Path | None, model: str | None, retriever: str,
-        since, until, outlets, article_ids, history, llm_url, llm_model, llm_key, as_json: bool) -> None:
+        since, until, outlets, article_ids, history, top_k, min_coverage, llm_url, llm_model, llm_key, llm_timeout,
+        as_json: bool) -> None:
     """Answer QUESTION with quoted sentences and numbered sources."""
     from rag.answers.extractive import answer_to_json
     from rag.assistant import Assistant, validate_question
 
     validate_question(question)
     filters = _filters(since, until, outlets, article_ids)
-    settings = load_settings(corpus, index, model, llm_url=llm_url, llm_model=llm_model, llm_key=llm_key)
+    settings = load_settings(corpus, index, model, llm_url=llm_url, llm_model=llm_model, llm_key=llm_key,
+                             llm_timeout=llm_timeout, top_k=top_k, min_coverage=min_coverage)
     answer = Assistant.open(settings).ask(question, filters, retriever, list(history))
     if as_json:
         click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2))
@@ -302,10 +324,12 @@ def check(claim: str, corpus: Path | None, index: Path | None, model: str | None
 @chunk_tokens_option
 @retriever_option
 @filter_options
+@answer_options
 @llm_options
 @json_option
 def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str | None, chunk_tokens: int | None,
-                 retriever: str, since, until, outlets, article_ids, llm_url, llm_model, llm_key, as_json: bool) -> None:
+                 retriever: str, since, until, outlets, article_ids, top_k, min_coverage, llm_url, llm_model, llm_key,
+                 llm_timeout, as_json: bool) -> None:
     """Run an evaluation FILE (.jsonl of question/answers/sources) and print the figures.
 
     With --corpus, that corpus is indexed first, into --index or a temporary folder.
@@ -317,7 +341,8 @@ def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str
     filters = _filters(since, until, outlets, article_ids)
     with tempfile.TemporaryDirectory(prefix="rag-eval-") as scratch:
         settings = load_settings(corpus, index or (Path(scratch) / "index" if corpus else None), model,
-                                 llm_url=llm_url, llm_model=llm_model, llm_key=llm_key, chunk_tokens=chunk_tokens)
+                                 llm_url=llm_url, llm_model=llm_model, llm_key=llm_key, llm_timeout=llm_timeout,
+                                 chunk_tokens=chunk_tokens, top_k=top_k, min_coverage=min_coverage)
         assistant = _open_for_eval(settings, build=corpus is not None)
         report = evaluate(assistant, questions, progress(questions, sys.stderr.isatty(), "asking", "questions"), filters, retriever)
     if as_json:

@@ -55,6 +55,12 @@ def seed_index(seed_settings, embedder):
 
 
 @pytest.fixture(scope="session")
+def cli_index(seed_settings, seed_index):
+    """The seed index the session built, for tests that run `rag` on it; they only read it."""
+    return seed_settings.index
+
+
+@pytest.fixture(scope="session")
 def assistant(seed_settings, seed_index, embedder):
     from rag.assistant import Assistant
 

@@ -9,12 +9,6 @@ import pytest
 from tests.conftest import CORPUS, CROSSLINGUAL_QUESTIONS, SEED_QUESTIONS, run_json, run_rag
 
 
-@pytest.fixture(scope="module")
-def cli_index(seed_settings, seed_index):
-    """The seed index the session built; the CLI tests only read it."""
-    return seed_settings.index
-
-
 @pytest.mark.slow
 def test_a_build_as_a_process_says_what_it_built_and_no_tokenizer_warning(tmp_path):
     # Chunking measures whole articles longer than the model reads; that is deliberate, and

@@ -169,22 +169,17 @@ def test_only_questions_asking_for_a_list_of_partnerships_go_to_the_register(que
     assert (question_filter(question, []) is not None) == is_list
 
 
-@pytest.fixture(scope="module")
-def built(seed_settings, seed_index):
-    return seed_settings.index
-
-
-def test_cli_prints_the_register_as_json_csv_and_text(built):
-    rows = run_json("partnerships", "--index", str(built), "--json")
+def test_cli_prints_the_register_as_json_csv_and_text(cli_index):
+    rows = run_json("partnerships", "--index", str(cli_index), "--json")
     keys = {"local_party", "partner", "partner_type", "form", "date", "fields", "people", "status", "citations"}
     assert all(keys <= set(row) for row in rows)
     seoul = next(row for row in rows if row["partner"] == "Seoul")
     assert {"article_id", "start", "end", "snippet", "quotes"} <= set(seoul["citations"][0])
     assert all(n <= len(seoul["citations"]) for group in seoul["evidence"].values() for n in group)
-    only = run_json("partnerships", "--index", str(built), "--json", "--field", "agriculture")
+    only = run_json("partnerships", "--index", str(cli_index), "--json", "--field", "agriculture")
     assert [row["partner"] for row in only] == ["Kisarazu"]
-    table = list(csv.DictReader(io.StringIO(run_rag("partnerships", "--index", str(built), "--csv").stdout)))
+    table = list(csv.DictReader(io.StringIO(run_rag("partnerships", "--index", str(cli_index), "--csv").stdout)))
     assert {row["partner"] for row in table} == {row["partner"] for row in rows}
     assert "003_fcff50e6fce6b534@" in next(row for row in table if row["partner"] == "Kisarazu")["sources"]
-    text = run_rag("partnerships", "--index", str(built), "--year", "2024")
+    text = run_rag("partnerships", "--index", str(cli_index), "--year", "2024")
     assert text.returncode == 0 and "Seoul National University" in text.stdout and "Kisarazu" not in text.stdout
