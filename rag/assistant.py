@@ -21,7 +21,7 @@ from rag.index.embedding import Embedder, load_embedder
 from rag.errors import QuestionError, RagError
 from rag.search.filters import Filters
 from rag.search.followup import contextual_question
-from rag.answers.generative import GenerationError, chat, prompt, verify
+from rag.answers.generative import GenerationError, chat, keep_supported_sentences, prompt
 from rag.register import queries as register
 from rag.register.extraction import Partnership, register_from_stored
 from rag.search.modes import RetrieverMode
@@ -211,7 +211,7 @@ class Assistant:
             reply = chat(self.settings.llm, prompt(extractive.question, [p.text for p in passages]))
         except GenerationError as error:
             return replace(extractive, notice=words["fallback_notice"].format(reason=error))
-        generation = verify(reply, [p.text for p in passages], index.lexical.analyzer.terms)
+        generation = keep_supported_sentences(reply, [p.text for p in passages], index.lexical.analyzer.terms)
         if not generation.sentences:
             reason = words["unsupported"]
             return replace(extractive, notice=words["fallback_notice"].format(reason=reason),

@@ -6,8 +6,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rag.answers.extractive import AnswerSettings
-from rag.answers.generative import LLMSettings
+from rag.answers.settings import AnswerSettings, LLMSettings
 from rag.errors import RagError
 from rag.index.models import DEFAULT_MODEL
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
 import subprocess
 import sys
 import traceback
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,8 @@ def served_app(assistant):
     try:
         yield f"http://127.0.0.1:{port}/", app
     finally:
-        demo.close()
+        with redirect_stdout(io.StringIO()):  # "Closing server running on port …", even when quiet
+            demo.close()
 
 
 def run_rag(*args: str, cwd: Path = ROOT, timeout: int = 300, process: bool = False) -> subprocess.CompletedProcess:

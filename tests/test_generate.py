@@ -5,7 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from rag.answers.generative import LLMSettings, verify
+from rag.answers.generative import keep_supported_sentences
+from rag.answers.settings import LLMSettings
 from rag.assistant import Assistant
 from tests.fake_llm import FakeChatServer
 
@@ -72,7 +73,7 @@ def test_no_model_call_when_the_corpus_cannot_answer(assistant):
 def test_verify_checks_numbers_and_marker_ranges(assistant):
     terms = assistant.index.lexical.analyzer.terms
     passages = ["Kota Bogor bergabung dengan UCLG ASPAC sejak April 2016 bersama 15 pemerintah daerah."]
-    result = verify(
+    result = keep_supported_sentences(
         "Kota Bogor bergabung dengan UCLG ASPAC sejak April 2016 [1]. "
         "Kota Bogor bergabung dengan UCLG ASPAC bersama 20 pemerintah daerah [1]. "
         "Kota Bogor bergabung [2].",

@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Literal
 
-from rag.answers.extractive import AnswerSettings, Citation, ScoredSentence, citation_to_json, make_citation, score_sentences
+from rag.answers.extractive import Citation, ScoredSentence, citation_to_json, make_citation, score_sentences
+from rag.answers.settings import AnswerSettings
 from rag.text.dates import FULL_MONTH_NUMBER, YEAR, find_dates
 from rag.text.numbers import find_numbers, number_key
 from rag.text.sentences import Span

@@ -14,6 +14,7 @@ from enum import StrEnum
 from rag.text.language import detect_language
 from rag.text.messages import ANSWERS, in_language
 from rag.index.lexical import LexicalIndex
+from rag.answers.settings import AnswerSettings
 from rag.text.answer_kinds import answer_kind, asks_for_list, best_span, holds_answer, question_words
 from rag.search.retrieval import Hit, Query
 from rag.text.sentences import Span, split_sentences
@@ -22,28 +23,6 @@ from rag.ingest.corpus import ArticleInfo
 # The language of the articles: a question in another one is read through the dense side and the
 # glossary, and its words that the corpus never uses are not held against the evidence.
 CORPUS_LANGUAGE = "id"
-
-
-@dataclass(frozen=True)
-class AnswerSettings:
-    """Tunable by measurement (rag eval); see README for the figures behind the defaults."""
-
-    # Abstain when the best sentence covers less than this share of the question's term weight.
-    min_coverage: float = 0.35
-    # For a question in another language, also when it covers fewer than this many of its concepts
-    # (all of them, for a question with fewer).
-    min_concepts: int = 2
-    # Sentences scoring at least this share of the best one join the answer.
-    keep_ratio: float = 0.45
-    max_sentences: int = 3
-    max_sentences_list: int = 5
-    # Sentence score: coverage of the question by the sentence, by the sentence with the one before
-    # it (an answer often follows the sentence that sets its context), the expected answer type,
-    # and the rank of its chunk.
-    coverage_weight: float = 0.4
-    context_weight: float = 0.2
-    type_weight: float = 0.2
-    relevance_weight: float = 0.2
 
 
 @dataclass(frozen=True)

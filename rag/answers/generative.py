@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from rag.answers.settings import LLMSettings
 from rag.errors import RagError
 from rag.text.numbers import find_numbers
 from rag.text.sentences import split_sentences
@@ -34,14 +35,6 @@ SYSTEM_PROMPT = (
 
 class GenerationError(RagError):
     """The chat endpoint failed; the extractive answer stands."""
-
-
-@dataclass(frozen=True)
-class LLMSettings:
-    base_url: str
-    model: str
-    api_key: str | None = None
-    timeout: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -86,7 +79,7 @@ def prompt(question: str, passages: list[str]) -> list[dict]:
     ]
 
 
-def verify(text: str, passages: list[str], terms_of) -> Generation:
+def keep_supported_sentences(text: str, passages: list[str], terms_of) -> Generation:
     """Keep the sentences whose markers exist and whose cited passage supports them."""
     passage_terms = [set(terms_of(p)) for p in passages]
     passage_numbers = [{m.group() for m in find_numbers(p)} for p in passages]

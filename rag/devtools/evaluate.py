@@ -83,7 +83,7 @@ class Outcome:
             cited = self.answer.citations[part.citation - 1] if 0 < part.citation <= len(self.answer.citations) else None
             supported = fold(part.text) in fold(cited.snippet) if cited else False
             if cited and not supported and self.answer.mode == AnswerMode.GENERATIVE:
-                supported = part.support >= MIN_SUPPORT  # measured by rag.answers.generative.verify against this passage
+                supported = part.support >= MIN_SUPPORT  # measured by rag.answers.generative.keep_supported_sentences against this passage
             valid += supported
         return valid, len(self.answer.parts)
 

@@ -16,6 +16,7 @@ from rag.text.sentences import split_sentences
 
 TITLE_MAX_CHARS = 120
 
+_BRACKETED = re.compile(r"\([^()\n]{3,40}\)")
 _COPYRIGHT = re.compile(r"(?:copyright|hak cipta)?\s*©?\s*(?P<owner>.*?)\s*(?P<year>(19|20)\d{2})?\s*$", re.IGNORECASE)
 _HEADING = re.compile(r"^#{1,6}\s+")
 
@@ -37,10 +38,11 @@ def derive_date(text: str, cleaned: CleanedText) -> str | None:
         if found := _whole_date(find_dates(line)):
             return found
     for block in cleaned.blocks[:3]:
-        # The lead's "(7/6/2016)" or "Selasa (7/6/2016)": the date of the report, in brackets.
-        bracketed = [m for m in find_dates(text[block.start:block.end]) if m.text.endswith(")")]
-        if found := _whole_date(bracketed):
-            return found
+        # The lead's "(7/6/2016)", "Selasa (7/6/2016)" or "(Rabu, 16/11/2016)": the report's date,
+        # in brackets. Only what stands in brackets is read (the whole lead took 0.2 ms an article).
+        for bracket in _BRACKETED.finditer(text, block.start, block.end):
+            if found := _whole_date(find_dates(bracket.group())):
+                return found
     for line in removed_lines(text, cleaned, "copyright"):
         year = re.search(r"\b(19|20)\d{2}\b", line)
         if year:

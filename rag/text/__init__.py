@@ -1,6 +1,7 @@
-"""Language, not articles: sentence spans, the question's language, the calendar's words,
-the kinds of answer a question asks for, and the English→Indonesian glossary.
+"""Language, not articles: sentence spans, the question's language, dates and numbers as both
+languages write them, the kinds of answer a question asks for (and whether it asks for a list),
+the English→Indonesian glossary, and every text the product shows a reader (messages).
 
-Owns: sentences, language, dates, answer_kinds, glossary.
-May import: rag.errors only. Everything else may import it.
+Owns: sentences, language, dates, numbers, answer_kinds, glossary, messages.
+May import: rag.errors and rag.jsonl only. Everything else may import it.
 """

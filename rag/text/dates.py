@@ -59,9 +59,9 @@ _TO = r"\s*(?:[-–]|s\.d\.|s/d|sampai|hingga|to|until)\s*"
 _WEEKDAY = rf"(?:(?:{WEEKDAY}),?\s*)"
 _MONTH_WORD = r"\b(?:\.(?=,?\s*\d))?"  # after a month: a short form's dot, where a number follows
 _DATE_SHAPES = (
-    # "Rabu (16/11/2016)", "(21/7)", "7/6/2016": day first, as Indonesian writes it; without a
+    # "Rabu (16/11/2016)", "(Rabu, 16/11/2016)", "(21/7)", "7/6/2016": day first, as Indonesian writes it; without a
     # year only in brackets, where news puts the day of the week's date (a bare "24/7" is a ratio).
-    rf"\((?P<n_day>\d{{1,2}})/(?P<n_month>\d{{1,2}})(?:/(?P<n_year>{YEAR_PATTERN}))?\)"
+    rf"\((?:{_WEEKDAY})?(?P<n_day>\d{{1,2}})/(?P<n_month>\d{{1,2}})(?:/(?P<n_year>{YEAR_PATTERN}))?\)"
     rf"|(?P<s_day>\d{{1,2}})/(?P<s_month>\d{{1,2}})/(?P<s_year>{YEAR_PATTERN})",
     # "Rabu 8 Juni", "7-10 Juni 2016", "7 hingga 10 Juni", "6 Okt 2016", "Wednesday, 8 June 2016"
     rf"(?:tanggal\s+)?(?P<d_first>{_DAY})(?:{_TO}(?P<d_last>{_DAY}))?\s+(?P<d_month>{MONTH}){_MONTH_WORD}"

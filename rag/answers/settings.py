@@ -1,0 +1,36 @@
+"""The answer step's and the language model's settings, apart from the code that uses them: the
+configuration imports them at start-up, before (and often without) loading the answer stack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """Tunable by measurement (rag eval); see README for the figures behind the defaults."""
+
+    # Abstain when the best sentence covers less than this share of the question's term weight.
+    min_coverage: float = 0.35
+    # For a question in another language, also when it covers fewer than this many of its concepts
+    # (all of them, for a question with fewer).
+    min_concepts: int = 2
+    # Sentences scoring at least this share of the best one join the answer.
+    keep_ratio: float = 0.45
+    max_sentences: int = 3
+    max_sentences_list: int = 5
+    # Sentence score: coverage of the question by the sentence, by the sentence with the one before
+    # it (an answer often follows the sentence that sets its context), the expected answer type,
+    # and the rank of its chunk.
+    coverage_weight: float = 0.4
+    context_weight: float = 0.2
+    type_weight: float = 0.2
+    relevance_weight: float = 0.2
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    base_url: str
+    model: str
+    api_key: str | None = None
+    timeout: float = 30.0
