@@ -18,7 +18,8 @@ from rag.answers.extractive import Answer, AnswerMode, AnswerPart, compose_answe
 from rag.answers.claims import CheckResult, check_claim
 from rag.config import Settings
 from rag.index.embedding import Embedder, load_embedder
-from rag.errors import QuestionError, RagError
+from rag.errors import RagError
+from rag.limits import checked_history, checked_text
 from rag.search.filters import Filters
 from rag.search.followup import contextual_question
 from rag.answers.generative import GenerationError, chat, keep_supported_sentences, prompt
@@ -30,9 +31,6 @@ from rag.text.messages import ANSWERS, in_language
 from rag.ingest.corpus import load_corpus
 from rag.build import build_index
 from rag.index.store import StoredIndex, check_model, load_index, manifest_exists, read_manifest, version_stamp
-
-MAX_QUESTION_CHARS = 2000
-
 
 class Step(StrEnum):
     """The steps of the ask path, in order; `Assistant.run` times each one."""
@@ -179,7 +177,8 @@ class Assistant:
         with timed(Step.VALIDATE):
             question = validate_question(request.question)
         with timed(Step.FOLLOW_UP):
-            searched = contextual_question(question, list(request.history), served.index.lexical.analyzer.concepts)
+            history = checked_history(request.history)
+            searched = contextual_question(question, list(history), served.index.lexical.analyzer.concepts)
         # A list question is the register's, asked as typed: "Kapan itu ditandatangani?" after a
         # list question is not one itself, although it is searched with it.
         with timed(Step.REGISTER):
@@ -229,7 +228,7 @@ class Assistant:
     def check(self, claim: str, filters: Filters | None = None) -> CheckResult:
         """Verdict on a claim, with the evidence it rests on (see rag/answers/claims.py)."""
         served = self._current()
-        query = served.retriever.query(validate_question(claim))
+        query = served.retriever.query(checked_text(claim, "claim"))
         hits = served.retriever.search(query, self.settings.top_k, filters)
         return check_claim(query, hits, served.index.articles, served.index.lexical)
 
@@ -244,12 +243,5 @@ class Assistant:
         return self.served
 
 
-def validate_question(question: str) -> str:
-    question = (question or "").strip()
-    if not question:
-        raise QuestionError('empty question: ask something, e.g. "Siapa Wali Kota Kisarazu?"')
-    if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError(
-            f"question is {len(question)} characters, the limit is {MAX_QUESTION_CHARS}: shorten it to its key point"
-        )
-    return question
+def validate_question(question: object) -> str:
+    return checked_text(question, "question")

@@ -301,9 +301,10 @@ def check(claim: str, corpus: Path | None, index: Path | None, model: str | None
           since, until, outlets, article_ids, as_json: bool) -> None:
     """Check CLAIM against the corpus: supported, contradicted, partly_supported or not_found."""
     from rag.answers.claims import check_to_json
-    from rag.assistant import Assistant, validate_question
+    from rag.assistant import Assistant
+    from rag.limits import checked_text
 
-    validate_question(claim)
+    checked_text(claim, "claim")
     result = Assistant.open(load_settings(corpus, index, model)).check(claim, _filters(since, until, outlets, article_ids))
     if as_json:
         click.echo(json.dumps(check_to_json(result), ensure_ascii=False, indent=2))

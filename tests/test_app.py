@@ -244,8 +244,8 @@ def test_errors_reach_the_user_as_messages_from_every_handler(assistant):
     refused = app.ask("   ")
     assert set(refused) == {"question", "error"} and "empty question" in refused["error"]
     assert "not a date" in app.ask("Siapa?", since="kemarin")["error"]
-    assert "empty question" in app.check("")["error"] and app.check("")["claim"] == ""
-    assert app.check_claim("").startswith("<p>") and "empty question" in app.check_claim("")
+    assert "empty claim" in app.check("")["error"] and app.check("")["claim"] == ""
+    assert app.check_claim("").startswith("<p>") and "empty claim" in app.check_claim("")
     *_, (box, messages, asked, sources, story) = turn(app, "", [{"role": "user", "content": "x"}], ["x"], "", "", [])
     assert messages[0] == {"role": "user", "content": "x"} and "empty question" in messages[-1]["content"]
     assert (box, asked, sources, story) == ("", ["x"], "", "")

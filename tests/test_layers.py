@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "rag"
 
 # Lowest first. A module may import its own floor and the floors below it.
 FLOORS = [
-    {"rag.errors", "rag.jsonl"},
+    {"rag.errors", "rag.jsonl", "rag.limits"},
     {"rag.text"},
     {"rag.ingest"},
     {"rag.index"},

@@ -107,6 +107,11 @@ def _load_files(files: list[Path], root: Path, max_file_mb: float) -> Corpus:
     texts: dict[str, str] = {}
     for path in files:
         source = path.relative_to(root).as_posix()
+        if not _is_utf8(source):
+            # Its id could not be stored, cited or shown: the file is reported, with its name escaped.
+            shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            problems.append(Problem(shown, "file name is not UTF-8: rename it (e.g. with convmv) to index it"))
+            continue
         size_mb = path.stat().st_size / 1e6
         if size_mb > max_file_mb:
             problems.append(Problem(source, f"{size_mb:.1f} MB, over the {max_file_mb:g} MB limit for one file: "
@@ -119,6 +124,14 @@ def _load_files(files: list[Path], root: Path, max_file_mb: float) -> Corpus:
             if problem:
                 problems.append(problem)
     return Corpus(tuple(articles), tuple(problems))
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # os.fsdecode turned the name's undecodable bytes into surrogates
+        return False
+    return True
 
 
 def _admit(document: Document, ids: dict[str, str], texts: dict[str, str], articles: list[Article]) -> Problem | None:

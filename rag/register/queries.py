@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from rag.answers.extractive import Answer, AnswerMode, AnswerPart, Citation, citation_to_json, join_parts
 from rag.search.filters import Filters
+from rag.errors import RagError
+from rag.limits import checked_values
 from rag.text.answer_kinds import asks_for_partner_list
 from rag.text.language import detect_language
 from rag.text.sentences import Span
@@ -40,7 +42,8 @@ class RegisterFilter:
     @classmethod
     def from_form(cls, partner: str | None = None, field: str | None = None, year: int | str | None = None) -> RegisterFilter:
         """The filter as set in the app's form or an API call, where a blank field means any."""
-        return cls((partner or "").strip() or None, field or None, int(year) if year else None)
+        partners, fields = checked_values(partner, "partner"), checked_values(field, "field")
+        return cls(partners[0] if partners else None, fields[0] if fields else None, _year(year))
 
     def admits(self, record: Partnership) -> bool:
         names = f"{record.partner} {record.local_party}".lower()
@@ -49,6 +52,16 @@ class RegisterFilter:
                 and (self.year is None or record.year == self.year)
                 and (not self.partner_type or record.partner_type == self.partner_type)
                 and (not self.local or self.local.lower() in record.local_party.lower()))
+
+
+def _year(year: object) -> int | None:
+    if year in (None, ""):
+        return None
+    if isinstance(year, int) and not isinstance(year, bool):
+        return year
+    if isinstance(year, str) and year.strip().isascii() and year.strip().isdigit():
+        return int(year)
+    raise RagError(f"year {year!r} is not a year: e.g. 2016")
 
 
 def select(records: list[Partnership], register_filter: RegisterFilter, articles: dict[str, ArticleInfo],

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from rag.errors import RagError
+from rag.limits import checked_values
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits only: "٢٠١٦" is no date
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,12 @@ class Filters:
     article_ids: tuple[str, ...] = ()
 
     def __post_init__(self):
+        checked_values(self.outlets, "outlet")
+        checked_values(self.article_ids, "article")
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise RagError(f"--{name} must be text (YYYY, YYYY-MM or YYYY-MM-DD), not {type(value).__name__}")
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None and not _is_date(value):
@@ -34,8 +41,9 @@ class Filters:
     @classmethod
     def from_form(cls, since: str | None = None, until: str | None = None, outlets=None) -> Filters:
         """Filters as typed into a form or an API call, where a blank field means no bound."""
-        return cls(since=(since or "").strip() or None, until=(until or "").strip() or None,
-                   outlets=tuple(o for o in (outlets or ()) if o and o.strip()))
+        bounds = {name: value.strip() or None if isinstance(value, str) else value
+                  for name, value in (("since", since), ("until", until))}
+        return cls(**bounds, outlets=checked_values(outlets, "outlet"))
 
     @property
     def active(self) -> bool:

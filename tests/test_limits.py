@@ -1,0 +1,71 @@
+"""What a request may carry, refused with a message naming the limit: the CLI, the app and its
+API all go through rag/limits.py."""
+
+import os
+import time
+
+import pytest
+
+from rag.errors import QuestionError, RagError
+from rag.limits import MAX_HISTORY_TURNS, checked_history, checked_text, checked_values
+from rag.register.queries import RegisterFilter
+from rag.search.filters import Filters
+from rag.web.app import NewsroomApp
+from tests.conftest import CORPUS, run_rag
+
+
+def test_a_history_item_over_the_limit_is_refused_at_once_and_old_turns_are_dropped():
+    started = time.perf_counter()
+    with pytest.raises(QuestionError, match="history item 2 is 10000000 characters, the limit is 2000"):
+        checked_history(["Siapa?", "x" * 10_000_000])
+    assert time.perf_counter() - started < 0.5
+    turns = [f"Pertanyaan {n}?" for n in range(25)]
+    assert checked_history(turns) == tuple(turns[-MAX_HISTORY_TURNS:])
+    assert checked_history("Satu pertanyaan?") == ("Satu pertanyaan?",)
+
+
+def test_the_api_refuses_a_huge_history_with_a_message(assistant):
+    app = NewsroomApp(assistant)
+    started = time.perf_counter()
+    refused = app.ask("Kapan itu ditandatangani?", ["x" * 10_000_000])
+    assert time.perf_counter() - started < 0.5
+    assert "history item 1 is 10000000 characters" in refused["error"]
+    assert "history must be a list of texts" in app.ask("Siapa?", [1, 2])["error"]
+
+
+@pytest.mark.parametrize(("value", "what", "phrase"), [
+    (None, "claim", "empty claim"), (42, "question", "must be text, not int"), ("a" * 2001, "claim", "claim is 2001 characters"),
+])
+def test_a_question_or_claim_names_what_is_wrong_with_it(value, what, phrase):
+    with pytest.raises(QuestionError, match=phrase):
+        checked_text(value, what)
+
+
+def test_a_filter_takes_one_string_as_one_value_and_limits_the_rest():
+    assert Filters.from_form(outlets="ANTARA News Bali").outlets == ("ANTARA News Bali",)
+    assert checked_values(["a", " ", "b"], "outlet") == ("a", "b")
+    with pytest.raises(QuestionError, match="21 outlet values, the limit is 20"):
+        Filters.from_form(outlets=[f"o{n}" for n in range(21)])
+    with pytest.raises(QuestionError, match="the limit is 200"):
+        Filters.from_form(outlets=["x" * 201])
+    with pytest.raises(RagError, match="--since must be text"):
+        Filters.from_form(since=2016)
+    with pytest.raises(RagError, match="is not a date"):
+        Filters.from_form(since="٢٠١٦")  # Arabic-Indic digits
+    with pytest.raises(RagError, match="year 'dua ribu' is not a year"):
+        RegisterFilter.from_form(year="dua ribu")
+    assert RegisterFilter.from_form(partner="Seoul", year="2016") == RegisterFilter("Seoul", None, 2016)
+
+
+@pytest.mark.slow
+def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_is_built(tmp_path):
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    with open(os.path.join(os.fsencode(corpus), b"caf\xe9.txt"), "w", encoding="utf-8") as handle:
+        handle.write("Kota Bogor menjalin kerja sama dengan Kota Busan.\n")
+    result = run_rag("build", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    assert result.returncode == 0, result.stderr
+    assert "caf\\xe9.txt" in result.stdout + result.stderr and "not UTF-8" in result.stdout + result.stderr
+    assert "5 articles" in result.stdout
