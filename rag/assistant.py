@@ -18,7 +18,7 @@ from rag.answers.extractive import Answer, AnswerMode, AnswerPart, compose_answe
 from rag.answers.claims import CheckResult, check_claim
 from rag.config import Settings
 from rag.index.embedding import Embedder, load_embedder
-from rag.errors import RagError
+from rag.errors import IndexCorruptError, RagError
 from rag.limits import checked_history, checked_text
 from rag.search.filters import Filters
 from rag.search.followup import contextual_question
@@ -31,6 +31,10 @@ from rag.text.messages import ANSWERS, in_language
 from rag.ingest.corpus import load_corpus
 from rag.build import build_index
 from rag.index.store import StoredIndex, check_model, load_index, manifest_exists, read_manifest, version_stamp
+
+# What loading a new index version can raise besides our own errors (a file changed under it).
+_LOAD_FAILURES = (RagError, OSError, ValueError, TypeError, KeyError, IndexError, RuntimeError)
+
 
 class Step(StrEnum):
     """The steps of the ask path, in order; `Assistant.run` times each one."""
@@ -90,7 +94,12 @@ class Served:
 
     @classmethod
     def of(cls, index: StoredIndex, embedder: Embedder, stamp: tuple | None) -> Served:
-        return cls(index, Retriever(index, embedder), register_from_stored(index.register), stamp)
+        try:
+            partnerships = register_from_stored(index.register)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise IndexCorruptError(f"the register of the index at {index.path} is damaged ({type(error).__name__}): "
+                                    f"run `rag build --rebuild --index {index.path}`") from error
+        return cls(index, Retriever(index, embedder), partnerships, stamp)
 
 
 @dataclass
@@ -149,12 +158,15 @@ class Assistant:
                 return False  # another question's thread has just loaded it
             try:
                 check_model(read_manifest(self.settings.index), self.settings.model, self.settings.index)
-                index = load_index(self.settings.index)
-            except RagError as error:
-                self.reload_error = str(error)
+                served = Served.of(load_index(self.settings.index), self.embedder, stamp)
+            except _LOAD_FAILURES as error:
+                # Whatever broke the new version, the one serving keeps answering.
+                self.reload_error = str(error) if isinstance(error, RagError) else (
+                    f"the new index version at {self.settings.index} did not load ({type(error).__name__}: "
+                    f"{str(error)[:120]}): run `rag build --rebuild --index {self.settings.index}`")
                 self.served = replace(self.served, stamp=stamp)  # not retried until the next build
                 return False
-            self.served = Served.of(index, self.embedder, stamp)
+            self.served = served
             self.reload_error = None
             return True
 

@@ -128,7 +128,11 @@ def _collector_skips_existing_objects() -> Iterator[None]:
 def build_lock(index: Path) -> Iterator[None]:
     """One build at a time per index. The kernel drops the lock when the holder dies, even by kill -9."""
     path = index / LOCK
-    handle = path.open("a+", encoding="utf-8")
+    try:
+        handle = path.open("a+", encoding="utf-8")
+    except OSError as error:
+        raise BuildLockedError(f"cannot open the build lock {path} ({error.strerror}): if it is a folder, remove it; "
+                               f"else check that {index} is writable") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

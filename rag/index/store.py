@@ -98,13 +98,21 @@ def manifest_exists(index: Path) -> bool:
 def live_version(index: Path) -> Path:
     """The folder of the version CURRENT names."""
     pointer = index / CURRENT
+    fix = f"run `rag build --rebuild --index {index}`"
+    if index.exists() and not index.is_dir():
+        raise IndexMissingError(f"{index} is a file, not an index folder: pass --index with a folder")
+    if pointer.is_dir():
+        raise IndexCorruptError(f"{pointer} is a folder, where the name of the live version should be: {fix}")
     if not pointer.is_file():
         if (index / MANIFEST).is_file():
             raise IndexMismatchError(
                 f"index at {index} was built by an older version of this program: run `rag build --rebuild --index {index}`"
             )
         raise IndexMissingError(f"no index at {index} (no {CURRENT} file): run `rag build --index {index}` first")
-    name = pointer.read_text(encoding="utf-8").strip()
+    try:
+        name = pointer.read_bytes().decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise IndexCorruptError(f"{pointer} cannot be read ({type(error).__name__}): {fix}") from error
     folder = index / name
     if not name.startswith(VERSION_PREFIX) or "/" in name or not folder.is_dir():
         raise IndexCorruptError(f"{pointer} names '{name[:80]}', which is not a version folder: run `rag build --rebuild --index {index}`")
@@ -115,7 +123,7 @@ def live_version_name(index: Path) -> str | None:
     """The name CURRENT holds, unchecked (what a build must not delete)."""
     try:
         return (index / CURRENT).read_text(encoding="utf-8").strip() or None
-    except (FileNotFoundError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError):
         return None
 
 
@@ -123,7 +131,7 @@ def version_stamp(index: Path) -> tuple[int, int] | None:
     """Changes whenever a build switches CURRENT: a stat, not a read, so it is cheap to poll."""
     try:
         status = os.stat(index / CURRENT)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     return status.st_ino, status.st_mtime_ns
 
@@ -136,14 +144,30 @@ def read_manifest(index: Path) -> Manifest:
         manifest = Manifest(**data)
     except FileNotFoundError:
         raise IndexCorruptError(f"{path} is missing: run `rag build --rebuild --index {index}`") from None
-    except (orjson.JSONDecodeError, TypeError, UnicodeDecodeError) as error:
+    except (OSError, orjson.JSONDecodeError, TypeError, UnicodeDecodeError) as error:
         raise IndexCorruptError(f"{path} is damaged ({error}): run `rag build --rebuild --index {index}`") from error
+    if problem := _manifest_shape_problem(manifest):
+        raise IndexCorruptError(f"{path} is damaged ({problem}): run `rag build --rebuild --index {index}`")
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(
             f"index at {index} has format {manifest.format_version}, this version reads {FORMAT_VERSION}: "
             f"run `rag build --rebuild --index {index}`"
         )
     return manifest
+
+
+def _manifest_shape_problem(manifest: Manifest) -> str | None:
+    """What a load would trip over later, named now: a field of the wrong type or missing a key."""
+    for name in ("model", "chunking", "lexical", "retrieval", "counts", "dense", "files"):
+        if not isinstance(getattr(manifest, name), dict):
+            return f"'{name}' is not an object"
+    if not isinstance(manifest.articles, list) or not isinstance(manifest.version, str):
+        return "'articles' is not a list or 'version' not a text"
+    if not isinstance(manifest.model.get("name"), str):
+        return "'model' has no name"
+    if not all(isinstance(manifest.counts.get(key), int) for key in ("chunks", "articles")):
+        return "'counts' lacks the chunk or article count"
+    return None
 
 
 def check_model(manifest: Manifest, configured_model: str, index: Path) -> None:
