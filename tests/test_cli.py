@@ -91,6 +91,7 @@ def test_eval_on_the_seed_questions_meets_the_targets(cli_index):
     assert 0.0 < report["answer_span"] <= 1.0
 
 
+@pytest.mark.slow
 def test_eval_breaks_the_figures_down_by_the_questions_language(cli_index):
     report = run_json("eval", str(CROSSLINGUAL_QUESTIONS), "--index", str(cli_index), "--json")
     english, indonesian = report["by_language"]["en"], report["by_language"]["id"]

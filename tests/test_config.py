@@ -29,6 +29,6 @@ def test_a_bad_value_names_itself_and_an_example(kwargs, environ, phrase):
 
 
 def test_a_stricter_abstention_threshold_refuses_more(cli_index):
-    default = run_json("eval", str(SEED_QUESTIONS), "--index", str(cli_index), "--json")
+    # With the default threshold no answerable seed question is refused (tests/test_cli.py).
     strict = run_json("eval", str(SEED_QUESTIONS), "--index", str(cli_index), "--json", "--min-coverage", "1")
-    assert default["abstained_answerable"] == 0.0 < strict["abstained_answerable"]
+    assert strict["abstained_answerable"] > 0.0
