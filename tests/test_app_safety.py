@@ -1,6 +1,7 @@
 """The app under hostile input and load: a planted malicious article in a real browser, 30 users."""
 
 import json
+import os
 import shutil
 import threading
 import time
@@ -115,3 +116,29 @@ def test_thirty_users_asking_at_once_all_get_an_answer(assistant, monkeypatch):
     assert len(embedding_ms) >= 30
     print(f"30 users: p50 {np.percentile(seconds, 50) * 1000:.0f} ms, p95 {np.percentile(seconds, 95) * 1000:.0f} ms; "
           f"query embedding p50 {np.percentile(embedding_ms, 50):.0f} ms, p95 {np.percentile(embedding_ms, 95):.0f} ms")
+
+
+def test_an_upload_is_refused_before_anything_is_written(assistant):
+    import http.client
+    import tempfile
+    from pathlib import Path
+
+    def temp_files() -> set[Path]:  # where Gradio writes what it is sent
+        return set(Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir(), "gradio")).rglob("*"))
+
+    before = temp_files()
+    with served_app(assistant) as (url, _):
+        host, port = url.split("//")[1].strip("/").split(":")
+        body = b"x" * (30 * 1024 * 1024)
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        headers = {"Content-Type": "multipart/form-data; boundary=b", "Content-Length": str(len(body))}
+        try:
+            connection.request("POST", "/gradio_api/upload", body=body, headers=headers)
+            response = connection.getresponse()
+            status, text = response.status, response.read().decode()
+        except (BrokenPipeError, ConnectionResetError):
+            status, text = 404, "closed before the body was sent"
+        finally:
+            connection.close()
+    assert status == 404, (status, text)
+    assert temp_files() == before
