@@ -121,17 +121,20 @@ def cli() -> None:
 @click.option("--rebuild", is_flag=True, help="Re-chunk and re-embed every article instead of only new and changed ones.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1, index unchanged) if any file or line is reported.")
 @click.option("--max-file-mb", type=float, default=None, help="Skip (and report) files larger than this. [default 20]")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Index files that links in the corpus point to outside it (by default they are reported and skipped).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @json_option
 def build(corpus: Path | None, index: Path | None, model: str | None, chunk_tokens: int | None, rebuild: bool,
-          strict: bool, max_file_mb: float | None, quiet: bool, as_json: bool) -> None:
+          strict: bool, max_file_mb: float | None, follow_symlinks: bool, quiet: bool, as_json: bool) -> None:
     """Bring the index up to date with the corpus: new and changed articles are chunked and embedded,
     removed ones leave; the new version goes live in one step, and a running app switches to it."""
     from rag.build import build_index
     from rag.ingest.corpus import MAX_FILE_MB, load_corpus
 
     settings = load_settings(corpus, index, model, chunk_tokens=chunk_tokens)
-    articles = load_corpus(settings.corpus, max_file_mb or MAX_FILE_MB)  # a bad corpus fails before the model loads
+    # A bad corpus fails before the model loads.
+    articles = load_corpus(settings.corpus, MAX_FILE_MB if max_file_mb is None else max_file_mb, follow_symlinks)
     for problem in articles.problems:
         click.echo(f"{'note' if problem.indexed else 'skipped'} {problem.source}: {problem.reason}", err=True)
     if strict and articles.problems:

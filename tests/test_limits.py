@@ -69,3 +69,28 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_is_built(tmp_path
     assert result.returncode == 0, result.stderr
     assert "caf\\xe9.txt" in result.stdout + result.stderr and "not UTF-8" in result.stdout + result.stderr
     assert "5 articles" in result.stdout
+
+
+def test_a_link_out_of_the_corpus_is_skipped_unless_asked_for(tmp_path):
+    from rag.ingest.corpus import load_corpus
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bogor.txt").write_text("Kota Bogor menjalin kerja sama dengan Kota Seoul.\n", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (corpus / "passwd.txt").symlink_to(secret)
+    (corpus / "inside.txt").symlink_to(corpus / "bogor.txt")  # a link within the corpus is an article
+    loaded = load_corpus(corpus)
+    assert sorted(a.id for a in loaded.articles) == ["bogor", "inside"]
+    assert [p.source for p in loaded.problems if "outside the corpus" in p.reason] == ["passwd.txt"]
+    assert not any("root:x" in a.text for a in loaded.articles)
+    followed = load_corpus(corpus, follow_symlinks=True)
+    assert "passwd" in {a.id for a in followed.articles}
+
+
+@pytest.mark.parametrize("value", ["0", "nan", "-1", "1e9"])
+def test_a_file_size_limit_must_be_a_size(tmp_path, value):
+    result = run_rag("build", "--corpus", str(CORPUS), "--index", str(tmp_path / "index"), "--max-file-mb", value)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "--max-file-mb" in result.stderr and "is outside" in result.stderr

@@ -25,6 +25,7 @@ ARTICLE_SUFFIXES = tuple(READERS)
 METADATA_FIELDS = ("title", "outlet", "date", "url")
 # A news article is a few kB; a file this large is an archive or a mistake, and would stall a build.
 MAX_FILE_MB = 20.0
+MAX_FILE_MB_LIMIT = 10_000
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
@@ -77,8 +78,13 @@ class ArticleInfo:
             return None
         return sum(1 for start in self.pages if start <= offset) or 1
 
-def load_corpus(path: Path, max_file_mb: float = MAX_FILE_MB) -> Corpus:
-    """Every readable article under `path` (subfolders too); anything else is listed in `problems`."""
+def load_corpus(path: Path, max_file_mb: float = MAX_FILE_MB, follow_symlinks: bool = False) -> Corpus:
+    """Every readable article under `path` (subfolders too); anything else is listed in `problems`.
+
+    A link to a file outside `path` is reported and skipped unless `follow_symlinks`: a corpus
+    folder must not make /etc/passwd citable."""
+    if not (0 < max_file_mb <= MAX_FILE_MB_LIMIT):  # also refuses nan
+        raise CorpusError(f"--max-file-mb {max_file_mb} is outside 0-{MAX_FILE_MB_LIMIT}: e.g. --max-file-mb 20")
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS
                        and not any(part.startswith(".") for part in p.relative_to(path).parts))
@@ -89,7 +95,10 @@ def load_corpus(path: Path, max_file_mb: float = MAX_FILE_MB) -> Corpus:
         raise CorpusError(f"corpus {path} is neither a folder nor a {'/'.join(READERS)} file: pass --corpus FOLDER")
     else:
         raise CorpusError(f"corpus {path} does not exist: pass --corpus with a folder of articles")
+    files, outside = _inside(files, root) if not follow_symlinks else (files, [])
     corpus = _load_files(files, root, max_file_mb)
+    if outside:
+        corpus = Corpus(corpus.articles, corpus.problems + tuple(outside))
     if not corpus.articles:
         details = "; ".join(f"{p.source}: {p.reason}" for p in corpus.problems[:3])
         raise CorpusError(
@@ -124,6 +133,20 @@ def _load_files(files: list[Path], root: Path, max_file_mb: float) -> Corpus:
             if problem:
                 problems.append(problem)
     return Corpus(tuple(articles), tuple(problems))
+
+
+def _inside(files: list[Path], root: Path) -> tuple[list[Path], list[Problem]]:
+    """The files that are in the corpus folder once links are resolved, and a problem for each other."""
+    real_root = root.resolve()
+    kept, outside = [], []
+    for path in files:
+        if path.resolve().is_relative_to(real_root):
+            kept.append(path)
+        else:
+            source = path.relative_to(root).as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            outside.append(Problem(source, "a link to a file outside the corpus folder: skipped "
+                                           "(`rag build --follow-symlinks` indexes it)"))
+    return kept, outside
 
 
 def _is_utf8(name: str) -> bool:
