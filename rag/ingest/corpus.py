@@ -118,8 +118,7 @@ def _load_files(files: list[Path], root: Path, max_file_mb: float) -> Corpus:
         source = path.relative_to(root).as_posix()
         if not _is_utf8(source):
             # Its id could not be stored, cited or shown: the file is reported, with its name escaped.
-            shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            problems.append(Problem(shown, "file name is not UTF-8: rename it (e.g. with convmv) to index it"))
+            problems.append(Problem(_shown(source), "file name is not UTF-8: rename it (e.g. with convmv) to index it"))
             continue
         size_mb = path.stat().st_size / 1e6
         if size_mb > max_file_mb:
@@ -143,10 +142,14 @@ def _inside(files: list[Path], root: Path) -> tuple[list[Path], list[Problem]]:
         if path.resolve().is_relative_to(real_root):
             kept.append(path)
         else:
-            source = path.relative_to(root).as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            outside.append(Problem(source, "a link to a file outside the corpus folder: skipped "
-                                           "(`rag build --follow-symlinks` indexes it)"))
+            outside.append(Problem(_shown(path.relative_to(root).as_posix()),
+                                   "a link to a file outside the corpus folder: skipped (`rag build --follow-symlinks` indexes it)"))
     return kept, outside
+
+
+def _shown(name: str) -> str:
+    """A file name as it can be printed and stored: bytes that are not UTF-8 as escapes (caf\\xe9)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _is_utf8(name: str) -> bool:

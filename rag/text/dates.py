@@ -40,8 +40,6 @@ def alternation(words) -> str:
 
 # A month word, full or short: only where a day or year next to it makes it a date.
 MONTH = alternation(MONTH_NUMBER)
-# A month's full name: alone, a short form ("Mar", "Des") is too often a name.
-FULL_MONTH = alternation(FULL_MONTH_NUMBER)
 WEEKDAY = alternation(WEEKDAYS_ID + WEEKDAYS_EN)
 
 
