@@ -142,3 +142,16 @@ def test_an_upload_is_refused_before_anything_is_written(assistant):
             connection.close()
     assert status == 404, (status, text)
     assert temp_files() == before
+
+
+def test_no_run_history_is_kept_in_the_browser(assistant):
+    """Gradio's run history would store each question in the browser; with it off the page is 404."""
+    import urllib.error
+
+    with served_app(assistant) as (url, _):
+        config = json.load(urllib.request.urlopen(url + "config", timeout=30))
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url + "gradio_api/runs", timeout=30)
+    assert config["run_history"] is False
+    assert "runs" not in config.get("footer_links", [])
+    assert refused.value.code == 404

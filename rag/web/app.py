@@ -296,9 +296,11 @@ async def _refuse_upload(send) -> None:
 
 
 def launch_options() -> dict:
-    """What every launch passes: the security headers, the footer without outside links, the cards' style."""
+    """What every launch passes: the security headers, the footer without outside links, the cards' style,
+    and no run history (Gradio would keep every question asked in the browser's local storage, where
+    the next user of a shared newsroom computer could read them)."""
     from starlette.middleware import Middleware
 
     # max_file_size: a second wall, should a Gradio version add an upload route under another name.
     return {"app_kwargs": {"middleware": [Middleware(SecurityHeaders)]}, "footer_links": ["api"], "css": CSS,
-            "max_file_size": "1kb"}
+            "max_file_size": "1kb", "run_history": False}
