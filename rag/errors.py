@@ -29,6 +29,15 @@ class QuestionError(RagError):
     """A question that cannot be asked (empty, too long)."""
 
 
+class FilterError(RagError):
+    """A date bound that is not a date, or bounds in the wrong order. It keeps which bound and what
+    was typed, so the app can name its own form field where the CLI names its flag."""
+
+    def __init__(self, message: str, bound: str, value: str, other: str | None = None):
+        super().__init__(message)
+        self.bound, self.value, self.other = bound, value, other
+
+
 class EvalFileError(RagError):
     """An evaluation file that cannot be read or has a malformed line."""
 

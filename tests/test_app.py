@@ -249,3 +249,14 @@ def test_errors_reach_the_user_as_messages_from_every_handler(assistant):
     *_, (box, messages, asked, sources, story) = turn(app, "", [{"role": "user", "content": "x"}], ["x"], "", "", [])
     assert messages[0] == {"role": "user", "content": "x"} and "empty question" in messages[-1]["content"]
     assert (box, asked, sources, story) == ("", ["x"], "", "")
+
+
+def test_a_bad_date_in_the_form_names_the_form_field_not_the_cli_flag(assistant):
+    app = NewsroomApp(assistant)
+    *_, (box, messages, *_) = turn(app, "Siapa Wali Kota Kisarazu?", [], [], "kemarin", "", [])
+    said = messages[-1]["content"]
+    assert box == "Siapa Wali Kota Kisarazu?"
+    assert said.startswith("Sejak:") and "kemarin" in said and "--since" not in said
+    *_, (_, messages, *_) = turn(app, "Who is the mayor of Kisarazu?", [], [], "2017", "2016", [])
+    assert messages[-1]["content"] == "Since (2017) is after Until (2016): swap them."
+    assert "--since" in app.ask("Siapa?", since="kemarin")["error"]  # the API speaks as the CLI does

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from rag.errors import RagError
+from rag.errors import FilterError, RagError
 from rag.limits import checked_values
 
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits only: "٢٠١٦" is no date
@@ -34,9 +34,10 @@ class Filters:
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None and not _is_date(value):
-                raise RagError(f"--{name} {value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+                raise FilterError(f"--{name} {value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD", name, value)
         if self.since and self.until and _bounds(self.since)[0] > _bounds(self.until)[1]:
-            raise RagError(f"--since {self.since} is after --until {self.until}: swap them")
+            raise FilterError(f"--since {self.since} is after --until {self.until}: swap them", "since", self.since,
+                              other=self.until)
 
     @classmethod
     def from_form(cls, since: str | None = None, until: str | None = None, outlets=None) -> Filters:

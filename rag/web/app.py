@@ -16,7 +16,7 @@ import gradio as gr
 from rag.answers.claims import check_to_json
 from rag.answers.extractive import answer_to_json
 from rag.assistant import Assistant, Request, validate_question
-from rag.errors import RagError
+from rag.errors import FilterError, RagError
 from rag.register import queries as register
 from rag.register.timeline import timeline_svg
 from rag.search.filters import Filters
@@ -76,7 +76,17 @@ def shows_errors(render_error):
 
 def _chat_error(app, error, question, messages, asked, *_):
     """The conversation as it was, the error as the assistant's reply, the question kept to fix."""
-    return question, list(messages or []) + [{"role": "assistant", "content": escape(str(error))}], list(asked or []), "", ""
+    said = _form_wording(error, detect_language(question) if isinstance(question, str) else "id")
+    return question, list(messages or []) + [{"role": "assistant", "content": escape(said)}], list(asked or []), "", ""
+
+
+def _form_wording(error: RagError, language: str) -> str:
+    """A date filter's error names the form's field, as the user sees it, not the CLI's flag."""
+    if not isinstance(error, FilterError):
+        return str(error)
+    words = in_language(UI, language)
+    key = "dates_swapped" if error.other is not None else "bad_date"
+    return words[key].format(field=words[f"{error.bound}_field"], value=error.value, other=error.other)
 
 
 class NewsroomApp:
