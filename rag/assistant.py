@@ -173,7 +173,7 @@ class Assistant:
     def ask(self, question: str, filters: Filters | None = None, mode: RetrieverMode = RetrieverMode.HYBRID,
             history: list[str] | None = None) -> Answer:
         """Answer a question; `history` holds the conversation's earlier questions, oldest first."""
-        *_, final = self.run(Request(question, filters, mode, tuple(history or ())))
+        *_, final = self.run(Request(question, filters, mode, checked_history(history)))
         return final.answer
 
     def run(self, request: Request, depth: int = 0, on_step: StepTimer | None = None) -> Iterator[Reply]:

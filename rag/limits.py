@@ -15,6 +15,10 @@ MAX_QUESTION_CHARS = 2000  # a question, a claim, or one earlier question of the
 MAX_HISTORY_TURNS = 10
 MAX_FILTER_VALUES = 20  # outlets or article ids in one filter
 MAX_FILTER_CHARS = 200  # one outlet, article id, partner or field name
+# One HTTP request to the app, read before Gradio parses it. The largest request the limits above
+# admit is about 0.15 MB (a browser's chat turn also sends the conversation shown, some 3 KB a
+# turn), so this is a wall against memory, not a limit a user meets.
+MAX_REQUEST_BYTES = 1_000_000
 _EXAMPLES = {
     "question": 'ask something, e.g. "Siapa Wali Kota Kisarazu?"',
     "claim": 'give a sentence to check, e.g. "Wali Kota Kisarazu adalah Yushikuni Watanabe"',

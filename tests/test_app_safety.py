@@ -155,3 +155,74 @@ def test_no_run_history_is_kept_in_the_browser(assistant):
     assert config["run_history"] is False
     assert "runs" not in config.get("footer_links", [])
     assert refused.value.code == 404
+
+
+def test_the_http_wall_refuses_what_gradio_would_take_with_a_message(assistant):
+    """Too few positional values, a declared body over the limit, a chunked one that grows over it:
+    each refused with a sentence before Gradio reads it; a named call still fills the defaults."""
+    import http.client
+
+    from rag.limits import MAX_REQUEST_BYTES
+    from tests.hostile_load import post, post_expecting_continue
+
+    def chunked(host: str, port: int, size: int) -> tuple[int, str]:
+        connection = http.client.HTTPConnection(host, port, timeout=30)
+        try:
+            connection.request("POST", "/gradio_api/call/ask", body=iter([b"x" * 100_000] * (size // 100_000)),
+                               headers={"Content-Type": "application/json"}, encode_chunked=True)
+            response = connection.getresponse()
+            return response.status, response.read().decode()
+        except (BrokenPipeError, ConnectionResetError):
+            return 0, "closed while sending"
+        finally:
+            connection.close()
+
+    with served_app(assistant) as (url, _):
+        host, port = url.split("//")[1].strip("/").split(":")
+        few = post(url, json.dumps({"data": ["Siapa Wali Kota Kisarazu?"]}).encode())
+        named = urllib.request.urlopen(urllib.request.Request(
+            url + "gradio_api/call/v2/ask", data=json.dumps({"question": "Siapa Wali Kota Kisarazu?"}).encode(),
+            headers={"Content-Type": "application/json"}, method="POST"), timeout=60)
+        event_id = json.loads(named.read())["event_id"]
+        answered = urllib.request.urlopen(f"{url}gradio_api/call/ask/{event_id}", timeout=60).read().decode()
+        declared = post_expecting_continue(url, b"x" * (MAX_REQUEST_BYTES + 1))
+        grown = chunked(host, int(port), 2 * MAX_REQUEST_BYTES)
+        after = post(url, json.dumps({"data": ["Siapa Wali Kota Kisarazu?", [], None, None, None]}).encode())
+    assert few[0] == 422
+    assert json.loads(few[1]["error"])["error"].startswith(
+        "/ask takes a list of 5 values in this order: question, history, since, until, outlets; got 1.")
+    assert "Yushikuni Watanabe" in answered
+    assert declared[0] == 413 and declared[1].startswith("the request is over 1 MB")
+    assert grown[0] in (0, 413)
+    assert after[0] == 200 and not after[1]["abstained"]
+
+
+def test_api_calls_leave_no_session_behind(assistant):
+    """Gradio keeps each call's inputs and output in a session, 10,000 of them (91 KB a question):
+    the API's calls are stateless, so none stays."""
+    from tests.hostile_load import ask_body, post
+
+    with served_app(assistant) as (url, app):
+        for _ in range(5):
+            post(url, ask_body("Siapa Wali Kota Kisarazu?", ["Bogor"]))
+        checked = post(url, json.dumps({"data": ["Wali Kota Kisarazu adalah Yushikuni Watanabe"]}).encode(), api="check")
+        listed = post(url, json.dumps({"data": ["Seoul", None, None]}).encode(), api="partnerships")
+        sessions = dict(app.demo.state_holder.session_data)
+    assert sessions == {}
+    assert checked[0] == 200 and checked[1]["verdict"] == "supported"
+    assert listed[0] == 200 and listed[1][0]["partner"] == "Seoul"
+
+
+@pytest.mark.slow
+def test_oversized_requests_leave_the_apps_memory_as_it_was():
+    """`python app.py` in its own process, measured by tests.hostile_load (which prints the times)."""
+    from tests.hostile_load import measure
+
+    result = measure(questions=10)
+    idle, burst, flood, under_the_wall, _ = result["phases"]
+    print(json.dumps(result, indent=1))
+    for busy in (burst, flood, under_the_wall):
+        assert busy["hostile_refused"] == busy["hostile_requests"] > 0
+    for busy in (burst, flood):
+        assert busy["rss_after_mb"] <= 1.2 * idle["rss_after_mb"], busy
+    assert result["ten_mb_history"]["status"] == 413

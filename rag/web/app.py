@@ -7,6 +7,7 @@ from `rag.web.cards` and `rag.web.markdown`, every word from `rag.text.messages`
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import inspect
@@ -23,6 +24,7 @@ from rag.search.filters import Filters
 from rag.text.language import detect_language
 from rag.text.messages import UI, UI_LANGUAGES, in_language
 from rag.web.cards import CSS, SCROLL_TO_CITATION_JS, citations_html, sources_html, verdict_html
+from rag.web.guard import RequestGuard, SecurityHeaders
 from rag.web.markdown import answer_pieces, escape, story_markdown
 
 EXAMPLES = [
@@ -32,14 +34,6 @@ EXAMPLES = [
     "Which professor did the Ministry of Home Affairs explore cooperation with?",
 ]
 CONCURRENT_QUESTIONS = 8
-# Article text comes from the web. Everything rendered is escaped, and as a second wall the
-# browser is told to load images only from here, post forms only here, and frame nothing: a
-# remote image cannot carry data out even if some markup slipped through. (A strict script-src
-# would also block Gradio's own inline scripts.)
-CONTENT_SECURITY_POLICY = (
-    "img-src 'self' data: blob:; form-action 'self'; frame-src 'none'; frame-ancestors 'self'; "
-    "object-src 'none'; base-uri 'self'"
-)
 # The components whose words change with the interface language, each named as its text in
 # rag.text.messages.UI: a label, a button's caption, and a box's hint (the text "<name>_hint").
 # The language switch walks these, so a new labelled component is one word here.
@@ -93,6 +87,7 @@ class NewsroomApp:
     def __init__(self, assistant: Assistant):
         self.assistant = assistant
         self.components: dict[str, gr.components.Component] = {}
+        self.demo: gr.Blocks | None = None
 
     # The header ---------------------------------------------------------------------------
 
@@ -149,11 +144,12 @@ class NewsroomApp:
 
     @shows_errors(lambda app, error, question, *_, **__: {"question": question, "error": str(error)})
     def ask(self, question: str, history: list[str] | None = None, since: str | None = None, until: str | None = None,
-            outlets: list[str] | None = None) -> dict:
+            outlets: list[str] | None = None, request: gr.Request = None) -> dict:
         """The same object as `rag ask --json`. `history`: earlier questions of the conversation;
         `since`/`until`: YYYY, YYYY-MM or YYYY-MM-DD; `outlets`: outlet names (or parts of them)."""
-        filters = Filters.from_form(since, until, outlets)
-        return answer_to_json(self.assistant.ask(question, filters, history=history or []))
+        with self._stateless(request):
+            filters = Filters.from_form(since, until, outlets)
+            return answer_to_json(self.assistant.ask(question, filters, history=history))
 
     # The fact check -----------------------------------------------------------------------
 
@@ -161,13 +157,15 @@ class NewsroomApp:
     def check_claim(self, claim: str) -> str:
         return verdict_html(self.assistant.check(claim), self.assistant.index.articles, detect_language(claim))
 
-    @shows_errors(lambda app, error, claim: {"claim": claim, "error": str(error)})
-    def check(self, claim: str) -> dict:
+    @shows_errors(lambda app, error, claim, **__: {"claim": claim, "error": str(error)})
+    def check(self, claim: str, request: gr.Request = None) -> dict:
         """The same object as `rag check --json`."""
-        return check_to_json(self.assistant.check(claim))
+        with self._stateless(request):
+            return check_to_json(self.assistant.check(claim))
 
     # The register -------------------------------------------------------------------------
 
+    @shows_errors(lambda app, error, *_: (gr.update(), gr.update(), f"<p>{html.escape(str(error))}</p>"))
     def register_view(self, partner: str, field: str | None, year: str | None) -> tuple:
         """Table and timeline of the partnerships the filters admit."""
         chosen = self.assistant.partnerships(register.RegisterFilter.from_form(partner, field, year))
@@ -188,10 +186,26 @@ class NewsroomApp:
         citations, _ = register.citations_for(found[0], self.assistant.index.articles)
         return citations_html(citations, self.assistant.index.articles, UI_LANGUAGES.get(choice, "id"))
 
-    def partnerships(self, partner: str | None = None, field: str | None = None, year: int | None = None) -> list[dict]:
+    @shows_errors(lambda app, error, *_, **__: {"error": str(error)})
+    def partnerships(self, partner: str | None = None, field: str | None = None, year: int | None = None,
+                     request: gr.Request = None) -> list[dict]:
         """The same list as `rag partnerships --json`, filtered by partner (part of a name), field and year."""
-        chosen = self.assistant.partnerships(register.RegisterFilter.from_form(partner, field, year))
-        return register.rows(chosen, self.assistant.index.articles)
+        with self._stateless(request):
+            chosen = self.assistant.partnerships(register.RegisterFilter.from_form(partner, field, year))
+            return register.rows(chosen, self.assistant.index.articles)
+
+    @contextlib.contextmanager
+    def _stateless(self, request: gr.Request | None):
+        """An API call carries all it needs, yet Gradio keeps each call's session, with its inputs
+        and output, for the next 10,000 sessions: 91 KB a question, a megabyte for a large history.
+        The session is dropped when the call ends."""
+        try:
+            yield
+        finally:
+            holder = getattr(self.demo, "state_holder", None)
+            if request is not None and holder is not None:
+                holder.session_data.pop(request.session_hash, None)
+                holder.time_last_used.pop(request.session_hash, None)
 
     # The page -----------------------------------------------------------------------------
 
@@ -242,6 +256,7 @@ class NewsroomApp:
                     with gr.Column(scale=2):
                         c["register_cards"] = gr.HTML(elem_id="register-sources", js_on_load=SCROLL_TO_CITATION_JS)
             self._wire(demo)
+        self.demo = demo
         return demo
 
     def _wire(self, demo: gr.Blocks) -> None:
@@ -264,53 +279,24 @@ class NewsroomApp:
         for trigger in (c["partner"].submit, c["field"].change, c["year"].change):
             trigger(self.register_view, register_inputs, register_outputs, **private)
         c["register_table"].select(self.register_sources, c["language"], c["register_cards"], **private)
-        gr.api(self.ask, api_name="ask")
-        gr.api(self.partnerships, api_name="partnerships")
-        gr.api(self.check, api_name="check")
+        for name, method in API.items():
+            gr.api(getattr(self, method.__name__), api_name=name)
 
 
-class SecurityHeaders:
-    """ASGI middleware: the Content-Security-Policy (and nosniff) on every HTTP response, and no
-    uploads. The app takes no file, yet Gradio's upload route would write any file it is sent to
-    the temp folder (200 MB in 0.4 s): it is answered 404 before a byte of the body is read."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        if scope["path"].rstrip("/").endswith(_UPLOAD_ROUTES):
-            return await _refuse_upload(send)
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-_UPLOAD_ROUTES = ("/upload", "/upload_progress")
-
-
-async def _refuse_upload(send) -> None:
-    body = b"uploads are off: this app takes no files"
-    await send({"type": "http.response.start", "status": 404,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
-    await send({"type": "http.response.body", "body": body})
+# The HTTP API: name → handler, each the same object as the CLI's --json.
+API = {"ask": NewsroomApp.ask, "check": NewsroomApp.check, "partnerships": NewsroomApp.partnerships}
 
 
 def launch_options() -> dict:
-    """What every launch passes: the security headers, the footer without outside links, the cards' style,
-    and no run history (Gradio would keep every question asked in the browser's local storage, where
-    the next user of a shared newsroom computer could read them)."""
+    """What every launch passes: the HTTP wall (rag.web.guard), the footer without outside links, the
+    cards' style, and no run history (Gradio would keep every question asked in the browser's local
+    storage, where the next user of a shared newsroom computer could read them)."""
     from starlette.middleware import Middleware
 
+    api_parameters = {name: [p for p in inspect.signature(method).parameters if p not in ("self", "request")]
+                      for name, method in API.items()}
+    middleware = [Middleware(SecurityHeaders), Middleware(RequestGuard, api_parameters=api_parameters)]
     # max_file_size: a second wall, should a Gradio version add an upload route under another name.
-    return {"app_kwargs": {"middleware": [Middleware(SecurityHeaders)]}, "footer_links": ["api"], "css": CSS,
+    return {"app_kwargs": {"middleware": middleware}, "footer_links": ["api"], "css": CSS,
             "max_file_size": "1kb", "run_history": False}
+
