@@ -18,7 +18,7 @@ from rag.answers.extractive import Answer, AnswerMode, AnswerPart, compose_answe
 from rag.answers.claims import CheckResult, check_claim
 from rag.config import Settings
 from rag.index.embedding import Embedder, load_embedder
-from rag.errors import IndexCorruptError, RagError
+from rag.errors import IndexCorruptError, RagError, repair_hint
 from rag.limits import checked_history, checked_text
 from rag.search.filters import Filters
 from rag.search.followup import contextual_question
@@ -98,7 +98,7 @@ class Served:
             partnerships = register_from_stored(index.register)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise IndexCorruptError(f"the register of the index at {index.path} is damaged ({type(error).__name__}): "
-                                    f"run `rag build --rebuild --index {index.path}`") from error
+                                    f"{repair_hint(index.path)}") from error
         return cls(index, Retriever(index, embedder), partnerships, stamp)
 
 
@@ -163,7 +163,7 @@ class Assistant:
                 # Whatever broke the new version, the one serving keeps answering.
                 self.reload_error = str(error) if isinstance(error, RagError) else (
                     f"the new index version at {self.settings.index} did not load ({type(error).__name__}: "
-                    f"{str(error)[:120]}): run `rag build --rebuild --index {self.settings.index}`")
+                    f"{str(error)[:120]}): {repair_hint(self.settings.index)}")
                 self.served = replace(self.served, stamp=stamp)  # not retried until the next build
                 return False
             self.served = served

@@ -31,14 +31,14 @@ from rag.ingest.corpus import Article, Corpus, Problem, load_corpus
 from rag.index.dense import DenseIndex
 from rag.index.embedding import Embedder, load_embedder
 from rag.index.models import canonical_model_name
-from rag.errors import BuildLockedError, RagError
+from rag.errors import BuildLockedError, IndexWriteError, RagError
 from rag.index.lexical import LexicalIndex, LexicalSettings
 from rag.register.extraction import extract_corpus
 from rag.search.retrieval import RetrievalSettings
 from rag.index.store import (
-    FORMAT_VERSION, LEXICAL, ArticleInfo, Manifest, ensure_index_folder, live_version_name, manifest_exists,
-    new_version_folder, read_articles, read_manifest, read_register, remove_legacy_files, remove_stale_versions, switch_to,
-    write_version,
+    ARTICLES, FORMAT_VERSION, LEXICAL, ArticleInfo, Manifest, damaged_files, discard_version, ensure_index_folder,
+    live_version_name, manifest_exists, new_version_folder, read_articles, read_manifest, read_register,
+    remove_legacy_files, remove_stale_versions, switch_to, write_version,
 )
 
 LOCK = "build.lock"
@@ -63,6 +63,8 @@ class BuildSummary:
     problems: tuple[Problem, ...]
     up_to_date: bool = False
     version: str = ""
+    # What was wrong with the live version this build replaced (as `rag verify` reports it).
+    repaired: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -83,7 +85,8 @@ def build_index(
     """
     started = time.perf_counter()
     show_progress = sys.stderr.isatty() if show_progress is None else show_progress
-    ensure_index_folder(settings.index)
+    with _disk_errors_said(settings.index):
+        ensure_index_folder(settings.index)
     with build_lock(settings.index):
         corpus = corpus or load_corpus(settings.corpus)
         previous = _previous(settings.index)
@@ -101,15 +104,43 @@ def build_index(
             lexical_settings = LexicalSettings()
             spans = spans_by_article(chunks)
             manifest = _manifest(settings, corpus, chunks, spans, plan.fingerprints, model, lexical_settings, previous)
-            analysed = settings.index / previous.version / LEXICAL if previous and previous.settings_current and not rebuild else None
+            trusted = previous if previous and not rebuild and not previous.damaged else None
+            analysed = settings.index / trusted.version / LEXICAL if trusted and trusted.settings_current else None
             lexical = LexicalIndex.build([c.text for c in chunks], lexical_settings, keys, analysed)
-            register = _register(corpus, plan, settings.index, previous if not rebuild else None)
-            folder = new_version_folder(settings.index)
-            write_version(folder, manifest, _article_rows(corpus, spans), chunks, DenseIndex.build(vectors), lexical, register)
-            switch_to(settings.index, folder)
+            register = _register(corpus, plan, settings.index, trusted)
+            with _disk_errors_said(settings.index):
+                folder = _write_and_switch(settings.index, manifest, _article_rows(corpus, spans), chunks,
+                                           DenseIndex.build(vectors), lexical, register)
             remove_stale_versions(settings.index, {folder.name} | ({previous.version} if previous else set()))
             remove_legacy_files(settings.index)
             return _summary(settings, plan, corpus, started, embedded, len(chunks) - embedded, folder.name, len(chunks))
+
+
+def _write_and_switch(index: Path, manifest: Manifest, articles: list[ArticleInfo], chunks: list[Chunk],
+                      dense: DenseIndex, lexical: LexicalIndex, register: dict) -> Path:
+    """The new version, written whole beside the live one, then made live; removed if it fails."""
+    folder = new_version_folder(index)
+    try:
+        write_version(folder, manifest, articles, chunks, dense, lexical, register)
+        switch_to(index, folder)
+    except BaseException:
+        discard_version(folder)
+        raise
+    return folder
+
+
+@contextmanager
+def _disk_errors_said(index: Path) -> Iterator[None]:
+    """A disk that refuses a write (full, read-only) ends the build in one line, not a traceback.
+    Nothing is lost: CURRENT is the last thing a build writes, and a partial version is removed."""
+    try:
+        yield
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        raise IndexWriteError(
+            f"cannot write to {index}{where}: {error.strerror or error}. The live version is unchanged and nothing "
+            f"partial was left; free some space or make {index} writable, then run `rag build` again"
+        ) from None
 
 
 @contextmanager
@@ -131,8 +162,10 @@ def build_lock(index: Path) -> Iterator[None]:
     try:
         handle = path.open("a+", encoding="utf-8")
     except OSError as error:
-        raise BuildLockedError(f"cannot open the build lock {path} ({error.strerror}): if it is a folder, remove it; "
-                               f"else check that {index} is writable") from None
+        if path.is_dir():
+            raise BuildLockedError(f"the build lock {path} is a folder: remove it, then run `rag build` again") from None
+        raise IndexWriteError(f"cannot write to {index} ({path}): {error.strerror}. Nothing was changed; "
+                              f"make {index} writable, then run `rag build` again") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -162,12 +195,13 @@ class _Plan:
     known_spans: dict
     up_to_date: bool
     fingerprints: dict
+    repaired: tuple[str, ...] = ()
 
     @classmethod
     def make(cls, corpus: Corpus, previous: _Previous | None, settings: Settings, rebuild: bool) -> _Plan:
         fingerprints = {a.id: fingerprint(a) for a in corpus.articles}
         if previous is None or rebuild:
-            return cls(len(corpus.articles), 0, 0, 0, {}, False, fingerprints)
+            return cls(len(corpus.articles), 0, 0, 0, {}, False, fingerprints, previous.damaged if previous else ())
         old = previous.fingerprints
         added = sum(1 for a in fingerprints if a not in old)
         changed = sum(1 for a, f in fingerprints.items() if a in old and old[a] != f)
@@ -176,8 +210,8 @@ class _Plan:
         same_cutting = previous.model["name"] == canonical_model_name(settings.model) and previous.cutting == _cutting(settings)
         known = {a.id: previous.spans[a.id] for a in corpus.articles
                  if same_cutting and a.id in previous.spans and previous.content_hashes.get(a.id) == a.content_hash}
-        up_to_date = same_cutting and not (added or changed or removed) and previous.settings_current
-        return cls(added, changed, removed, unchanged, known, up_to_date, fingerprints)
+        up_to_date = same_cutting and not (added or changed or removed) and previous.settings_current and not previous.damaged
+        return cls(added, changed, removed, unchanged, known, up_to_date, fingerprints, previous.damaged)
 
 
 @dataclass(frozen=True)
@@ -191,15 +225,21 @@ class _Previous:
     spans: dict
     retrieval: RetrievalSettings
     settings_current: bool
+    # Files of the live version that are missing or differ from its manifest. A damaged version is
+    # never "up to date", and its lexical index and register are not reused: they are made anew.
+    damaged: tuple[str, ...] = ()
 
 
 def _previous(index: Path) -> _Previous | None:
-    """What the next build can reuse of the live version; nothing if it is missing or unreadable."""
+    """What the next build can reuse of the live version: nothing if it is missing or unreadable,
+    and not its chunk spans if its articles file is damaged. Embeddings come from the cache,
+    which does not depend on any version, so even a damaged version costs no re-embedding."""
     if not manifest_exists(index):
         return None
     try:
         manifest = read_manifest(index)
-        articles = read_articles(index)
+        damaged = damaged_files(index, manifest)
+        articles = {} if ARTICLES in damaged else read_articles(index)
     except RagError:
         return None
     fitted = manifest.retrieval.get("fitted", {}).get("fitted_at")
@@ -213,6 +253,7 @@ def _previous(index: Path) -> _Previous | None:
         spans={a.id: list(a.chunk_spans) for a in articles.values()},
         retrieval=RetrievalSettings.from_json(manifest.retrieval) if fitted else RetrievalSettings.for_model(manifest.model["name"]),
         settings_current=manifest.lexical == asdict(LexicalSettings()),
+        damaged=tuple(f"{name} {problem}" for name, problem in damaged.items()),
     )
 
 
@@ -367,4 +408,5 @@ def _summary(settings: Settings, plan: _Plan, corpus: Corpus, started: float, em
         index=settings.index, articles=len(corpus.articles), chunks=chunks, added=plan.added, changed=plan.changed,
         removed=plan.removed, unchanged=plan.unchanged, embedded=embedded, reused=reused,
         seconds=time.perf_counter() - started, problems=corpus.problems, up_to_date=plan.up_to_date, version=version,
+        repaired=plan.repaired,
     )

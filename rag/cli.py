@@ -19,7 +19,7 @@ from rag.config import (
     ENV_CHUNK_TOKENS, ENV_CORPUS, ENV_INDEX, ENV_LLM_KEY, ENV_LLM_MODEL, ENV_LLM_TIMEOUT, ENV_LLM_URL, ENV_MIN_COVERAGE,
     ENV_MODEL, ENV_TOP_K, MAX_TOP_K, Settings, load_settings,
 )
-from rag.errors import RagError
+from rag.errors import RagError, repair_hint
 from rag.search.modes import RetrieverMode
 
 USER_ERROR = 2
@@ -148,6 +148,8 @@ def build(corpus: Path | None, index: Path | None, model: str | None, chunk_toke
     if summary.up_to_date:
         click.echo(f"{summary.index} is up to date: {summary.articles} articles, {summary.chunks} chunks ({skipped} skipped).")
         return
+    if summary.repaired:
+        click.echo(f"The live version was damaged ({'; '.join(summary.repaired)}): this build replaced it.", err=True)
     click.echo(
         f"Built {summary.index} in {summary.seconds:.1f} s: {summary.articles} articles ({summary.added} added, "
         f"{summary.changed} changed, {summary.removed} removed, {summary.unchanged} unchanged; {skipped} skipped), "
@@ -194,7 +196,7 @@ def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
         sys.exit(1 if damaged else 0)
     if damaged:
         click.echo(f"Error: index at {settings.index} is damaged ({'; '.join(damaged)}): "
-                   f"run `rag build --rebuild --index {settings.index}`", err=True)
+                   f"{repair_hint(settings.index)}", err=True)
         sys.exit(1)
     click.echo(f"index:     {settings.index}")
     click.echo(f"built:     {manifest.built_at} from {manifest.corpus} (version {manifest.version})")

@@ -5,6 +5,12 @@ says what to do, so no traceback ever reaches a user for a mistake they can corr
 """
 
 
+def repair_hint(index: object = None) -> str:
+    """The fix for a damaged, unreadable or outdated index: a plain build replaces whatever of the
+    live version it cannot trust (rag/build.py), keeping the embeddings it has cached."""
+    return f"run `rag build --index {index}`" if index is not None else "run `rag build`"
+
+
 class RagError(Exception):
     """A problem the user can fix: bad input, a missing or stale index, a bad setting."""
 
@@ -48,3 +54,8 @@ class ModelError(RagError):
 
 class BuildLockedError(RagError):
     """Another build holds the index's lock."""
+
+
+class IndexWriteError(RagError):
+    """The disk refused a build's writes (full, read-only, a file too large). The live version is
+    left as it was and the partial one removed."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from rag.build import fingerprint
 from rag.config import Settings
 from rag.ingest.corpus import load_corpus
-from rag.errors import RagError
+from rag.errors import RagError, repair_hint
 from rag.index.store import file_problems, load_index, read_manifest
 
 
@@ -52,7 +52,7 @@ class VerifyReport:
 
 def verify_index(settings: Settings) -> VerifyReport:
     report = VerifyReport(settings.index)
-    rebuild = f"run `rag build --rebuild --index {settings.index}`"
+    rebuild = repair_hint(settings.index)
     try:
         manifest = read_manifest(settings.index)
     except RagError as error:

@@ -109,10 +109,10 @@ def test_missing_and_damaged_indexes_say_how_to_rebuild(tmp_path, seed_settings,
     vectors = live_version(damaged) / "vectors.faiss"
     size = vectors.stat().st_size
     vectors.write_bytes(vectors.read_bytes()[: size // 2])
-    with pytest.raises(IndexCorruptError, match="damaged \\(vectors.faiss truncated or resized\\).*rag build --rebuild"):
+    with pytest.raises(IndexCorruptError, match="damaged \\(vectors.faiss truncated or resized\\).*rag build --index"):
         load_index(damaged)
     vectors.write_bytes(b"X" * size)  # same size, not FAISS: caught by the loader
-    with pytest.raises(IndexCorruptError, match="damaged.*rag build --rebuild"):
+    with pytest.raises(IndexCorruptError, match="damaged.*rag build"):
         load_index(damaged)
     (live_version(damaged) / "chunks.npy").write_text("{not numpy\n", encoding="utf-8")
     (live_version(damaged) / "manifest.json").write_text("{", encoding="utf-8")

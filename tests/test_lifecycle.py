@@ -175,7 +175,7 @@ def test_verify_reports_corpus_changes_and_damaged_files_with_what_to_do(tmp_pat
     chunks.write_bytes(bytes(data))  # same size, different bytes
     damaged = run_rag(*args)
     assert damaged.returncode == 1
-    assert "chunks.npy changed (checksum differs): run `rag build --rebuild" in damaged.stdout
+    assert "chunks.npy changed (checksum differs): run `rag build --index" in damaged.stdout
 
 
 @pytest.mark.slow

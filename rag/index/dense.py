@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.errors import IndexCorruptError
+from rag.errors import IndexCorruptError, repair_hint
 
 EXACT_MAX = 50_000
 TARGET_RECALL = 0.97
@@ -80,9 +80,14 @@ class DenseIndex:
         return round(recall, 4)
 
     def save(self, path: Path) -> None:
+        """Written with FAISS, which reports a failed write as RuntimeError: raised here as the
+        OSError it is, so that a full disk reads the same from every file of a build."""
         import faiss
 
-        faiss.write_index(self._index, str(path))
+        try:
+            faiss.write_index(self._index, str(path))
+        except RuntimeError as error:
+            raise OSError(f"FAISS could not write the vectors ({str(error).splitlines()[0][:200]})") from error
 
     @classmethod
     def load(cls, path: Path) -> DenseIndex:
@@ -91,7 +96,7 @@ class DenseIndex:
         try:
             return cls(faiss.read_index(str(path)))
         except RuntimeError as error:
-            raise IndexCorruptError(f"{path} is damaged (not a readable FAISS index): run `rag build --rebuild`") from error
+            raise IndexCorruptError(f"{path} is damaged (not a readable FAISS index): {repair_hint()}") from error
 
     @property
     def kind(self) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.errors import IndexCorruptError
+from rag.errors import IndexCorruptError, IndexWriteError
 
 FILE = "embeddings.sqlite"
 _LOOKUP_BATCH = 500  # SQLite's limit on parameters in one statement is 999 by default
@@ -34,6 +34,8 @@ class EmbeddingCache:
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS vectors (model TEXT, text_sha TEXT, vector BLOB, PRIMARY KEY (model, text_sha))"
             )
+        except sqlite3.OperationalError as error:  # the file cannot be opened or written: a disk problem
+            raise _unwritable(self.path, error) from None
         except sqlite3.DatabaseError as error:
             raise IndexCorruptError(f"embedding cache {self.path} is damaged ({error}): delete it and build again") from error
 
@@ -55,8 +57,16 @@ class EmbeddingCache:
 
     def put(self, keys: list[str], vectors: np.ndarray) -> None:
         rows = [(self.model, key, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for key, v in zip(keys, vectors)]
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
+        except sqlite3.OperationalError as error:  # "database or disk is full", "attempt to write a readonly database"
+            raise _unwritable(self.path, error) from None
 
     def close(self) -> None:
         self._db.close()
+
+
+def _unwritable(path: Path, error: sqlite3.OperationalError) -> IndexWriteError:
+    return IndexWriteError(f"cannot write the embedding cache {path} ({error}): nothing was lost (what was embedded "
+                           f"before is kept); free some space or make {path.parent} writable, then run `rag build` again")

@@ -36,7 +36,7 @@ from rag.index.dense import DenseIndex
 from rag.jsonl import json_lines
 from rag.ingest.corpus import ArticleInfo
 from rag.index.models import canonical_model_name
-from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError
+from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError, repair_hint
 from rag.index.lexical import LexicalIndex
 
 # 5: partnerships.json (the register) in every version.
@@ -98,7 +98,7 @@ def manifest_exists(index: Path) -> bool:
 def live_version(index: Path) -> Path:
     """The folder of the version CURRENT names."""
     pointer = index / CURRENT
-    fix = f"run `rag build --rebuild --index {index}`"
+    fix = repair_hint(index)
     if index.exists() and not index.is_dir():
         raise IndexMissingError(f"{index} is a file, not an index folder: pass --index with a folder")
     if pointer.is_dir():
@@ -106,7 +106,7 @@ def live_version(index: Path) -> Path:
     if not pointer.is_file():
         if (index / MANIFEST).is_file():
             raise IndexMismatchError(
-                f"index at {index} was built by an older version of this program: run `rag build --rebuild --index {index}`"
+                f"index at {index} was built by an older version of this program: {repair_hint(index)}"
             )
         raise IndexMissingError(f"no index at {index} (no {CURRENT} file): run `rag build --index {index}` first")
     try:
@@ -115,7 +115,7 @@ def live_version(index: Path) -> Path:
         raise IndexCorruptError(f"{pointer} cannot be read ({type(error).__name__}): {fix}") from error
     folder = index / name
     if not name.startswith(VERSION_PREFIX) or "/" in name or not folder.is_dir():
-        raise IndexCorruptError(f"{pointer} names '{name[:80]}', which is not a version folder: run `rag build --rebuild --index {index}`")
+        raise IndexCorruptError(f"{pointer} names '{name[:80]}', which is not a version folder: {repair_hint(index)}")
     return folder
 
 
@@ -143,15 +143,15 @@ def read_manifest(index: Path) -> Manifest:
         data = orjson.loads(path.read_bytes())
         manifest = Manifest(**data)
     except FileNotFoundError:
-        raise IndexCorruptError(f"{path} is missing: run `rag build --rebuild --index {index}`") from None
+        raise IndexCorruptError(f"{path} is missing: {repair_hint(index)}") from None
     except (OSError, orjson.JSONDecodeError, TypeError, UnicodeDecodeError) as error:
-        raise IndexCorruptError(f"{path} is damaged ({error}): run `rag build --rebuild --index {index}`") from error
+        raise IndexCorruptError(f"{path} is damaged ({error}): {repair_hint(index)}") from error
     if problem := _manifest_shape_problem(manifest):
-        raise IndexCorruptError(f"{path} is damaged ({problem}): run `rag build --rebuild --index {index}`")
+        raise IndexCorruptError(f"{path} is damaged ({problem}): {repair_hint(index)}")
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(
             f"index at {index} has format {manifest.format_version}, this version reads {FORMAT_VERSION}: "
-            f"run `rag build --rebuild --index {index}`"
+            f"{repair_hint(index)}"
         )
     return manifest
 
@@ -187,7 +187,7 @@ def load_index(index: Path) -> StoredIndex:
     without reading it); `rag verify` also checks every checksum."""
     manifest = read_manifest(index)
     folder = index / manifest.version
-    fix = f"run `rag build --rebuild --index {index}`"
+    fix = repair_hint(index)
     damaged = file_problems(index, manifest, checksums=False)
     if damaged:
         raise IndexCorruptError(f"index at {index} is damaged ({'; '.join(damaged)}): {fix}")
@@ -216,7 +216,7 @@ def read_articles(index: Path, folder: Path | None = None) -> dict[str, ArticleI
     try:
         return {a["id"]: _article_info(a) for a in _read_jsonl(folder / ARTICLES)}
     except (OSError, ValueError, TypeError, KeyError) as error:
-        raise IndexCorruptError(f"{folder / ARTICLES} is damaged ({error}): run `rag build --rebuild --index {index}`") from error
+        raise IndexCorruptError(f"{folder / ARTICLES} is damaged ({error}): {repair_hint(index)}") from error
 
 
 def read_register(folder: Path) -> dict | None:
@@ -229,17 +229,22 @@ def read_register(folder: Path) -> dict | None:
 
 def file_problems(index: Path, manifest: Manifest, checksums: bool = True) -> list[str]:
     """Files of the version whose size (and, with `checksums`, SHA-256) differs from the manifest."""
+    return [f"{name} {problem}" for name, problem in damaged_files(index, manifest, checksums).items()]
+
+
+def damaged_files(index: Path, manifest: Manifest, checksums: bool = True) -> dict[str, str]:
+    """File name → what is wrong with it, for each file of the version that differs from the manifest."""
     folder = index / manifest.version
-    wrong = []
+    wrong = {}
     for name, expected in sorted(manifest.files.items()):
         path = folder / name
         size = _size(path)
         if size is None:
-            wrong.append(f"{name} missing")
+            wrong[name] = "missing"
         elif size != expected["bytes"]:
-            wrong.append(f"{name} truncated or resized")
+            wrong[name] = "truncated or resized"
         elif checksums and _sha256(path) != expected["sha256"]:
-            wrong.append(f"{name} changed (checksum differs)")
+            wrong[name] = "changed (checksum differs)"
     return wrong
 
 
@@ -269,8 +274,21 @@ def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo],
 
 
 def switch_to(index: Path, folder: Path) -> None:
-    """Make `folder` the live version: one rename of the pointer file."""
-    _write_atomically(index / CURRENT, folder.name + "\n")
+    """Make `folder` the live version: one rename of the pointer file. An empty folder where the
+    pointer belongs is in the way of nothing and goes; anything else in its place is not ours to remove."""
+    pointer = index / CURRENT
+    if pointer.is_dir():
+        try:
+            pointer.rmdir()
+        except OSError:
+            raise IndexCorruptError(f"{pointer} is a folder with files in it, where the name of the live version "
+                                    f"belongs: move it out of {index}, then run `rag build` again") from None
+    _write_atomically(pointer, folder.name + "\n")
+
+
+def discard_version(folder: Path) -> None:
+    """Remove a version that did not go live (a failed write leaves it partial)."""
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_stale_versions(index: Path, keep: set[str]) -> list[str]:
