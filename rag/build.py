@@ -27,7 +27,7 @@ import numpy as np
 from rag.index.embedding_cache import EmbeddingCache, text_key
 from rag.index.chunking import Chunk, chunk_articles, spans_by_article, token_budget
 from rag.config import Settings
-from rag.ingest.corpus import Article, Corpus, Problem, load_corpus
+from rag.ingest.corpus import Article, Corpus, CorpusReading, Problem, load_corpus
 from rag.index.dense import DenseIndex
 from rag.index.embedding import Embedder, load_embedder
 from rag.index.models import canonical_model_name
@@ -88,7 +88,7 @@ def build_index(
     with _disk_errors_said(settings.index):
         ensure_index_folder(settings.index)
     with build_lock(settings.index):
-        corpus = corpus or load_corpus(settings.corpus)
+        corpus = corpus or load_corpus(settings.corpus, recorded_reading(settings.index))
         previous = _previous(settings.index)
         with _collector_skips_existing_objects():
             # Leftovers of killed builds go; the live version (even if damaged) and the one before it stay.
@@ -127,6 +127,14 @@ def _write_and_switch(index: Path, manifest: Manifest, articles: list[ArticleInf
         discard_version(folder)
         raise
     return folder
+
+
+def recorded_reading(index: Path) -> CorpusReading:
+    """How the live version's build read the corpus; the defaults if there is no readable version."""
+    try:
+        return CorpusReading.from_json(read_manifest(index).corpus_reading) if manifest_exists(index) else CorpusReading()
+    except RagError:
+        return CorpusReading()
 
 
 @contextmanager
@@ -381,6 +389,7 @@ def _manifest(settings: Settings, corpus: Corpus, chunks: list[Chunk], spans: di
         retrieval=retrieval.to_json(),
         counts={"articles": len(corpus.articles), "chunks": len(chunks)},
         articles=[_article_entry(a, len(spans.get(a.id, ())), fingerprints[a.id]) for a in corpus.articles],
+        corpus_reading=asdict(corpus.reading),
         previous_version=previous.version if previous else None,
     )
 

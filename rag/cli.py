@@ -120,21 +120,24 @@ def cli() -> None:
 @chunk_tokens_option
 @click.option("--rebuild", is_flag=True, help="Re-chunk and re-embed every article instead of only new and changed ones.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1, index unchanged) if any file or line is reported.")
-@click.option("--max-file-mb", type=float, default=None, help="Skip (and report) files larger than this. [default 20]")
-@click.option("--follow-symlinks", is_flag=True,
-              help="Index files that links in the corpus point to outside it (by default they are reported and skipped).")
+@click.option("--max-file-mb", type=float, default=None,
+              help="Skip (and report) files larger than this. [default: as the last build, else 20]")
+@click.option("--follow-symlinks/--no-follow-symlinks", default=None,
+              help="Index files that links in the corpus point to outside it; by default they are reported and "
+                   "skipped. [default: as the last build, else no]")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @json_option
 def build(corpus: Path | None, index: Path | None, model: str | None, chunk_tokens: int | None, rebuild: bool,
-          strict: bool, max_file_mb: float | None, follow_symlinks: bool, quiet: bool, as_json: bool) -> None:
+          strict: bool, max_file_mb: float | None, follow_symlinks: bool | None, quiet: bool, as_json: bool) -> None:
     """Bring the index up to date with the corpus: new and changed articles are chunked and embedded,
     removed ones leave; the new version goes live in one step, and a running app switches to it."""
-    from rag.build import build_index
-    from rag.ingest.corpus import MAX_FILE_MB, load_corpus
+    from rag.build import build_index, recorded_reading
+    from rag.ingest.corpus import load_corpus
 
     settings = load_settings(corpus, index, model, chunk_tokens=chunk_tokens)
     # A bad corpus fails before the model loads.
-    articles = load_corpus(settings.corpus, MAX_FILE_MB if max_file_mb is None else max_file_mb, follow_symlinks)
+    reading = recorded_reading(settings.index).overridden(max_file_mb, follow_symlinks)
+    articles = load_corpus(settings.corpus, reading)
     for problem in articles.problems:
         click.echo(f"{'note' if problem.indexed else 'skipped'} {problem.source}: {problem.reason}", err=True)
     if strict and articles.problems:
@@ -449,14 +452,14 @@ def _bench_table(result: dict) -> str:
 def _open_for_eval(settings: Settings, build: bool):
     from rag.ingest.corpus import load_corpus
     from rag.index.embedding import load_embedder
-    from rag.build import build_index
+    from rag.build import build_index, recorded_reading
     from rag.assistant import Assistant
     from rag.index.store import check_model, read_manifest
 
     if not build:
         check_model(read_manifest(settings.index), settings.model, settings.index)
         return Assistant.open(settings)
-    articles = load_corpus(settings.corpus)
+    articles = load_corpus(settings.corpus, recorded_reading(settings.index))
     embedder = load_embedder(settings.model)
     build_index(settings, embedder, articles, show_progress=False)
     return Assistant.open(settings, embedder)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rag.build import fingerprint
 from rag.config import Settings
-from rag.ingest.corpus import load_corpus
+from rag.ingest.corpus import CorpusReading, load_corpus
 from rag.errors import RagError, repair_hint
 from rag.index.store import file_problems, load_index, read_manifest
 
@@ -67,13 +67,15 @@ def verify_index(settings: Settings) -> VerifyReport:
             load_index(settings.index)
         except RagError as error:
             report.findings.append(Finding(f"index does not load ({error})", rebuild))
-    _compare_with_corpus(report, settings, {a["id"]: a.get("fingerprint") for a in manifest.articles})
+    reading = CorpusReading.from_json(manifest.corpus_reading)
+    _compare_with_corpus(report, settings, reading, {a["id"]: a.get("fingerprint") for a in manifest.articles})
     return report
 
 
-def _compare_with_corpus(report: VerifyReport, settings: Settings, built: dict[str, str]) -> None:
+def _compare_with_corpus(report: VerifyReport, settings: Settings, reading: CorpusReading, built: dict[str, str]) -> None:
+    """The corpus read as the build read it (the same file size limit, links followed or not)."""
     try:
-        corpus = load_corpus(settings.corpus)
+        corpus = load_corpus(settings.corpus, reading)
     except RagError as error:
         report.findings.append(Finding(f"corpus unreadable ({error})", "fix the corpus path (--corpus)"))
         return

@@ -1,6 +1,7 @@
 """What a request may carry, refused with a message naming the limit: the CLI, the app and its
 API all go through rag/limits.py."""
 
+import shutil
 import os
 import time
 
@@ -58,11 +59,10 @@ def test_a_filter_takes_one_string_as_one_value_and_limits_the_rest():
 
 
 @pytest.mark.slow
-def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_is_built(tmp_path):
-    import shutil
-
+def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_is_built(tmp_path, cli_index):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
+    shutil.copytree(cli_index, tmp_path / "index")  # its embedding cache holds the seeds' chunks
     with open(os.path.join(os.fsencode(corpus), b"caf\xe9.txt"), "w", encoding="utf-8") as handle:
         handle.write("Kota Bogor menjalin kerja sama dengan Kota Busan.\n")
     result = run_rag("build", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
@@ -72,7 +72,7 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_is_built(tmp_path
 
 
 def test_a_link_out_of_the_corpus_is_skipped_unless_asked_for(tmp_path):
-    from rag.ingest.corpus import load_corpus
+    from rag.ingest.corpus import CorpusReading, load_corpus
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -85,8 +85,30 @@ def test_a_link_out_of_the_corpus_is_skipped_unless_asked_for(tmp_path):
     assert sorted(a.id for a in loaded.articles) == ["bogor", "inside"]
     assert [p.source for p in loaded.problems if "outside the corpus" in p.reason] == ["passwd.txt"]
     assert not any("root:x" in a.text for a in loaded.articles)
-    followed = load_corpus(corpus, follow_symlinks=True)
+    followed = load_corpus(corpus, CorpusReading(follow_symlinks=True))
     assert "passwd" in {a.id for a in followed.articles}
+
+
+def test_verify_and_the_next_build_read_the_corpus_as_the_build_did(tmp_path, cli_index):
+    """A link followed at the build is not "removed" for a command that was not told to follow it."""
+    import json
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(CORPUS, corpus)
+    shutil.copytree(cli_index, index)  # its embedding cache holds the seeds' chunks
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("Kota Makassar menjalin kerja sama kota kembar dengan Kota Quezon di Filipina.\n", encoding="utf-8")
+    (corpus / "makassar.txt").symlink_to(elsewhere)
+    args = ("--corpus", str(corpus), "--index", str(index))
+    assert run_rag("build", *args, "--follow-symlinks", "--max-file-mb", "5").returncode == 0
+    verified = run_rag("verify", *args)
+    assert verified.returncode == 0, verified.stdout
+    again = json.loads(run_rag("build", *args, "--json").stdout)
+    assert again["up_to_date"] and again["articles"] == 6
+    dropped = json.loads(run_rag("build", *args, "--no-follow-symlinks", "--json").stdout)
+    assert (dropped["removed"], dropped["articles"]) == (1, 5)
+    assert json.loads(run_rag("info", *args, "--json").stdout)["corpus_reading"] == {"max_file_mb": 5.0,
+                                                                                   "follow_symlinks": False}
 
 
 @pytest.mark.parametrize("value", ["0", "nan", "-1", "1e9"])

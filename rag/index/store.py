@@ -69,6 +69,8 @@ class Manifest:
     files: dict = field(default_factory=dict)
     version: str = ""
     previous_version: str | None = None
+    # How the corpus was read (rag.ingest.corpus.CorpusReading), for verify and the next build.
+    corpus_reading: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         # Shallow: the fields are JSON already, and a deep copy of 10,000 articles took 0.8 s a build.
@@ -158,7 +160,7 @@ def read_manifest(index: Path) -> Manifest:
 
 def _manifest_shape_problem(manifest: Manifest) -> str | None:
     """What a load would trip over later, named now: a field of the wrong type or missing a key."""
-    for name in ("model", "chunking", "lexical", "retrieval", "counts", "dense", "files"):
+    for name in ("model", "chunking", "lexical", "retrieval", "counts", "dense", "files", "corpus_reading"):
         if not isinstance(getattr(manifest, name), dict):
             return f"'{name}' is not an object"
     if not isinstance(manifest.articles, list) or not isinstance(manifest.version, str):

@@ -49,9 +49,32 @@ class Article:
 
 
 @dataclass(frozen=True)
+class CorpusReading:
+    """How a corpus folder was read. Recorded in the index's manifest, so that `rag verify` and the
+    next `rag build` read the corpus as the build did (an article a link brought in is not
+    "removed" because a later command was not told to follow links)."""
+
+    max_file_mb: float = MAX_FILE_MB
+    follow_symlinks: bool = False
+
+    @classmethod
+    def from_json(cls, data: object) -> CorpusReading:
+        """What a manifest recorded; a manifest from before the record reads as the defaults."""
+        data = data if isinstance(data, dict) else {}
+        max_file_mb, follow = data.get("max_file_mb", MAX_FILE_MB), data.get("follow_symlinks", False)
+        return cls(float(max_file_mb) if isinstance(max_file_mb, (int, float)) else MAX_FILE_MB, follow is True)
+
+    def overridden(self, max_file_mb: float | None = None, follow_symlinks: bool | None = None) -> CorpusReading:
+        """These settings with what a command's flags say instead, where they say anything."""
+        return CorpusReading(self.max_file_mb if max_file_mb is None else max_file_mb,
+                             self.follow_symlinks if follow_symlinks is None else follow_symlinks)
+
+
+@dataclass(frozen=True)
 class Corpus:
     articles: tuple[Article, ...]
     problems: tuple[Problem, ...]
+    reading: CorpusReading = CorpusReading()
 
 
 
@@ -78,11 +101,12 @@ class ArticleInfo:
             return None
         return sum(1 for start in self.pages if start <= offset) or 1
 
-def load_corpus(path: Path, max_file_mb: float = MAX_FILE_MB, follow_symlinks: bool = False) -> Corpus:
+def load_corpus(path: Path, reading: CorpusReading = CorpusReading()) -> Corpus:
     """Every readable article under `path` (subfolders too); anything else is listed in `problems`.
 
-    A link to a file outside `path` is reported and skipped unless `follow_symlinks`: a corpus
-    folder must not make /etc/passwd citable."""
+    A link to a file outside `path` is reported and skipped unless `reading.follow_symlinks`: a
+    corpus folder must not make /etc/passwd citable."""
+    max_file_mb, follow_symlinks = reading.max_file_mb, reading.follow_symlinks
     if not (0 < max_file_mb <= MAX_FILE_MB_LIMIT):  # also refuses nan
         raise CorpusError(f"--max-file-mb {max_file_mb} is outside 0-{MAX_FILE_MB_LIMIT}: e.g. --max-file-mb 20")
     if path.is_dir():
@@ -97,8 +121,7 @@ def load_corpus(path: Path, max_file_mb: float = MAX_FILE_MB, follow_symlinks: b
         raise CorpusError(f"corpus {path} does not exist: pass --corpus with a folder of articles")
     files, outside = _inside(files, root) if not follow_symlinks else (files, [])
     corpus = _load_files(files, root, max_file_mb)
-    if outside:
-        corpus = Corpus(corpus.articles, corpus.problems + tuple(outside))
+    corpus = Corpus(corpus.articles, corpus.problems + tuple(outside), reading)
     if not corpus.articles:
         details = "; ".join(f"{p.source}: {p.reason}" for p in corpus.problems[:3])
         raise CorpusError(
