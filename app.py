@@ -18,7 +18,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from rag.assistant import Assistant  # noqa: E402
 from rag.config import load_settings  # noqa: E402
-from rag.errors import RagError  # noqa: E402
+from rag.errors import RagError, one_line  # noqa: E402
 from rag.index.store import manifest_exists  # noqa: E402
 
 
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"No index at {settings.index}: building it from {settings.corpus} first …", flush=True)
         assistant = Assistant.open(settings, build_if_missing=True)
     except RagError as error:
-        sys.exit(f"Error: {error}")
+        sys.exit(f"Error: {one_line(str(error))}")
     from rag.web.app import CONCURRENT_QUESTIONS, NewsroomApp, launch_options
 
     demo = NewsroomApp(assistant).blocks()

@@ -18,7 +18,7 @@ from rag.answers.extractive import Answer, AnswerMode, AnswerPart, compose_answe
 from rag.answers.claims import CheckResult, check_claim
 from rag.config import Settings
 from rag.index.embedding import Embedder, load_embedder
-from rag.errors import IndexCorruptError, RagError, repair_hint
+from rag.errors import RagError, repair_hint
 from rag.limits import checked_history, checked_text
 from rag.search.filters import Filters
 from rag.search.followup import contextual_question
@@ -94,11 +94,7 @@ class Served:
 
     @classmethod
     def of(cls, index: StoredIndex, embedder: Embedder, stamp: tuple | None) -> Served:
-        try:
-            partnerships = register_from_stored(index.register)
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise IndexCorruptError(f"the register of the index at {index.path} is damaged ({type(error).__name__}): "
-                                    f"{repair_hint(index.path)}") from error
+        partnerships = register_from_stored(index.register)
         return cls(index, Retriever(index, embedder), partnerships, stamp)
 
 

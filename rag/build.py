@@ -248,9 +248,9 @@ def _previous(index: Path) -> _Previous | None:
         manifest = read_manifest(index)
         damaged = damaged_files(index, manifest)
         articles = {} if ARTICLES in damaged else read_articles(index)
+        retrieval = RetrievalSettings.from_json(manifest.retrieval)
     except RagError:
         return None
-    fitted = manifest.retrieval.get("fitted", {}).get("fitted_at")
     return _Previous(
         version=manifest.version,
         previous_version=manifest.previous_version,
@@ -259,7 +259,7 @@ def _previous(index: Path) -> _Previous | None:
         fingerprints={a["id"]: a["fingerprint"] for a in manifest.articles},
         content_hashes={a.id: a.content_hash for a in articles.values()},
         spans={a.id: list(a.chunk_spans) for a in articles.values()},
-        retrieval=RetrievalSettings.from_json(manifest.retrieval) if fitted else RetrievalSettings.for_model(manifest.model["name"]),
+        retrieval=retrieval if retrieval.fitted.get("fitted_at") else RetrievalSettings.for_model(manifest.model["name"]),
         settings_current=manifest.lexical == asdict(LexicalSettings()),
         damaged=tuple(f"{name} {problem}" for name, problem in damaged.items()),
     )

@@ -6,6 +6,7 @@ index, an empty question, a bad file) prints one line saying what to do and exit
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import tempfile
@@ -19,7 +20,7 @@ from rag.config import (
     ENV_CHUNK_TOKENS, ENV_CORPUS, ENV_INDEX, ENV_LLM_KEY, ENV_LLM_MODEL, ENV_LLM_TIMEOUT, ENV_LLM_URL, ENV_MIN_COVERAGE,
     ENV_MODEL, ENV_TOP_K, MAX_TOP_K, Settings, load_settings,
 )
-from rag.errors import RagError, repair_hint
+from rag.errors import RagError, one_line, repair_hint
 from rag.search.modes import RetrieverMode
 
 USER_ERROR = 2
@@ -97,14 +98,35 @@ def _filters(since, until, outlets, article_ids):
 
 
 class RagGroup(click.Group):
-    """Turns the library's errors into one line and exit code 2, never a traceback."""
+    """Turns the library's errors, and click's own usage errors, into one line and exit code 2,
+    never a traceback (click would print its usage line and a help hint around the error)."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        with _usage_in_one_line():
+            return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with _usage_in_one_line():
+                return super().invoke(ctx)
         except RagError as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(f"Error: {one_line(str(error))}", err=True)
             ctx.exit(USER_ERROR)
+
+
+class _OneLineUsageError(click.ClickException):
+    exit_code = USER_ERROR
+
+
+@contextlib.contextmanager
+def _usage_in_one_line():
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise
+    except click.UsageError as error:
+        where = f": see `{error.ctx.command_path} --help`" if error.ctx else ""
+        raise _OneLineUsageError(one_line(f"{error.format_message().rstrip('.')}{where}")) from None
 
 
 @click.group(cls=RagGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -205,9 +227,11 @@ def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
     click.echo(f"built:     {manifest.built_at} from {manifest.corpus} (version {manifest.version})")
     click.echo(f"articles:  {manifest.counts['articles']}")
     click.echo(f"chunks:    {manifest.counts['chunks']}")
-    click.echo(f"model:     {manifest.model['name']} ({manifest.model['dimension']} dimensions)")
-    click.echo(f"chunking:  at most {manifest.chunking['budget']} tokens, {manifest.chunking['overlap_tokens']} overlap")
-    click.echo(f"ranker:    {manifest.retrieval.get('fitted', {}).get('summary', 'default weights')}")
+    # What the manifest says, as it says it: a field a reader does not need may be missing.
+    model, chunking, fitted = manifest.model, manifest.chunking, manifest.retrieval.get("fitted")
+    click.echo(f"model:     {model['name']} ({model.get('dimension', '?')} dimensions)")
+    click.echo(f"chunking:  at most {chunking.get('budget', '?')} tokens, {chunking.get('overlap_tokens', '?')} overlap")
+    click.echo(f"ranker:    {fitted.get('summary', 'default weights') if isinstance(fitted, dict) else 'default weights'}")
 
 
 @cli.command()
@@ -215,19 +239,20 @@ def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
 @index_option
 @click.option("--partner", default=None, help="Only partnerships whose partner or local party names this (any case).")
 @click.option("--field", "field_name", default=None, help="Only partnerships in this field, e.g. education, transport.")
-@click.option("--year", type=int, default=None, help="Only partnerships dated in this year.")
+@click.option("--year", default=None, help="Only partnerships dated in this year (YYYY).")
 @filter_options
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV for a spreadsheet (one line a partnership).")
-def partnerships(corpus: Path | None, index: Path | None, partner: str | None, field_name: str | None, year: int | None,
+def partnerships(corpus: Path | None, index: Path | None, partner: str | None, field_name: str | None, year: str | None,
                  since, until, outlets, article_ids, as_json: bool, as_csv: bool) -> None:
     """The register of partnerships found in the corpus, every field cited (rebuilt by `rag build`)."""
     from rag.index.store import load_index
     from rag.register import queries as register
     from rag.register.extraction import register_from_stored
 
+    wanted = register.RegisterFilter.from_form(partner, field_name, year)
     stored = load_index(load_settings(corpus, index).index)
-    chosen = register.select(register_from_stored(stored.register), register.RegisterFilter(partner, field_name, year), stored.articles,
+    chosen = register.select(register_from_stored(stored.register), wanted, stored.articles,
                              _filters(since, until, outlets, article_ids))
     table = register.rows(chosen, stored.articles)
     if as_json:

@@ -11,6 +11,12 @@ def repair_hint(index: object = None) -> str:
     return f"run `rag build --index {index}`" if index is not None else "run `rag build`"
 
 
+def one_line(message: str) -> str:
+    """A message as a terminal shows it: one line whatever it quotes. A file name or value with a
+    line break, another control character or a lone surrogate (undecodable bytes) is escaped."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in message)
+
+
 class RagError(Exception):
     """A problem the user can fix: bad input, a missing or stale index, a bad setting."""
 

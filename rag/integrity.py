@@ -14,6 +14,8 @@ from rag.build import fingerprint
 from rag.config import Settings
 from rag.ingest.corpus import CorpusReading, load_corpus
 from rag.errors import RagError, repair_hint
+from rag.register.extraction import register_from_stored
+from rag.search.retrieval import RetrievalSettings
 from rag.index.store import file_problems, load_index, read_manifest
 
 
@@ -64,7 +66,10 @@ def verify_index(settings: Settings) -> VerifyReport:
         report.findings.append(Finding(f"file {problem}", rebuild))
     if not damaged:
         try:
-            load_index(settings.index)
+            stored = load_index(settings.index)
+            # What the app reads next when it opens the version: the ranker settings and the register.
+            RetrievalSettings.from_json(stored.manifest.retrieval)
+            register_from_stored(stored.register)
         except RagError as error:
             report.findings.append(Finding(f"index does not load ({error})", rebuild))
     reading = CorpusReading.from_json(manifest.corpus_reading)

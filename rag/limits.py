@@ -34,7 +34,7 @@ def checked_text(text: object, what: str = "question") -> str:
         raise QuestionError(f"empty {what}: {_EXAMPLES.get(what, _EXAMPLES['question'])}")
     if len(text) > MAX_QUESTION_CHARS:
         raise QuestionError(f"{what} is {len(text)} characters, the limit is {MAX_QUESTION_CHARS}: shorten it to its key point")
-    return text
+    return _unicode(text, f"the {what}")
 
 
 def checked_history(history: object) -> tuple[str, ...]:
@@ -45,6 +45,7 @@ def checked_history(history: object) -> tuple[str, ...]:
         if len(item) > MAX_QUESTION_CHARS:
             raise QuestionError(f"history item {number} is {len(item)} characters, the limit is {MAX_QUESTION_CHARS}: "
                                 "send the earlier questions as asked")
+        _unicode(item, f"history item {number}")
     return tuple(item for item in items if item.strip())[-MAX_HISTORY_TURNS:]
 
 
@@ -57,6 +58,7 @@ def checked_values(values: object, what: str) -> tuple[str, ...]:
     for item in items:
         if len(item) > MAX_FILTER_CHARS:
             raise QuestionError(f"a {what} value is {len(item)} characters, the limit is {MAX_FILTER_CHARS}")
+        _unicode(item, f"a {what} value")
     return items
 
 
@@ -71,3 +73,19 @@ def _as_values(values: object, what: str) -> tuple[str, ...]:
     if any(not isinstance(item, str) for item in items):
         raise QuestionError(f"{what} must be a list of texts")
     return items
+
+
+def _unicode(text: str, what: str) -> str:
+    """Text that can be written as UTF-8: bytes a terminal could not decode arrive as lone
+    surrogates, which no model, file or page can take."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = text[error.start:error.end]
+        try:  # an undecodable byte as Python carries it: shown as the byte it was
+            shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            shown = bad.encode("utf-8", "backslashreplace").decode("ascii")
+        raise QuestionError(f"{what} holds bytes that are not UTF-8 ({shown} at character {error.start + 1}): "
+                            "retype it, or set the terminal to UTF-8") from None
+    return text

@@ -207,10 +207,12 @@ def test_api_calls_leave_no_session_behind(assistant):
             post(url, ask_body("Siapa Wali Kota Kisarazu?", ["Bogor"]))
         checked = post(url, json.dumps({"data": ["Wali Kota Kisarazu adalah Yushikuni Watanabe"]}).encode(), api="check")
         listed = post(url, json.dumps({"data": ["Seoul", None, None]}).encode(), api="partnerships")
+        refused = post(url, json.dumps({"data": [""]}).encode(), api="check")
         sessions = dict(app.demo.state_holder.session_data)
     assert sessions == {}
     assert checked[0] == 200 and checked[1]["verdict"] == "supported"
     assert listed[0] == 200 and listed[1][0]["partner"] == "Seoul"
+    assert refused[0] == 200 and refused[1]["error"].startswith("empty claim")  # a message, not {"error": null}
 
 
 @pytest.mark.slow

@@ -128,6 +128,13 @@ def test_chunk_count_mismatch_is_detected(tmp_path, seed_settings, seed_index):
     shutil.copytree(seed_settings.index, copy)
     path = live_version(copy) / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
+    chunks = manifest["counts"]["chunks"]
+    manifest["counts"]["chunks"] += 1
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match=f"'counts' says {chunks + 1} chunks, the articles hold {chunks}"):
+        load_index(copy)
+    manifest["counts"]["chunks"] -= 1
+    manifest["articles"][0]["chunks"] += 1  # the counts agree with each other, not with the chunk table
     manifest["counts"]["chunks"] += 1
     path.write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="inconsistent"):

@@ -198,9 +198,29 @@ class _SavedScores:
         self.data, self.indices, self.indptr = (np.load(folder / name, allow_pickle=False) for name in self.MATRIX)
         self.scores = {"indptr": self.indptr, "num_docs": int(params["num_docs"])}
         self.vocab_dict: dict[str, int] = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        if problem := self._shape_problem():
+            raise ValueError(f"the BM25 matrix in {folder} is inconsistent ({problem})")
+
+    def _shape_problem(self) -> str | None:
+        """Sizes alone do not catch two of these files swapped (data and indices are both 4 bytes an
+        entry): a question would then index with floats. Checked once, at load, in milliseconds."""
+        data, indices, indptr = self.data, self.indices, self.indptr
+        if data.ndim != 1 or indices.ndim != 1 or indptr.ndim != 1 or data.dtype.kind != "f":
+            return "the scores are not a vector of numbers"
+        if indices.dtype.kind not in "iu" or indptr.dtype.kind not in "iu" or len(indptr) < 1:
+            return "the positions are not whole numbers"
+        if len(data) != len(indices) or indptr[-1] != len(data) or (len(indptr) > 1 and np.any(np.diff(indptr) < 0)):
+            return "the columns do not add up"
+        if len(indices) and (indices.min() < 0 or indices.max() >= self.scores["num_docs"]):
+            return "a position names no chunk"
+        # bm25s gives the empty term the id after the last column; no other term may name none.
+        if any(not isinstance(i, int) or not 0 <= i < len(indptr) for i in self.vocab_dict.values()):
+            return "a term names no column"
+        return None
 
     def get_tokens_ids(self, terms: list[str]) -> list[int]:
-        return [self.vocab_dict[t] for t in terms if t in self.vocab_dict]
+        columns = len(self.indptr) - 1
+        return [self.vocab_dict[t] for t in terms if self.vocab_dict.get(t, columns) < columns]
 
     def get_scores_from_ids(self, ids: list[int]) -> np.ndarray:
         scores = np.zeros(self.scores["num_docs"], dtype=np.float32)

@@ -159,17 +159,35 @@ def read_manifest(index: Path) -> Manifest:
 
 
 def _manifest_shape_problem(manifest: Manifest) -> str | None:
-    """What a load would trip over later, named now: a field of the wrong type or missing a key."""
+    """What a load or the next build would trip over later, named now: a field of the wrong type,
+    a key missing, counts that disagree with the article list."""
     for name in ("model", "chunking", "lexical", "retrieval", "counts", "dense", "files", "corpus_reading"):
         if not isinstance(getattr(manifest, name), dict):
             return f"'{name}' is not an object"
     if not isinstance(manifest.articles, list) or not isinstance(manifest.version, str):
         return "'articles' is not a list or 'version' not a text"
+    if not isinstance(manifest.previous_version, (str, type(None))):
+        return "'previous_version' is not a text"
     if not isinstance(manifest.model.get("name"), str):
         return "'model' has no name"
-    if not all(isinstance(manifest.counts.get(key), int) for key in ("chunks", "articles")):
+    if not all(_whole(manifest.counts.get(key)) for key in ("chunks", "articles")):
         return "'counts' lacks the chunk or article count"
+    if not all(isinstance(entry, dict) and _whole(entry.get("bytes")) and isinstance(entry.get("sha256"), str)
+               for entry in manifest.files.values()):
+        return "a 'files' entry lacks its size or checksum"
+    if not all(isinstance(a, dict) and isinstance(a.get("id"), str) and isinstance(a.get("fingerprint"), str)
+               and _whole(a.get("chunks")) for a in manifest.articles):
+        return "an 'articles' entry lacks its id, fingerprint or chunk count"
+    if manifest.counts["articles"] != len(manifest.articles):
+        return f"'counts' says {manifest.counts['articles']} articles, the list holds {len(manifest.articles)}"
+    # A chunk duplicated articles share counts once in all and once for each of them.
+    if manifest.counts["chunks"] > sum(a["chunks"] for a in manifest.articles):
+        return f"'counts' says {manifest.counts['chunks']} chunks, the articles hold {sum(a['chunks'] for a in manifest.articles)}"
     return None
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def check_model(manifest: Manifest, configured_model: str, index: Path) -> None:

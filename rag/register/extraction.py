@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
+from rag.errors import IndexCorruptError, repair_hint
 from rag.text.dates import find_dates
 from rag.ingest.corpus import Article
 from rag.register.words import (
@@ -374,8 +375,13 @@ def extract_corpus(articles: Iterable[Article], unchanged: set[str], stored: dic
     return {"extractor": EXTRACTOR_VERSION, "articles": result}
 
 
-def register_from_stored(stored: dict) -> list[Partnership]:
-    return build_register(_mention_from_json(m) for mentions in stored["articles"].values() for m in mentions)
+def register_from_stored(stored: object) -> list[Partnership]:
+    """The register from the mentions a version stored; a damaged record fails in one line."""
+    try:
+        return build_register(_mention_from_json(m) for mentions in stored["articles"].values() for m in mentions)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise IndexCorruptError(f"the stored register is damaged ({type(error).__name__}: {str(error)[:80]}): "
+                                f"{repair_hint()}") from None
 
 
 def _mention_to_json(mention: Mention) -> dict:

@@ -14,6 +14,7 @@ from rag.answers.extractive import Answer, AnswerMode, AnswerPart, Citation, cit
 from rag.search.filters import Filters
 from rag.errors import RagError
 from rag.limits import checked_values
+from rag.text.dates import YEAR
 from rag.text.answer_kinds import asks_for_partner_list
 from rag.text.language import detect_language
 from rag.text.sentences import Span
@@ -55,12 +56,12 @@ class RegisterFilter:
 
 
 def _year(year: object) -> int | None:
+    """A year as the one date grammar reads years (rag.text.dates.YEAR): four digits, not "00000"."""
     if year in (None, ""):
         return None
-    if isinstance(year, int) and not isinstance(year, bool):
-        return year
-    if isinstance(year, str) and year.strip().isascii() and year.strip().isdigit():
-        return int(year)
+    text = str(year).strip() if isinstance(year, (int, str)) and not isinstance(year, bool) else ""
+    if YEAR.fullmatch(text):
+        return int(text)
     raise RagError(f"year {year!r} is not a year: e.g. 2016")
 
 

@@ -10,11 +10,13 @@ and equal-weight rank fusion fell to 0.50 with MiniLM; the fitted ranker learns 
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rag.errors import IndexCorruptError, repair_hint
 from rag.index.chunking import Chunk
 from rag.index.models import DEFAULT_MODEL, MINILM
 from rag.search.modes import RetrieverMode
@@ -75,8 +77,28 @@ class RetrievalSettings:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> RetrievalSettings:
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+    def from_json(cls, data: object) -> RetrievalSettings:
+        """The settings a manifest stores, checked: a damaged record fails the load with one line,
+        not a question later with a TypeError."""
+        if not isinstance(data, dict):
+            raise IndexCorruptError(f"the ranker settings in the manifest are damaged (not an object): {repair_hint()}")
+        settings = cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+        if problem := settings._problem():
+            raise IndexCorruptError(f"the ranker settings in the manifest are damaged ({problem}): {repair_hint()}")
+        return settings
+
+    def _problem(self) -> str | None:
+        def count(value, least):
+            return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+        if not isinstance(self.weights, dict) or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in self.weights.values()):
+            return "'weights' must map feature names to numbers"
+        if not count(self.candidates, 1) or not count(self.max_per_article, 0):
+            return "'candidates' must be a whole number from 1, 'max_per_article' from 0"
+        if not isinstance(self.fitted, dict):
+            return "'fitted' is not an object"
+        return None
 
     @property
     def ranker(self) -> LinearRanker:

@@ -157,7 +157,7 @@ class NewsroomApp:
     def check_claim(self, claim: str) -> str:
         return verdict_html(self.assistant.check(claim), self.assistant.index.articles, detect_language(claim))
 
-    @shows_errors(lambda app, error, claim, **__: {"claim": claim, "error": str(error)})
+    @shows_errors(lambda app, error, claim, *_, **__: {"claim": claim, "error": str(error)})
     def check(self, claim: str, request: gr.Request = None) -> dict:
         """The same object as `rag check --json`."""
         with self._stateless(request):
