@@ -223,8 +223,8 @@ def _synthetic_index(size: int, settings: Settings, embedder: Embedder, material
                   "overlap_tokens": settings.chunking.overlap_tokens, "budget": None},
         lexical=asdict(LexicalSettings()), retrieval=RetrievalSettings.for_model(embedder.name).to_json(),
         counts={"articles": len(articles), "chunks": len(chunks)},
-        articles=[{"id": a.id, "source": a.source, "content_hash": a.content_hash, "fingerprint": a.content_hash}
-                  for a in articles],
+        articles=[{"id": a.id, "source": a.source, "content_hash": a.content_hash, "fingerprint": a.content_hash,
+                   "chunks": len(a.chunk_spans)} for a in articles],
     )
     folder = new_version_folder(index)
     write_version(folder, manifest, articles, chunks, dense, lexical, {"extractor": 0, "articles": {}})
