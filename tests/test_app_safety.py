@@ -216,11 +216,11 @@ def test_api_calls_leave_no_session_behind(assistant):
 
 
 @pytest.mark.slow
-def test_oversized_requests_leave_the_apps_memory_as_it_was():
+def test_oversized_requests_leave_the_apps_memory_as_it_was(tmp_path):
     """`python app.py` in its own process, measured by tests.hostile_load (which prints the times)."""
     from tests.hostile_load import measure
 
-    result = measure(questions=10)
+    result = measure(index=str(tmp_path / "index"), questions=10)  # built from corpus/ on start
     idle, burst, flood, under_the_wall, _ = result["phases"]
     print(json.dumps(result, indent=1))
     for busy in (burst, flood, under_the_wall):
