@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from rag.answers.extractive import Answer, AnswerMode, AnswerPart, compose_answer, join_parts, make_citation
-from rag.answers.claims import CheckResult, check_claim
+from rag.answers.claims import CheckResult, Verdict, check_claim
 from rag.config import Settings
 from rag.index.embedding import Embedder, load_embedder
 from rag.errors import RagError, repair_hint
@@ -27,6 +27,7 @@ from rag.register import queries as register
 from rag.register.extraction import Partnership, register_from_stored
 from rag.search.modes import RetrieverMode
 from rag.search.retrieval import Hit, Retriever
+from rag.search.searched import what_was_searched
 from rag.text.messages import ANSWERS, in_language
 from rag.ingest.corpus import load_corpus
 from rag.build import build_index
@@ -201,6 +202,10 @@ class Assistant:
             answer = compose_answer(query, hits[: self.settings.top_k], served.index.articles, served.index.lexical,
                                     self.settings.answer)
             answer = replace(answer, question=question)
+            if answer.abstained:
+                answer = replace(answer, searched=what_was_searched(
+                    searched, served.index.articles, served.index.lexical, request.filters, request.mode,
+                    [c.article_id for c in answer.related]))
         # A language model rewrites quoted passages; a refusal stays as it is.
         generates = self.settings.llm is not None and not answer.abstained
         yield Reply(answer, hits, final=not generates)
@@ -238,7 +243,12 @@ class Assistant:
         served = self._current()
         query = served.retriever.query(checked_text(claim, "claim"))
         hits = served.retriever.search(query, self.settings.top_k, filters)
-        return check_claim(query, hits, served.index.articles, served.index.lexical)
+        result = check_claim(query, hits, served.index.articles, served.index.lexical)
+        if result.verdict is Verdict.NOT_FOUND:
+            result = replace(result, searched=what_was_searched(
+                query.text, served.index.articles, served.index.lexical, filters, RetrieverMode.HYBRID,
+                [hit.chunk.article_id for hit in hits[:3]]))
+        return result
 
     def partnerships(self, register_filter: register.RegisterFilter = register.RegisterFilter(),
                      filters: Filters | None = None) -> list[Partnership]:

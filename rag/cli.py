@@ -313,6 +313,8 @@ def ask(question: str, corpus: Path | None, index: Path | None, model: str | Non
     if answer.lead:
         click.echo(f"{answer.lead}\n")
     click.echo(answer.answer)
+    for sentence in answer.searched.sentences() if answer.searched else ():
+        click.echo(sentence)
     for removed in answer.removed:
         click.echo(f"  removed: {removed['text']!r}: {removed['reason']}", err=True)
     sources = answer.citations or answer.related
@@ -343,6 +345,8 @@ def check(claim: str, corpus: Path | None, index: Path | None, model: str | None
         click.echo(json.dumps(check_to_json(result), ensure_ascii=False, indent=2))
         return
     click.echo(f"Verdict: {result.verdict}")
+    for sentence in result.searched.sentences() if result.searched else ():
+        click.echo(sentence)
     for mismatch in result.mismatches:
         click.echo(f"  claim says {mismatch.claim_text!r}, source [{mismatch.citation}] says {mismatch.evidence_text!r}")
     for citation in result.citations:

@@ -21,6 +21,7 @@ from rag.text.dates import FULL_MONTH_NUMBER, YEAR, find_dates
 from rag.text.numbers import find_numbers, number_key
 from rag.text.sentences import Span
 from rag.search.retrieval import Hit, Query
+from rag.search.searched import Searched
 
 # Share of the claim's term weight the evidence must cover for a verdict other than not_found,
 # and for "supported".
@@ -61,6 +62,8 @@ class CheckResult:
     citations: list[Citation]
     mismatches: list[Mismatch] = field(default_factory=list)
     coverage: float = 0.0
+    # For not_found: what was searched (the articles, the retriever, the words no article uses).
+    searched: Searched | None = None
 
 
 @dataclass(frozen=True)
@@ -162,4 +165,5 @@ def check_to_json(result: CheckResult) -> dict:
         "verdict": str(result.verdict),
         "citations": [citation_to_json(c) for c in result.citations],
         "mismatches": [asdict(m) for m in result.mismatches],
+        "searched": result.searched.to_json() if result.searched else None,
     }

@@ -17,6 +17,7 @@ from rag.index.lexical import LexicalIndex
 from rag.answers.settings import AnswerSettings
 from rag.text.answer_kinds import answer_kind, asks_for_list, best_span, holds_answer, question_words
 from rag.search.retrieval import Hit, Query
+from rag.search.searched import Searched
 from rag.text.sentences import Span, split_sentences
 from rag.ingest.corpus import ArticleInfo
 
@@ -93,6 +94,8 @@ class Answer:
     # Where, in the quotes, the answer to the question's kind stands (None for untyped questions
     # the quotes hold no name for, and for abstentions).
     answer_span: AnswerSpan | None = None
+    # For an abstention: what was searched (the articles, the retriever, the words no article uses).
+    searched: Searched | None = None
 
 
 @dataclass(frozen=True)
@@ -269,4 +272,5 @@ def answer_to_json(answer: Answer) -> dict:
         "removed": answer.removed,
         "lead": answer.lead,
         "answer_span": asdict(answer.answer_span) if answer.answer_span else None,
+        "searched": answer.searched.to_json() if answer.searched else None,
     }

@@ -72,8 +72,16 @@ class Analyzer:
 
         A concept is covered when any alternative occurs; lexical search uses them all.
         """
-        words = re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", _fold_variants(question.lower()))
         concepts: list[tuple[str, ...]] = []
+        for _, concept in self.worded_concepts(question):
+            if concept not in concepts:
+                concepts.append(concept)
+        return concepts
+
+    def worded_concepts(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Each key term as the question words it (lowercased), with its alternatives."""
+        words = re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", _fold_variants(question.lower()))
+        worded: list[tuple[str, tuple[str, ...]]] = []
         i = 0
         while i < len(words):
             for size in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
@@ -84,12 +92,11 @@ class Analyzer:
                     i += size
                     break
             else:
-                alternatives = self.terms(words[i])
+                phrase, alternatives = words[i], self.terms(words[i])
                 i += 1
-            concept = tuple(dict.fromkeys(alternatives))
-            if concept and concept not in concepts:
-                concepts.append(concept)
-        return concepts
+            if alternatives:
+                worded.append((phrase, tuple(dict.fromkeys(alternatives))))
+        return worded
 
     def terms(self, text: str) -> list[str]:
         lowered = _fold_variants(text.lower())

@@ -93,6 +93,8 @@ def verdict_html(result: CheckResult, articles: dict[str, ArticleInfo], language
     """The verdict as a badge, the mismatching items, then the evidence cards with those items marked."""
     words = in_language(CARDS, language)
     parts = [f'<p><span class="rag-badge rag-{result.verdict}">{words[result.verdict]}</span></p>']
+    if result.searched:
+        parts += [f'<p class="rag-searched">{_text(sentence)}</p>' for sentence in result.searched.sentences()]
     if result.mismatches:
         items = "".join(
             f"<li><strong>{words['mismatch']}:</strong> {words['claim']} <del>{_text(m.claim_text)}</del> → "

@@ -37,7 +37,8 @@ def answer_pieces(answer: Answer) -> list[str]:
     if answer.lead:
         pieces.append(f"{escape(answer.lead)}\n\n")
     if answer.abstained or not answer.parts:
-        return pieces + [escape(answer.answer)]
+        searched = answer.searched.sentences() if answer.searched else []
+        return pieces + [escape(answer.answer)] + [f"\n\n_{escape(sentence)}_" for sentence in searched]
     for i, part in enumerate(answer.parts):
         pieces.append(("" if i == 0 else " ") + f"{_with_answer_marked(part, answer)} **\\[{part.citation}\\]**")
     return pieces
