@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from rag.errors import RagError
 from rag.text import dates
+from rag.text.event_dates import event_dates
 from tests.conftest import CORPUS, run_rag
 
 FAST_EXAMPLES, DEEP_EXAMPLES, DEEP_REAL_MODEL = 12, 2000, 300
@@ -114,6 +115,9 @@ def _parsers(assistant, app) -> dict:
     def date_grammar(text):
         for mention in dates.find_dates(text) + dates.find_dates(text, cued_years=True):
             assert text[mention.start:mention.end] == mention.text
+        for published, years in ((None, ()), ("2016-11-17", ()), (None, (2016, 2017)), ("9999-12-31", ()), ("0001-01-01", ())):
+            for found in event_dates(text, published, years):
+                assert text[found.start:found.end] == found.text and found.date
 
     return {
         "question": (ANY_TEXT, question),
