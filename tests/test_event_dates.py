@@ -48,7 +48,9 @@ def test_a_year_left_out_is_had_from_the_article_or_the_weekday_and_never_guesse
     assert (inferred.date, inferred.basis) == ("2016-06-08", DateBasis.INFERRED)
     assert inferred.reason.startswith("year inferred: 8 June was a Wednesday in 2016")
     (resolved,) = event_dates(text, "2016-06-09")
-    assert (resolved.date, resolved.basis) == ("2016-06-08", DateBasis.RESOLVED)
+    assert (resolved.date, resolved.basis, resolved.weekday_mismatch) == ("2016-06-08", DateBasis.RESOLVED, False)
+    (slip,) = event_dates("Rapat digelar Jumat (21/7).", "2016-06-01")  # 21 July 2016 was a Thursday
+    assert slip.date == "2016-07-21" and slip.weekday_mismatch  # the nearest year stays; the slip is said
     (december,) = event_dates("MoU diteken pada 12 Desember.", "2017-01-05")
     assert december.date == "2016-12-12" and "year from the article's date" in december.reason
 

@@ -70,14 +70,40 @@ def test_news_sites_and_reporters_are_never_partners(tmp_path):
     assert register["Hamamatsu"].form == "exploration" and register["Hamamatsu"].people == []
 
 
-EXPECTED = {  # the seed corpus, as a journalist would list it: partner → (form, year, fields, articles)
+# The seed corpus, as a journalist would list it: partner → (form, year of the event, fields, articles).
+# The year is the headline stage's event, as a text gives it: Kisarazu's letter is reported signed
+# (2016-11-19) on no stated day, UCLG ASPAC's agreement on a "Kamis" in an article dated only 2017.
+EXPECTED = {
     "Seoul": ("letter of interest", 2016, {"smart city", "transport"}, {"000_9156ad8b8e089001", "001_2d6a8a213c43a204"}),
-    "UCLG ASPAC": ("cooperation agreement", 2017, set(), {"002_f3feb7890c547006"}),
-    "Kisarazu": ("letter of interest (friendship city)", 2016,
+    "UCLG ASPAC": ("cooperation agreement", None, set(), {"002_f3feb7890c547006"}),
+    "Kisarazu": ("letter of interest (friendship city)", None,
                  {"education", "culture", "tourism", "agriculture", "health"}, {"003_fcff50e6fce6b534"}),
-    "PPI Jepang": ("MoU", 2016, set(), {"003_fcff50e6fce6b534"}),
-    "Seoul National University": ("exploration", 2024, {"smart city"}, {"004_a696b740d2fb54b0"}),
+    "PPI Jepang": ("MoU", None, set(), {"003_fcff50e6fce6b534"}),
+    "Seoul National University": ("exploration", None, {"smart city"}, {"004_a696b740d2fb54b0"}),
 }
+
+
+def test_bogor_seoul_is_a_letter_signed_on_8_june_2016_after_a_plan_reported_the_day_before(assistant):
+    """Issue 18: 001 says "Rabu 8 Juni" with no year; 000 gives 2016 for the same forum, in which 8
+    June was a Wednesday. The plan 000 reported on 7 June is a stage of its own."""
+    (seoul,) = [r for r in register_from_stored(assistant.index.register) if r.partner == "Seoul"]
+    assert (seoul.form, seoul.date, seoul.status) == ("letter of interest", "2016-06-08", "signed")
+    signed = next(s for s in seoul.stages if s.form == "letter of interest" and s.status == "signed")
+    assert (signed.source.article_id, signed.date_basis) == ("001_2d6a8a213c43a204", "inferred")
+    assert "8 June was a Wednesday in 2016, the year 000_9156ad8b8e089001 gives" in signed.date_reason
+    planned = next(s for s in seoul.stages if s.form == "letter of interest" and s.status == "planned")
+    assert (planned.source.article_id, planned.reported, planned.date) == ("000_9156ad8b8e089001", "2016-06-07",
+                                                                         "2016-06-07/2016-06-10")
+    assert seoul.sources["date"] == seoul.sources["status"] == [signed.source]  # one stage, date and status
+
+
+def test_no_record_states_a_date_no_stage_states(assistant):
+    for record in register_from_stored(assistant.index.register):
+        assert record.date is None or record.date in {s.date for s in record.stages}, record.partner
+        for stage in record.stages:
+            assert (stage.date is None) == (stage.date_basis is None), (record.partner, stage)
+            if stage.date_basis in ("resolved", "inferred") or (stage.date_reason or "").startswith("the article"):
+                assert stage.date_reason, (record.partner, stage)
 
 
 def test_the_seed_register_holds_the_expected_partnerships_with_their_sources(assistant):

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from rag.errors import IndexCorruptError, repair_hint
 from rag.text.dates import find_dates
+from rag.text.event_dates import DateBasis, event_dates, place_year, weekday_given
 from rag.ingest.corpus import Article
 from rag.register.words import (
     CITY_FORMS, COOPERATION, COUNTRIES, FIELD_PATTERNS, FORM_PATTERNS, INDONESIAN_PLACES, LADDER, NOT_PLACES,
@@ -46,19 +47,32 @@ class Mention:
     form: str | None = None
     city_form: str | None = None
     status: str | None = None
+    # The event's date as the text gives it (never the article's date standing in for it), how it
+    # was had (rag.text.event_dates.DateBasis) and why; and the article's own date.
     date: str | None = None
+    date_basis: str | None = None
+    date_reason: str | None = None
+    reported: str | None = None
+    # A day and month given with a day of the week but no year, in an article with no date:
+    # (day, month, weekday), placed in a year when the register sees the other sources' years.
+    undated: tuple[int, int, int] | None = None
     fields: tuple[str, ...] = ()
     people: tuple[tuple[str, str], ...] = ()  # (name, role)
 
 
 @dataclass(frozen=True)
 class Stage:
-    """One step of a partnership an article reports: a letter of interest signed, an MoU planned."""
+    """One step of a partnership an article reports: a letter of interest signed, an MoU planned.
+    `date` is the event's, `date_basis` and `date_reason` say how it was had, `reported` is the
+    article's date."""
 
     form: str
     date: str | None
     status: str | None
     source: Source
+    date_basis: str | None = None
+    date_reason: str | None = None
+    reported: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,10 +96,18 @@ class Partnership:
     stages: list[Stage] = field(default_factory=list)
     # field name → the sentences it came from.
     sources: dict[str, list[Source]] = field(default_factory=dict)
+    # The date of the article that reports the headline's stage (not the event's date).
+    reported: str | None = None
 
     @property
     def year(self) -> int | None:
         return int(self.date[:4]) if self.date else None
+
+    @property
+    def year_or_reported(self) -> int | None:
+        """The event's year, else the year of the report: what a year filter matches."""
+        when = self.date or self.reported
+        return int(when[:4]) if when and when[:4].isdigit() else None
 
     @property
     def all_sources(self) -> list[Source]:
@@ -113,10 +135,11 @@ def extract(article: Article) -> list[Mention]:
         for name, kind, own_local in found if speaks else ():
             partners.setdefault(name, (kind, own_local))
     bare = _bare_names(partners)
-    local, context_date = _main_local_party(article.text), _context_date(article, sentences)
+    local = _main_local_party(article.text)
+    neighbours = _neighbouring_events(texts, article.date)
     mentions: list[Mention] = []
     last: list[str] = []
-    for span, text, speaks, found in zip(sentences, texts, cooperation, shaped):
+    for span, text, speaks, found, context_date in zip(sentences, texts, cooperation, shaped, neighbours):
         named = [name for name, _, _ in found if name in partners]
         named += [name for name, pattern in bare if pattern.search(text) and name not in named]
         if not named and speaks and last:
@@ -149,14 +172,16 @@ def _bare_names(partners: dict[str, tuple[str, str]]) -> list[tuple[str, re.Patt
 
 
 def _mention(article: Article, text: str, source: Source, partner: str, kind: str, local: str,
-             context_date: str | None, cooperation: bool, partner_names: set[str]) -> Mention:
+             context_date: _Event | None, cooperation: bool, partner_names: set[str]) -> Mention:
     forms = [name for name, pattern in FORM_PATTERNS if pattern.search(text)]
     city_form = next((name for name, pattern in CITY_FORMS if pattern.search(text)), None)
     form = max(forms, key=LADDER.index) if forms else ("exploration" if cooperation and city_form is None else None)
+    event = _sentence_event(text, article.date) or (context_date.elsewhere() if cooperation and context_date else None)
     return Mention(
         partner=partner, partner_type=kind, local_party=local, source=source, form=form, city_form=city_form,
         status=_status(text) if cooperation else None,
-        date=_sentence_date(text, article.date) or (context_date if cooperation else None),
+        date=event.date if event else None, date_basis=event.basis if event else None,
+        date_reason=event.reason if event else None, reported=article.date, undated=event.undated if event else None,
         fields=tuple(name for name, pattern in FIELD_PATTERNS if pattern.search(text)),
         people=tuple(_people(text, partner_names)),
     )
@@ -230,28 +255,51 @@ def _status(text: str) -> str | None:
 # Dates ---------------------------------------------------------------------------------------
 
 
-def _sentence_date(text: str, article_date: str | None) -> str | None:
-    """The most precise date the sentence states (the first of those), as YYYY-MM-DD, YYYY-MM or
-    YYYY: a whole date, then a month and year, then a day and month with the article's year, then
-    a year given as the time of something."""
-    article_year = int(article_date[:4]) if article_date else None
+@dataclass(frozen=True)
+class _Event:
+    """A sentence's date of the event: had (date, basis, reason) or waiting for a year (undated)."""
 
-    def precision(mention) -> int:
-        if mention.year is None:
-            return 2 if article_year else 9
-        return 0 if mention.first_day else 1 if mention.month else 3
+    date: str | None
+    basis: str | None
+    reason: str | None
+    undated: tuple[int, int, int] | None = None
+    text: str = ""
 
-    ranked = sorted(find_dates(text, cued_years=True), key=lambda m: (precision(m), m.start))
-    return ranked[0].iso(article_year) if ranked and precision(ranked[0]) < 9 else None
+    def elsewhere(self) -> _Event:
+        """The same date, for a sentence of the article that gives none of its own."""
+        said = f"the article gives the date elsewhere ('{self.text}')"
+        return _Event(self.date, self.basis, f"{said}; {self.reason}" if self.reason else said, self.undated, self.text)
 
 
-def _context_date(article: Article, sentences) -> str | None:
-    """For a sentence with no date of its own: the first date of a cooperation sentence, else the article's."""
-    for span in sentences:
-        text = article.text[span.start:span.end]
-        if COOPERATION.search(text) and (found := _sentence_date(text, article.date)):
-            return found
-    return article.date
+def _sentence_event(text: str, article_date: str | None) -> _Event | None:
+    """The most precise date the sentence gives for an event: a day before a month before a year,
+    a stated date before a resolved one. A year-less date with a day of the week, in an article with
+    no date, waits for the register to place its year; a date the text does not give is None."""
+    found = event_dates(text, article_date)
+    if found:
+        best = min(found, key=lambda d: (-len(d.date.split("/")[0]), _BASIS_ORDER.index(d.basis), d.start))
+        return _Event(best.date, str(best.basis), best.reason, text=best.text)
+    mentions = find_dates(text, cued_years=True)
+    for mention in mentions:
+        weekday = weekday_given(text, mention)
+        if mention.year is None and mention.first_day is not None and weekday is not None:
+            return _Event(None, None, None, (mention.first_day, mention.month, weekday), mention.text)
+    cued = [m for m in mentions if m.year is not None and m.month is None]
+    return _Event(f"{cued[0].year:04d}", "stated", None, text=cued[0].text) if cued else None
+
+
+_BASIS_ORDER = (DateBasis.STATED, DateBasis.RESOLVED, DateBasis.INFERRED)
+
+
+def _neighbouring_events(texts: list[str], article_date: str | None) -> list[_Event | None]:
+    """For each sentence, the date the sentence just after it (else just before) gives, where that
+    one speaks of cooperation or of a step: "…ditandatanganinya surat pernyataan minat."
+    "Penandatanganan surat dilakukan … Rabu 8 Juni." Never further away, and never the article's
+    own date: a date two sentences off is often another event's, and when a story appeared is not
+    when the event took place."""
+    events = [_sentence_event(t, article_date) if COOPERATION.search(t) or _status(t) else None for t in texts]
+    return [(events[i + 1] if i + 1 < len(events) else None) or (events[i - 1] if i else None)
+            for i in range(len(texts))]
 
 
 # People --------------------------------------------------------------------------------------
@@ -312,6 +360,7 @@ def build_register(mentions: Iterable[Mention]) -> list[Partnership]:
 
 
 def _record(group: list[Mention]) -> Partnership:
+    group = _years_placed(group)
     first = group[0]
     sources: dict[str, list[Source]] = {"partner": [m.source for m in group if m.form or m.city_form]}
     formed = [m for m in group if m.form]
@@ -321,12 +370,24 @@ def _record(group: list[Mention]) -> Partnership:
     shown_form = f"{form} ({city_form})" if form and city_form and form != "membership" else (form or city_form)
     primary = [m for m in group if m.form == form or (form is None and m.city_form)]
     sources["form"] = [m.source for m in group if m.form == form or m.city_form]
-    dated = sorted((m for m in primary if m.date), key=lambda m: (-len(m.date), m.date))
-    date = dated[0].date if dated else None
-    sources["date"] = [dated[0].source] if dated else []
-    statuses = [m for m in group if m.status]
-    status = max((m.status for m in statuses), key=STATUS_ORDER.index) if statuses else None
-    sources["status"] = [m.source for m in statuses if m.status == status]
+    stages = _distinct_stages(sorted(
+        (Stage(m.form, m.date, m.status, m.source, m.date_basis, m.date_reason, m.reported) for m in group if m.form),
+        key=lambda s: s.date or "9999"))
+    # The headline is one stage a source states, its date and status together: the furthest step
+    # taken (signed or under way), else the furthest planned. Never one stage's date with another's status.
+    headline = _headline(stages)
+    reported = headline.reported if headline else first.reported
+    if headline is not None:
+        date, status = headline.date, headline.status
+        sources["date"] = [headline.source] if headline.date else []
+        sources["status"] = [headline.source] if headline.status else []
+    else:
+        dated = sorted((m for m in primary if m.date), key=lambda m: (-len(m.date), m.date))
+        date = dated[0].date if dated else None
+        sources["date"] = [dated[0].source] if dated else []
+        statuses = [m for m in group if m.status]
+        status = max((m.status for m in statuses), key=STATUS_ORDER.index) if statuses else None
+        sources["status"] = [m.source for m in statuses if m.status == status]
     fields = list(dict.fromkeys(f for m in group for f in m.fields))
     sources["fields"] = [m.source for m in group if m.fields]
     people: dict[str, Person] = {}
@@ -337,16 +398,45 @@ def _record(group: list[Mention]) -> Partnership:
         if any(other != name and other.startswith(name + " ") for other in people):
             del people[name]
     sources["people"] = [p.source for p in people.values()]
-    stages = sorted((Stage(m.form, m.date, m.status, m.source) for m in group if m.form), key=lambda s: s.date or "9999")
     return Partnership(first.local_party, first.partner, first.partner_type, shown_form, date, fields,
-                       list(people.values()), status, _distinct_stages(stages),
-                       {k: list(dict.fromkeys(v)) for k, v in sources.items() if v})
+                       list(people.values()), status, stages,
+                       {k: list(dict.fromkeys(v)) for k, v in sources.items() if v}, reported)
+
+
+def _headline(stages: list[Stage]) -> Stage | None:
+    taken = [s for s in stages if s.status in ("signed", "ongoing")]
+    candidates = taken or [s for s in stages if s.status]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda s: (LADDER.index(s.form), s.date is not None, s.date or ""))
+
+
+def _years_placed(group: list[Mention]) -> list[Mention]:
+    """A year-less date with its day of the week ("Rabu 8 Juni", in an article with no date) is
+    placed in the one year, among those other articles state for the same partnership, in which
+    that day fell on that weekday; the reason names the article the year came from."""
+    stated: dict[int, str] = {}
+    for mention in group:
+        if mention.date and mention.date_basis == DateBasis.STATED and mention.source.article_id not in stated.values():
+            stated.setdefault(int(mention.date[:4]), mention.source.article_id)
+    placed = []
+    for mention in group:
+        if mention.undated and mention.date is None and (found := place_year(*mention.undated, stated)):
+            year, said = found
+            day, month, _ = mention.undated
+            reason = f"year inferred: {said}, the year {stated[year]} gives for this partnership"
+            if mention.date_reason:
+                reason = f"{mention.date_reason}; {reason}"
+            mention = replace(mention, date=f"{year:04d}-{month:02d}-{day:02d}", date_basis=str(DateBasis.INFERRED),
+                              date_reason=reason)
+        placed.append(mention)
+    return placed
 
 
 def _distinct_stages(stages: list[Stage]) -> list[Stage]:
     seen, kept = set(), []
     for stage in stages:
-        key = (stage.form, (stage.date or "")[:7])
+        key = (stage.form, stage.status, (stage.date or "")[:7])  # a plan and its signing are two steps
         if key not in seen:
             seen.add(key)
             kept.append(stage)
@@ -356,7 +446,7 @@ def _distinct_stages(stages: list[Stage]) -> list[Stage]:
 # Stored with the index --------------------------------------------------------------------------
 
 # Raised whenever the rules change: mentions stored by older rules are extracted again.
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 
 
 def extract_corpus(articles: Iterable[Article], unchanged: set[str], stored: dict | None) -> dict:
@@ -390,4 +480,5 @@ def _mention_to_json(mention: Mention) -> dict:
 
 def _mention_from_json(row: dict) -> Mention:
     return Mention(**{**row, "source": Source(**row["source"]), "fields": tuple(row.get("fields", ())),
-                      "people": tuple(tuple(p) for p in row.get("people", ()))})
+                      "people": tuple(tuple(p) for p in row.get("people", ())),
+                      "undated": tuple(row["undated"]) if row.get("undated") else None})

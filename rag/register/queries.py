@@ -50,7 +50,7 @@ class RegisterFilter:
         names = f"{record.partner} {record.local_party}".lower()
         return ((not self.partner or self.partner.lower() in names)
                 and (not self.field or self.field in record.fields)
-                and (self.year is None or record.year == self.year)
+                and (self.year is None or record.year_or_reported == self.year)
                 and (not self.partner_type or record.partner_type == self.partner_type)
                 and (not self.local or self.local.lower() in record.local_party.lower()))
 
@@ -100,9 +100,10 @@ def rows(records: list[Partnership], articles: dict[str, ArticleInfo]) -> list[d
         citations, numbers = citations_for(record, articles)
         out.append({
             "local_party": record.local_party, "partner": record.partner, "partner_type": record.partner_type,
-            "form": record.form, "date": record.date, "fields": record.fields,
+            "form": record.form, "date": record.date, "reported": record.reported, "fields": record.fields,
             "people": [{"name": p.name, "role": p.role} for p in record.people], "status": record.status,
-            "stages": [{"form": s.form, "date": s.date, "status": s.status, "citation": numbers[s.source]}
+            "stages": [{"form": s.form, "date": s.date, "date_basis": s.date_basis, "date_reason": s.date_reason,
+                        "reported": s.reported, "status": s.status, "citation": numbers[s.source]}
                        for s in record.stages],
             "evidence": {name: [numbers[s] for s in group] for name, group in record.sources.items()},
             "citations": [citation_to_json(c) for c in citations],  # as `rag ask --json` gives them

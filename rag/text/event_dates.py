@@ -115,23 +115,35 @@ def _calendar(mention: DateMention, text: str, base: datetime.date | None, publi
         return EventDate(mention.start, mention.end, mention.text, date, DateBasis.STATED, mismatch, bool(mismatch))
     if mention.first_day is None:
         return None  # a month without a year: too loose to place
-    if weekday is not None:
-        fitting = [y for y in _candidate_years(base, years) if _weekday_of(y, mention.month, mention.first_day) == weekday]
-        if len(fitting) == 1:
-            year = fitting[0]
-            said = f"{mention.first_day} {MONTH_NAMES_EN[mention.month - 1]} was a {WEEKDAY_NAMES['en'][weekday]} in {year}"
-            basis = DateBasis.RESOLVED if base is not None and abs(year - base.year) <= 1 else DateBasis.INFERRED
-            where = f", the year nearest the article's date ({published})" if base is not None else \
-                f", a year other sources give for this story ({', '.join(map(str, sorted(set(years))))})"
-            return EventDate(mention.start, mention.end, mention.text, _interval(mention, year), basis,
-                             f"year {'inferred' if basis is DateBasis.INFERRED else 'resolved'}: {said}{where}")
     if base is None:
-        return None
+        # No article date to complete it from: a day of the week places the year among those other
+        # sources give for the story, if exactly one fits.
+        placed = place_year(mention.first_day, mention.month, weekday, years) if weekday is not None else None
+        if placed is None:
+            return None
+        year, said = placed
+        return EventDate(mention.start, mention.end, mention.text, _interval(mention, year), DateBasis.INFERRED,
+                         f"year inferred: {said}, a year other sources give for this story "
+                         f"({', '.join(map(str, sorted(set(years))))})")
     year = _nearest_year(base, mention.month, mention.first_day)
     mismatch = _mismatch(mention, year, weekday)
     reason = f"year from the article's date ({published})" + (f"; {mismatch}" if mismatch else "")
     return EventDate(mention.start, mention.end, mention.text, _interval(mention, year), DateBasis.RESOLVED, reason,
                      bool(mismatch))
+
+
+def place_year(day: int, month: int, weekday: int, years) -> tuple[int, str] | None:
+    """The one year among `years` in which day and month fall on `weekday`, and the sentence that
+    says so ("8 June was a Wednesday in 2016"); None when no year or more than one fits."""
+    fitting = sorted({y for y in years if _weekday_of(y, month, day) == weekday})
+    if len(fitting) != 1:
+        return None
+    return fitting[0], f"{day} {MONTH_NAMES_EN[month - 1]} was a {WEEKDAY_NAMES['en'][weekday]} in {fitting[0]}"
+
+
+def weekday_given(text: str, mention: DateMention) -> int | None:
+    """The day of the week a date is given with (Monday 0), if any."""
+    return _weekday_before(text, mention)
 
 
 def _relative(match: re.Match, base: datetime.date, published: str | None) -> EventDate:
@@ -189,12 +201,6 @@ def _interval(mention: DateMention, year: int) -> str:
     if mention.first_day is not None and mention.last_day not in (None, mention.first_day):
         return f"{first}/{year:04d}-{mention.month:02d}-{mention.last_day:02d}"
     return first
-
-
-def _candidate_years(base: datetime.date | None, years: tuple[int, ...]) -> list[int]:
-    if base is not None:
-        return [base.year - 1, base.year, base.year + 1]
-    return sorted(set(years))
 
 
 def _nearest_year(base: datetime.date, month: int, day: int) -> int:

@@ -175,7 +175,7 @@ class NewsroomApp:
         """The field and year choices of the index being served (a reload may bring new ones)."""
         records = self.assistant.partnerships()
         return (gr.update(choices=sorted({f for r in records for f in r.fields})),
-                gr.update(choices=sorted({str(r.year) for r in records if r.year})))
+                gr.update(choices=sorted({str(r.year_or_reported) for r in records if r.year_or_reported})))
 
     def register_sources(self, choice: str, event: gr.SelectData) -> str:
         """The cards of the partnership whose row was clicked (found by its values: the table sorts)."""
