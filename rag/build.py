@@ -33,7 +33,7 @@ from rag.index.embedding import Embedder, load_embedder
 from rag.index.models import canonical_model_name
 from rag.errors import BuildLockedError, IndexWriteError, RagError
 from rag.index.lexical import LexicalIndex, LexicalSettings
-from rag.register.extraction import extract_corpus
+from rag.register.extraction import EXTRACTOR_VERSION, extract_corpus
 from rag.search.retrieval import RetrievalSettings
 from rag.index.store import (
     ARTICLES, FORMAT_VERSION, LEXICAL, ArticleInfo, Manifest, damaged_files, discard_version, ensure_index_folder,
@@ -218,7 +218,8 @@ class _Plan:
         same_cutting = previous.model["name"] == canonical_model_name(settings.model) and previous.cutting == _cutting(settings)
         known = {a.id: previous.spans[a.id] for a in corpus.articles
                  if same_cutting and a.id in previous.spans and previous.content_hashes.get(a.id) == a.content_hash}
-        up_to_date = same_cutting and not (added or changed or removed) and previous.settings_current and not previous.damaged
+        up_to_date = (same_cutting and not (added or changed or removed) and previous.settings_current
+                      and previous.register_current and not previous.damaged)
         return cls(added, changed, removed, unchanged, known, up_to_date, fingerprints, previous.damaged)
 
 
@@ -233,6 +234,8 @@ class _Previous:
     spans: dict
     retrieval: RetrievalSettings
     settings_current: bool
+    # Was the register read by this program's rules (rag.register.extraction.EXTRACTOR_VERSION)?
+    register_current: bool = True
     # Files of the live version that are missing or differ from its manifest. A damaged version is
     # never "up to date", and its lexical index and register are not reused: they are made anew.
     damaged: tuple[str, ...] = ()
@@ -261,6 +264,7 @@ def _previous(index: Path) -> _Previous | None:
         spans={a.id: list(a.chunk_spans) for a in articles.values()},
         retrieval=retrieval if retrieval.fitted.get("fitted_at") else RetrievalSettings.for_model(manifest.model["name"]),
         settings_current=manifest.lexical == asdict(LexicalSettings()),
+        register_current=(read_register(index / manifest.version) or {}).get("extractor") == EXTRACTOR_VERSION,
         damaged=tuple(f"{name} {problem}" for name, problem in damaged.items()),
     )
 

@@ -268,14 +268,17 @@ def _register_text(table: list[dict]) -> str:
         return "No partnership in the register matches."
     lines = []
     for row in table:
-        details = ", ".join(x for x in (row["form"], row["date"], row["status"]) if x)
+        when = row["date"] or (f"no event date, reported {row['reported']}" if row["reported"] else None)
+        details = ", ".join(x for x in (row["form"], when, row["status"]) if x)
         lines.append(f"{row['local_party']} — {row['partner']} ({row['partner_type']}): {details}")
         if row["fields"]:
             lines.append(f"    fields: {', '.join(row['fields'])}")
         if row["people"]:
             lines.append(f"    people: {'; '.join(p['name'] + ' (' + p['role'] + ')' for p in row['people'])}")
         for stage in row["stages"]:
-            lines.append(f"    {stage['date'] or '?':<10} {stage['form']} ({stage['status'] or 'status not stated'}) [{stage['citation']}]")
+            how = f"; {stage['date_basis']}: {stage['date_reason']}" if stage["date_reason"] else ""
+            lines.append(f"    {stage['date'] or 'no date':<10} {stage['form']} ({stage['status'] or 'status not stated'}"
+                         f"{how}) [{stage['citation']}]")
         for citation in row["citations"]:
             lines.append(f"    [{citation['n']}] {citation['article_id']} @{citation['start']}-{citation['end']}: {citation['snippet'][:110]}")
     return "\n".join(lines)

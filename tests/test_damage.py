@@ -226,3 +226,18 @@ def test_a_full_or_read_only_disk_ends_the_build_in_one_line_and_keeps_the_live_
     assert line.startswith("Error: cannot write"), line
     assert _versions(index) == before and (index / CURRENT).read_text() == live
     assert run_rag("verify", "--corpus", str(CORPUS), "--index", str(index)).returncode == 0
+
+
+def test_a_register_read_by_older_rules_is_read_again_not_up_to_date(serving, monkeypatch):
+    import rag.build
+    import rag.register.extraction as extraction
+    from rag.index.store import read_register
+
+    assistant, settings = serving
+    assert build_index(settings, assistant.embedder, show_progress=False).up_to_date
+    newer = extraction.EXTRACTOR_VERSION + 1
+    monkeypatch.setattr(extraction, "EXTRACTOR_VERSION", newer)
+    monkeypatch.setattr(rag.build, "EXTRACTOR_VERSION", newer)
+    summary = build_index(settings, assistant.embedder, show_progress=False)
+    assert not summary.up_to_date and summary.embedded == 0
+    assert read_register(live_version(settings.index))["extractor"] == newer

@@ -35,6 +35,17 @@ def register_of(tmp_path, **texts):
     return {record.partner: record for record in build_register(mentions)}
 
 
+@pytest.mark.parametrize("sentence", [
+    "Pemerintah Kota Bandung dan Kota Hamamatsu menargetkan penandatanganan nota kesepahaman kerja sama pada akhir tahun ini.",
+    "Penandatanganan nota kesepahaman kerja sama Kota Bandung dengan Kota Hamamatsu dijadwalkan pada Desember.",
+    "Bandung City and the City of Hamamatsu aim to sign a memorandum of understanding on cooperation next year.",
+    "Bandung expects to sign a cooperation agreement with the City of Hamamatsu in December.",
+])
+def test_a_target_plan_or_schedule_is_never_signed(tmp_path, sentence):
+    (record,) = register_of(tmp_path, bandung=sentence).values()
+    assert record.status == "planned" and all(s.status != "signed" for s in record.stages), record
+
+
 def test_an_indonesian_sister_city_mou(tmp_path):
     register = register_of(tmp_path, surabaya=SURABAYA)
     assert list(register) == ["Busan"]

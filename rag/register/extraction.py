@@ -446,7 +446,7 @@ def _distinct_stages(stages: list[Stage]) -> list[Stage]:
 # Stored with the index --------------------------------------------------------------------------
 
 # Raised whenever the rules change: mentions stored by older rules are extracted again.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 
 
 def extract_corpus(articles: Iterable[Article], unchanged: set[str], stored: dict | None) -> dict:

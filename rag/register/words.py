@@ -82,8 +82,10 @@ COOPERATION = re.compile(
 )
 
 STATUS_PATTERNS = (
+    # Intention, plan, target or schedule: a step not yet taken ("menargetkan penandatanganan …").
     ("planned", re.compile(r"\b(akan|rencana\w*|berencana|segera|nanti|harus|diharapkan|menjajaki|penjajakan|jajaki|"
-                           r"will|plan\w*)\b", re.I)),
+                           r"menargetkan|ditargetkan|targetkan|target|dijadwalkan|terjadwal|"
+                           r"will|plan\w*|expect\w*|intend\w*|aims?\s+to|scheduled|hopes?\s+to|targets?)\b", re.I)),
     ("signed", re.compile(r"\b(ditandatangani\w*|menandatangani|tandatangani|penandatanganan|signed|resmi)\b", re.I)),
     ("ongoing", re.compile(r"\b(menjalin|terjalin|bergabung|anggota|sejak|periode|berlangsung|ongoing|member)\b", re.I)),
 )
