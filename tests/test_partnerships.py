@@ -46,6 +46,14 @@ def test_a_target_plan_or_schedule_is_never_signed(tmp_path, sentence):
     assert record.status == "planned" and all(s.status != "signed" for s in record.stages), record
 
 
+def test_two_officials_joined_by_dan_are_two_people_each_with_their_role():
+    from rag.register.extraction import _people
+
+    said = "Nota kesepahaman ditandatangani Wali Kota Bogor Bima Arya dan Wali Kota Kisarazu Yoshikuni Watanabe."
+    assert list(_people(said, {"Kisarazu"})) == [("Bima Arya", "Wali Kota Bogor"),
+                                                 ("Yoshikuni Watanabe", "Wali Kota Kisarazu")]
+
+
 def test_an_indonesian_sister_city_mou(tmp_path):
     register = register_of(tmp_path, surabaya=SURABAYA)
     assert list(register) == ["Busan"]

@@ -313,6 +313,8 @@ def _people(text: str, partner_names: set[str]) -> Iterable[tuple[str, str]]:
     for match in ROLE_START.finditer(text):
         tokens, position = [match.group()], match.end()
         while token := _RUN_TOKEN.match(text, position):
+            if token.group(1) in ("dan", "&", ",") and ROLE_START.match(text, token.end() + 1):
+                break  # "Wali Kota X A dan Wakil Wali Kota Y B": the next person, with a role of their own
             tokens.append(token.group(1))
             position = token.end()
         while tokens and tokens[-1] in ("dan", "di", "&", ","):
@@ -446,7 +448,7 @@ def _distinct_stages(stages: list[Stage]) -> list[Stage]:
 # Stored with the index --------------------------------------------------------------------------
 
 # Raised whenever the rules change: mentions stored by older rules are extracted again.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 
 
 def extract_corpus(articles: Iterable[Article], unchanged: set[str], stored: dict | None) -> dict:
