@@ -38,7 +38,7 @@ from rag.search.retrieval import RetrievalSettings
 from rag.index.store import (
     ARTICLES, FORMAT_VERSION, LEXICAL, ArticleInfo, Manifest, damaged_files, discard_version, ensure_index_folder,
     live_version_name, manifest_exists, new_version_folder, read_articles, read_manifest, read_register,
-    remove_legacy_files, remove_stale_versions, switch_to, write_version,
+    damage_said, remove_legacy_files, remove_stale_versions, switch_to, write_version,
 )
 
 LOCK = "build.lock"
@@ -88,8 +88,8 @@ def build_index(
     with _disk_errors_said(settings.index):
         ensure_index_folder(settings.index)
     with build_lock(settings.index):
-        corpus = corpus or load_corpus(settings.corpus, recorded_reading(settings.index))
         previous = _previous(settings.index)
+        corpus = corpus or load_corpus(settings.corpus, previous.reading if previous else recorded_reading(settings.index))
         with _collector_skips_existing_objects():
             # Leftovers of killed builds go; the live version (even if damaged) and the one before it stay.
             keep = {live_version_name(settings.index), previous.previous_version if previous else None}
@@ -107,7 +107,7 @@ def build_index(
             trusted = previous if previous and not rebuild and not previous.damaged else None
             analysed = settings.index / trusted.version / LEXICAL if trusted and trusted.settings_current else None
             lexical = LexicalIndex.build([c.text for c in chunks], lexical_settings, keys, analysed)
-            register = _register(corpus, plan, settings.index, trusted)
+            register = _register(corpus, plan, trusted)
             with _disk_errors_said(settings.index):
                 folder = _write_and_switch(settings.index, manifest, _article_rows(corpus, spans), chunks,
                                            DenseIndex.build(vectors), lexical, register)
@@ -234,11 +234,17 @@ class _Previous:
     spans: dict
     retrieval: RetrievalSettings
     settings_current: bool
-    # Was the register read by this program's rules (rag.register.extraction.EXTRACTOR_VERSION)?
-    register_current: bool = True
+    # How the corpus was read, and the register's mentions as stored (None if unreadable).
+    reading: CorpusReading = CorpusReading()
+    register: dict | None = None
     # Files of the live version that are missing or differ from its manifest. A damaged version is
     # never "up to date", and its lexical index and register are not reused: they are made anew.
     damaged: tuple[str, ...] = ()
+
+    @property
+    def register_current(self) -> bool:
+        """Was the register read by this program's rules (rag.register.extraction.EXTRACTOR_VERSION)?"""
+        return (self.register or {}).get("extractor") == EXTRACTOR_VERSION
 
 
 def _previous(index: Path) -> _Previous | None:
@@ -264,14 +270,15 @@ def _previous(index: Path) -> _Previous | None:
         spans={a.id: list(a.chunk_spans) for a in articles.values()},
         retrieval=retrieval if retrieval.fitted.get("fitted_at") else RetrievalSettings.for_model(manifest.model["name"]),
         settings_current=manifest.lexical == asdict(LexicalSettings()),
-        register_current=(read_register(index / manifest.version) or {}).get("extractor") == EXTRACTOR_VERSION,
-        damaged=tuple(f"{name} {problem}" for name, problem in damaged.items()),
+        reading=CorpusReading.from_json(manifest.corpus_reading),
+        register=read_register(index / manifest.version),
+        damaged=tuple(damage_said(damaged)),
     )
 
 
-def _register(corpus: Corpus, plan: _Plan, index: Path, previous: _Previous | None) -> dict:
+def _register(corpus: Corpus, plan: _Plan, previous: _Previous | None) -> dict:
     """The partnership register's mentions; an unchanged article keeps those of the last build."""
-    stored = read_register(index / previous.version) if previous else None
+    stored = previous.register if previous else None
     unchanged = {i for i, f in plan.fingerprints.items() if previous.fingerprints.get(i) == f} if previous else set()
     return extract_corpus(corpus.articles, unchanged, stored)
 

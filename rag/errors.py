@@ -17,6 +17,25 @@ def one_line(message: str) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in message)
 
 
+def is_utf8(text: str) -> bool:
+    """Can the text be written as UTF-8? Bytes a terminal or file system could not decode arrive
+    as lone surrogates, which no model, file or page can take."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def undecodable_shown(text: str) -> str:
+    """The text with each undecodable byte shown as the byte it was ("caf\\xe9"), and a surrogate
+    that stands for no byte as its code ("\\ud800")."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class RagError(Exception):
     """A problem the user can fix: bad input, a missing or stale index, a bad setting."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rag.errors import QuestionError
+from rag.errors import QuestionError, is_utf8, undecodable_shown
 
 MAX_QUESTION_CHARS = 2000  # a question, a claim, or one earlier question of the conversation
 # Earlier questions a follow-up is read with; older ones are dropped (a follow-up reads the last).
@@ -76,16 +76,9 @@ def _as_values(values: object, what: str) -> tuple[str, ...]:
 
 
 def _unicode(text: str, what: str) -> str:
-    """Text that can be written as UTF-8: bytes a terminal could not decode arrive as lone
-    surrogates, which no model, file or page can take."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        bad = text[error.start:error.end]
-        try:  # an undecodable byte as Python carries it: shown as the byte it was
-            shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        except UnicodeEncodeError:
-            shown = bad.encode("utf-8", "backslashreplace").decode("ascii")
-        raise QuestionError(f"{what} holds bytes that are not UTF-8 ({shown} at character {error.start + 1}): "
-                            "retype it, or set the terminal to UTF-8") from None
-    return text
+    """Text that can be written as UTF-8 (see rag.errors.is_utf8)."""
+    if is_utf8(text):
+        return text
+    at = next(i for i, c in enumerate(text) if not is_utf8(c))
+    raise QuestionError(f"{what} holds bytes that are not UTF-8 ({undecodable_shown(text[at])} at character {at + 1}): "
+                        "retype it, or set the terminal to UTF-8")

@@ -108,7 +108,7 @@ def live_version(index: Path) -> Path:
     if not pointer.is_file():
         if (index / MANIFEST).is_file():
             raise IndexMismatchError(
-                f"index at {index} was built by an older version of this program: {repair_hint(index)}"
+                f"index at {index} was built by an older version of this program: {fix}"
             )
         raise IndexMissingError(f"no index at {index} (no {CURRENT} file): run `rag build --index {index}` first")
     try:
@@ -117,7 +117,7 @@ def live_version(index: Path) -> Path:
         raise IndexCorruptError(f"{pointer} cannot be read ({type(error).__name__}): {fix}") from error
     folder = index / name
     if not name.startswith(VERSION_PREFIX) or "/" in name or not folder.is_dir():
-        raise IndexCorruptError(f"{pointer} names '{name[:80]}', which is not a version folder: {repair_hint(index)}")
+        raise IndexCorruptError(f"{pointer} names '{name[:80]}', which is not a version folder: {fix}")
     return folder
 
 
@@ -249,7 +249,12 @@ def read_register(folder: Path) -> dict | None:
 
 def file_problems(index: Path, manifest: Manifest, checksums: bool = True) -> list[str]:
     """Files of the version whose size (and, with `checksums`, SHA-256) differs from the manifest."""
-    return [f"{name} {problem}" for name, problem in damaged_files(index, manifest, checksums).items()]
+    return damage_said(damaged_files(index, manifest, checksums))
+
+
+def damage_said(damaged: dict[str, str]) -> list[str]:
+    """Each damaged file as one phrase: "vectors.faiss truncated or resized"."""
+    return [f"{name} {problem}" for name, problem in damaged.items()]
 
 
 def damaged_files(index: Path, manifest: Manifest, checksums: bool = True) -> dict[str, str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from rag.ingest.cleaning import CleanedText, clean, duplicate_key
-from rag.errors import CorpusError
+from rag.errors import CorpusError, is_utf8, undecodable_shown
 from rag.ingest.formats import READERS, Document, Problem, read
 from rag.ingest.metadata import derive_date, derive_outlet, derive_title
 from rag.text.sentences import Span
@@ -140,9 +140,9 @@ def _load_files(files: list[Path], root: Path, max_file_mb: float) -> Corpus:
     texts: dict[str, str] = {}
     for path in files:
         source = path.relative_to(root).as_posix()
-        if not _is_utf8(source):
+        if not is_utf8(source):
             # Its id could not be stored, cited or shown: the file is reported, with its name escaped.
-            problems.append(Problem(_shown(source), "file name is not UTF-8: rename it (e.g. with convmv) to index it"))
+            problems.append(Problem(undecodable_shown(source), "file name is not UTF-8: rename it (e.g. with convmv) to index it"))
             continue
         size_mb = path.stat().st_size / 1e6
         if size_mb > max_file_mb:
@@ -166,22 +166,9 @@ def _inside(files: list[Path], root: Path) -> tuple[list[Path], list[Problem]]:
         if path.resolve().is_relative_to(real_root):
             kept.append(path)
         else:
-            outside.append(Problem(_shown(path.relative_to(root).as_posix()),
+            outside.append(Problem(undecodable_shown(path.relative_to(root).as_posix()),
                                    "a link to a file outside the corpus folder: skipped (`rag build --follow-symlinks` indexes it)"))
     return kept, outside
-
-
-def _shown(name: str) -> str:
-    """A file name as it can be printed and stored: bytes that are not UTF-8 as escapes (caf\\xe9)."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _is_utf8(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:  # os.fsdecode turned the name's undecodable bytes into surrogates
-        return False
-    return True
 
 
 def _admit(document: Document, ids: dict[str, str], texts: dict[str, str], articles: list[Article]) -> Problem | None:

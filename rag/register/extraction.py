@@ -277,7 +277,7 @@ def _sentence_event(text: str, article_date: str | None) -> _Event | None:
     no date, waits for the register to place its year; a date the text does not give is None."""
     found = event_dates(text, article_date)
     if found:
-        best = min(found, key=lambda d: (-len(d.date.split("/")[0]), _BASIS_ORDER.index(d.basis), d.start))
+        best = min(found, key=lambda d: (-len(d.date.split("/")[0]), list(DateBasis).index(d.basis), d.start))
         return _Event(best.date, str(best.basis), best.reason, text=best.text)
     mentions = find_dates(text, cued_years=True)
     for mention in mentions:
@@ -285,10 +285,7 @@ def _sentence_event(text: str, article_date: str | None) -> _Event | None:
         if mention.year is None and mention.first_day is not None and weekday is not None:
             return _Event(None, None, None, (mention.first_day, mention.month, weekday), mention.text)
     cued = [m for m in mentions if m.year is not None and m.month is None]
-    return _Event(f"{cued[0].year:04d}", "stated", None, text=cued[0].text) if cued else None
-
-
-_BASIS_ORDER = (DateBasis.STATED, DateBasis.RESOLVED, DateBasis.INFERRED)
+    return _Event(f"{cued[0].year:04d}", str(DateBasis.STATED), None, text=cued[0].text) if cued else None
 
 
 def _neighbouring_events(texts: list[str], article_date: str | None) -> list[_Event | None]:

@@ -59,6 +59,8 @@ _DIRECTIONS = {"lalu": -1, "last": -1, "depan": 1, "mendatang": 1, "next": 1, "i
 
 
 class DateBasis(StrEnum):
+    """How a date was had, most certain first (callers rank by this order)."""
+
     STATED = "stated"  # the text gives the whole date
     RESOLVED = "resolved"  # counted from, or completed with, the article's own date
     INFERRED = "inferred"  # the year worked out from the day of the week (and other sources' years)
