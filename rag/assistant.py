@@ -16,6 +16,8 @@ from enum import StrEnum
 
 from rag.answers.extractive import Answer, AnswerMode, AnswerPart, compose_answer, join_parts, make_citation
 from rag.answers.claims import CheckResult, Verdict, check_claim
+from rag.answers.disagreement import find_disagreement
+from rag.answers.origins import credited_answer, credited_check
 from rag.config import Settings
 from rag.index.embedding import Embedder, load_embedder
 from rag.errors import RagError, repair_hint
@@ -193,7 +195,7 @@ class Assistant:
         with timed(Step.REGISTER):
             listed = register.answer(question, served.partnerships, served.index.articles, request.filters)
         if listed is not None:
-            yield Reply(listed, [], final=True)
+            yield Reply(credited_answer(listed, served.index.copies, served.index.articles), [], final=True)
             return
         with timed(Step.SEARCH):
             query = served.retriever.query(searched)
@@ -201,7 +203,8 @@ class Assistant:
         with timed(Step.COMPOSE):
             answer = compose_answer(query, hits[: self.settings.top_k], served.index.articles, served.index.lexical,
                                     self.settings.answer)
-            answer = replace(answer, question=question)
+            answer = credited_answer(replace(answer, question=question), served.index.copies, served.index.articles)
+            answer = replace(answer, disagreement=find_disagreement(answer, served.index.articles, served.index.copies))
             if answer.abstained:
                 answer = replace(answer, searched=what_was_searched(
                     searched, served.index.articles, served.index.lexical, request.filters, request.mode,
@@ -235,15 +238,18 @@ class Assistant:
                 numbers[sentence.passage] = len(numbers) + 1
                 citations.append(make_citation(numbers[sentence.passage], hits[sentence.passage - 1], index.articles))
             parts.append(AnswerPart(sentence.text, numbers[sentence.passage], sentence.support))
-        return replace(extractive, answer=join_parts(parts), citations=citations, parts=parts, mode=AnswerMode.GENERATIVE,
-                       removed=generation.removed)
+        generated = replace(extractive, answer=join_parts(parts), citations=citations, parts=parts,
+                            mode=AnswerMode.GENERATIVE, removed=generation.removed)
+        return credited_answer(generated, index.copies, index.articles)
 
     def check(self, claim: str, filters: Filters | None = None) -> CheckResult:
         """Verdict on a claim, with the evidence it rests on (see rag/answers/claims.py)."""
         served = self._current()
         query = served.retriever.query(checked_text(claim, "claim"))
         hits = served.retriever.search(query, self.settings.top_k, filters)
-        result = check_claim(query, hits, served.index.articles, served.index.lexical)
+        index = served.index
+        result = credited_check(check_claim(query, hits, index.articles, index.lexical, index.copies),
+                                index.copies, index.articles)
         if result.verdict is Verdict.NOT_FOUND:
             result = replace(result, searched=what_was_searched(
                 query.text, served.index.articles, served.index.lexical, filters, RetrieverMode.HYBRID,

@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,6 +26,7 @@ import numpy as np
 
 from rag.index.embedding_cache import EmbeddingCache, text_key
 from rag.index.chunking import Chunk, chunk_articles, spans_by_article, token_budget
+from rag.index.copies import CopyIndex, find_copies
 from rag.config import Settings
 from rag.ingest.corpus import Article, Corpus, CorpusReading, Problem, load_corpus
 from rag.index.dense import DenseIndex
@@ -36,9 +37,9 @@ from rag.index.lexical import LexicalIndex, LexicalSettings
 from rag.register.extraction import EXTRACTOR_VERSION, extract_corpus
 from rag.search.retrieval import RetrievalSettings
 from rag.index.store import (
-    ARTICLES, FORMAT_VERSION, LEXICAL, ArticleInfo, Manifest, damaged_files, discard_version, ensure_index_folder,
+    ARTICLES, COPIES, FORMAT_VERSION, LEXICAL, SIGNATURES, ArticleInfo, Manifest, damaged_files, discard_version, ensure_index_folder,
     live_version_name, manifest_exists, new_version_folder, read_articles, read_manifest, read_register,
-    damage_said, remove_legacy_files, remove_stale_versions, switch_to, write_version,
+    damage_said, read_copy_index, remove_legacy_files, remove_stale_versions, switch_to, write_version,
 )
 
 LOCK = "build.lock"
@@ -65,6 +66,11 @@ class BuildSummary:
     version: str = ""
     # What was wrong with the live version this build replaced (as `rag verify` reports it).
     repaired: tuple[str, ...] = ()
+    # Copy detection (rag/index/copies.py): its seconds, the articles it made a signature for
+    # (the others' were reused) and the groups of copies found.
+    copies_s: float = 0.0
+    signatures_made: int = 0
+    copy_groups: int = 0
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -108,20 +114,26 @@ def build_index(
             analysed = settings.index / trusted.version / LEXICAL if trusted and trusted.settings_current else None
             lexical = LexicalIndex.build([c.text for c in chunks], lexical_settings, keys, analysed)
             register = _register(corpus, plan, trusted)
+            copies_started = time.perf_counter()
+            copy_index = find_copies(corpus.articles, trusted.copies if trusted else None)
+            copies_seconds = time.perf_counter() - copies_started
+            manifest.counts["copy_groups"] = len(copy_index.groups.groups)
             with _disk_errors_said(settings.index):
                 folder = _write_and_switch(settings.index, manifest, _article_rows(corpus, spans), chunks,
-                                           DenseIndex.build(vectors), lexical, register)
+                                           DenseIndex.build(vectors), lexical, register, copy_index)
             remove_stale_versions(settings.index, {folder.name} | ({previous.version} if previous else set()))
             remove_legacy_files(settings.index)
-            return _summary(settings, plan, corpus, started, embedded, len(chunks) - embedded, folder.name, len(chunks))
+            summary = _summary(settings, plan, corpus, started, embedded, len(chunks) - embedded, folder.name, len(chunks))
+            return replace(summary, copies_s=round(copies_seconds, 3), signatures_made=copy_index.computed,
+                           copy_groups=len(copy_index.groups.groups))
 
 
 def _write_and_switch(index: Path, manifest: Manifest, articles: list[ArticleInfo], chunks: list[Chunk],
-                      dense: DenseIndex, lexical: LexicalIndex, register: dict) -> Path:
+                      dense: DenseIndex, lexical: LexicalIndex, register: dict, copy_index: CopyIndex) -> Path:
     """The new version, written whole beside the live one, then made live; removed if it fails."""
     folder = new_version_folder(index)
     try:
-        write_version(folder, manifest, articles, chunks, dense, lexical, register)
+        write_version(folder, manifest, articles, chunks, dense, lexical, register, copy_index)
         switch_to(index, folder)
     except BaseException:
         discard_version(folder)
@@ -219,7 +231,7 @@ class _Plan:
         known = {a.id: previous.spans[a.id] for a in corpus.articles
                  if same_cutting and a.id in previous.spans and previous.content_hashes.get(a.id) == a.content_hash}
         up_to_date = (same_cutting and not (added or changed or removed) and previous.settings_current
-                      and previous.register_current and not previous.damaged)
+                      and previous.register_current and previous.copies is not None and not previous.damaged)
         return cls(added, changed, removed, unchanged, known, up_to_date, fingerprints, previous.damaged)
 
 
@@ -237,6 +249,8 @@ class _Previous:
     # How the corpus was read, and the register's mentions as stored (None if unreadable).
     reading: CorpusReading = CorpusReading()
     register: dict | None = None
+    # The copy detection's signatures and pairs (None if missing or made with other parameters).
+    copies: CopyIndex | None = None
     # Files of the live version that are missing or differ from its manifest. A damaged version is
     # never "up to date", and its lexical index and register are not reused: they are made anew.
     damaged: tuple[str, ...] = ()
@@ -272,6 +286,7 @@ def _previous(index: Path) -> _Previous | None:
         settings_current=manifest.lexical == asdict(LexicalSettings()),
         reading=CorpusReading.from_json(manifest.corpus_reading),
         register=read_register(index / manifest.version),
+        copies=None if {COPIES, SIGNATURES} & set(damaged) else read_copy_index(index / manifest.version),
         damaged=tuple(damage_said(damaged)),
     )
 

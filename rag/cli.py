@@ -208,15 +208,18 @@ def verify(corpus: Path | None, index: Path | None, as_json: bool) -> None:
 @json_option
 def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
     """Show what the index holds: counts, model, settings, build time (exit 1 if a file is damaged)."""
-    from rag.index.store import file_problems, read_manifest
+    from rag.index.store import COPIES, file_problems, read_copy_groups, read_manifest
 
     settings = load_settings(corpus, index)
     manifest = read_manifest(settings.index)
     damaged = file_problems(settings.index, manifest, checksums=False)
+    groups = [] if any(d.startswith(COPIES) for d in damaged) else read_copy_groups(settings.index / manifest.version).groups
     if as_json:
         data = manifest.to_json()
+        # Each group of copies, its origin (the earliest) first.
         data.update(index=str(settings.index), articles=manifest.counts["articles"], chunks=manifest.counts["chunks"],
-                    article_list=manifest.articles, damaged=damaged)
+                    article_list=manifest.articles, damaged=damaged,
+                    copy_groups=[{"origin": g[0], "copies": list(g[1:])} for g in groups])
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         sys.exit(1 if damaged else 0)
     if damaged:
@@ -227,6 +230,8 @@ def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
     click.echo(f"built:     {manifest.built_at} from {manifest.corpus} (version {manifest.version})")
     click.echo(f"articles:  {manifest.counts['articles']}")
     click.echo(f"chunks:    {manifest.counts['chunks']}")
+    click.echo(f"copies:    {len(groups)} group(s) of articles carrying the same story" + (
+        "; " + "; ".join(f"{g[0]} (origin) + {len(g) - 1}" for g in groups[:3]) if groups else ""))
     # What the manifest says, as it says it: a field a reader does not need may be missing.
     model, chunking, fitted = manifest.model, manifest.chunking, manifest.retrieval.get("fitted")
     click.echo(f"model:     {model['name']} ({model.get('dimension', '?')} dimensions)")
@@ -243,18 +248,20 @@ def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
 @filter_options
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV for a spreadsheet (one line a partnership).")
+@click.option("--conflicts", "only_conflicts", is_flag=True,
+              help="Only partnerships whose sources disagree (two signing dates, two forms on one date).")
 def partnerships(corpus: Path | None, index: Path | None, partner: str | None, field_name: str | None, year: str | None,
-                 since, until, outlets, article_ids, as_json: bool, as_csv: bool) -> None:
+                 since, until, outlets, article_ids, as_json: bool, as_csv: bool, only_conflicts: bool) -> None:
     """The register of partnerships found in the corpus, every field cited (rebuilt by `rag build`)."""
     from rag.index.store import load_index
     from rag.register import queries as register
     from rag.register.extraction import register_from_stored
 
-    wanted = register.RegisterFilter.from_form(partner, field_name, year)
+    wanted = register.RegisterFilter.from_form(partner, field_name, year, only_conflicts)
     stored = load_index(load_settings(corpus, index).index)
     chosen = register.select(register_from_stored(stored.register), wanted, stored.articles,
                              _filters(since, until, outlets, article_ids))
-    table = register.rows(chosen, stored.articles)
+    table = register.rows(chosen, stored.articles, stored.copies)
     if as_json:
         click.echo(json.dumps(table, ensure_ascii=False, indent=2))
     elif as_csv:
@@ -275,8 +282,17 @@ def _register_text(table: list[dict]) -> str:
             lines.append(f"    fields: {', '.join(row['fields'])}")
         if row["people"]:
             lines.append(f"    people: {'; '.join(p['name'] + ' (' + p['role'] + ')' for p in row['people'])}")
+        if row["sources"]["reports"] > row["sources"]["independent"]:
+            lines.append(f"    sources: {row['sources']['reports']} reports, {row['sources']['independent']} independent")
+        for conflict in row["conflicts"]:
+            values = "; ".join(f"{v['value']} [{v['citation']}]" for v in conflict["values"])
+            lines.append(f"    SOURCES DIFFER on the {conflict['field']} of {conflict['stage']}: {values}")
         for stage in row["stages"]:
             how = f"; {stage['date_basis']}: {stage['date_reason']}" if stage["date_reason"] else ""
+            if stage["correction"]:
+                how += "; a correction of an earlier report"
+            if stage["corrected_by"]:
+                how += f"; corrected by {stage['corrected_by']}"
             lines.append(f"    {stage['date'] or 'no date':<10} {stage['form']} ({stage['status'] or 'status not stated'}"
                          f"{how}) [{stage['citation']}]")
         for citation in row["citations"]:
@@ -320,6 +336,10 @@ def ask(question: str, corpus: Path | None, index: Path | None, model: str | Non
         click.echo(sentence)
     for removed in answer.removed:
         click.echo(f"  removed: {removed['text']!r}: {removed['reason']}", err=True)
+    if answer.disagreement:
+        click.echo(answer.disagreement.said(answer.language))
+    if answer.sources and answer.sources.said(answer.language):
+        click.echo(answer.sources.said(answer.language))
     sources = answer.citations or answer.related
     if sources:
         click.echo("\nSources:" if answer.citations else "\nPossibly related (not citations):")
@@ -337,7 +357,7 @@ def ask(question: str, corpus: Path | None, index: Path | None, model: str | Non
 @json_option
 def check(claim: str, corpus: Path | None, index: Path | None, model: str | None,
           since, until, outlets, article_ids, as_json: bool) -> None:
-    """Check CLAIM against the corpus: supported, contradicted, partly_supported or not_found."""
+    """Check CLAIM against the corpus: supported, contradicted, disputed, partly_supported or not_found."""
     from rag.answers.claims import check_to_json
     from rag.assistant import Assistant
     from rag.limits import checked_text
@@ -350,6 +370,12 @@ def check(claim: str, corpus: Path | None, index: Path | None, model: str | None
     click.echo(f"Verdict: {result.verdict}")
     for sentence in result.searched.sentences() if result.searched else ():
         click.echo(sentence)
+    if result.sources and result.sources.said("en"):
+        click.echo(result.sources.said("en"))
+    if result.corrected_by:
+        click.echo(f"  corrected by the later report {result.corrected_by}")
+    for support in result.supports:
+        click.echo(f"  claim says {support.claim_text!r}, source [{support.citation}] agrees: {support.evidence_text!r}")
     for mismatch in result.mismatches:
         click.echo(f"  claim says {mismatch.claim_text!r}, source [{mismatch.citation}] says {mismatch.evidence_text!r}")
     for citation in result.citations:
@@ -468,6 +494,10 @@ def _bench_table(result: dict) -> str:
         f"ingest_ratio        {result['ingest_ratio']:.3f}  (build {result['ingest']['build_chunks_per_s']} chunks/s, "
         f"encode {result['ingest']['encode_chunks_per_s']} chunks/s)",
         f"incremental_s       {result['incremental_s']:.3f}  (one article added to {result['incremental']['articles']:,})",
+        f"copies              {result['copies']['share']:.3f} of a {result['copies']['articles']:,}-article build "
+        f"({result['copies']['copies_s']} of {result['copies']['build_s']} s, {result['copies']['groups']} groups); "
+        f"one added: {result['copies']['add_one']['copies_s']} of {result['copies']['add_one']['build_s']} s, "
+        f"{result['copies']['add_one']['signatures_made']} signature made",
         f"cold_start_s        {result['cold_start_s']:.2f}  (floor {result['cold_start_floor_s']:.2f})",
         "query embedding     " + ", ".join(f"{name.replace('_', ' ')} p50 {row['p50_ms']:.0f} / p95 {row['p95_ms']:.0f} ms"
                                           for name, row in result["query_embedding"].items() if isinstance(row, dict)),
@@ -504,6 +534,10 @@ def _describe(citation) -> str:
         where += f", page {citation.page}"
     if citation.also_in:
         where += f"; also in {', '.join(citation.also_in)}"
+    if citation.copies:
+        where += f"; also carried by (copies) {', '.join(citation.copies)}"
+    if citation.copy_of:
+        where += f"; copy of {citation.copy_of}"
     link = f" <{citation.url}>" if citation.url else ""
     return f"{citation.title or citation.article_id}" + (f" — {details}" if details else "") + f" ({where}){link}"
 

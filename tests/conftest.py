@@ -69,6 +69,26 @@ def assistant(seed_settings, seed_index, embedder):
 
 
 @pytest.fixture(scope="session")
+def newsroom_settings(tmp_path_factory, embedder):
+    """An index of the articles written for the tests (tests/newsroom/articles.py), built with the real model."""
+    from rag.build import build_index
+    from rag.config import load_settings
+    from tests.newsroom.articles import write_corpus
+
+    root = tmp_path_factory.mktemp("newsroom")
+    settings = load_settings(corpus=write_corpus(root / "corpus"), index=root / "index", environ={})
+    build_index(settings, embedder, show_progress=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def newsroom(newsroom_settings, embedder):
+    from rag.assistant import Assistant
+
+    return Assistant.open(newsroom_settings, embedder)
+
+
+@pytest.fixture(scope="session")
 def seed_questions():
     from rag.devtools.evaluate import read_eval_file
 

@@ -81,7 +81,8 @@ def test_dates_numbers_and_names_are_read_from_a_claim():
 
 def test_check_cli_json_shape_and_errors(seed_settings, seed_index):
     result = run_json("check", SEOUL_LOI.format("9 Juni"), "--index", str(seed_settings.index), "--json")
-    assert set(result) == {"claim", "verdict", "citations", "mismatches", "searched"} and result["searched"] is None
+    assert set(result) == {"claim", "verdict", "citations", "mismatches", "searched", "sources", "supports",
+                           "corrected_by"} and result["searched"] is None
     assert result["verdict"] == "contradicted"
     assert result["mismatches"][0] == {"kind": "date", "claim_text": "9 Juni 2016", "evidence_text": "Rabu 8 Juni", "citation": 1}
     assert result["citations"][0]["article_id"] == "001_2d6a8a213c43a204"

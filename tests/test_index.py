@@ -74,7 +74,7 @@ def test_manifest_records_what_the_index_was_built_from(seed_settings, seed_inde
     folder = live_version(seed_settings.index)
     assert folder.name == manifest.version and {"articles.jsonl", "chunks.npy", "shared.json", "vectors.faiss"} <= set(manifest.files)
     assert all(manifest.files[name]["bytes"] == (folder / name).stat().st_size for name in manifest.files)
-    assert manifest.counts == {"articles": 5, "chunks": seed_index.chunks}
+    assert manifest.counts == {"articles": 5, "chunks": seed_index.chunks, "copy_groups": 0}  # the seeds are five reports
     assert {a["id"] for a in manifest.articles} == {
         "000_9156ad8b8e089001", "001_2d6a8a213c43a204", "002_f3feb7890c547006",
         "003_fcff50e6fce6b534", "004_a696b740d2fb54b0",

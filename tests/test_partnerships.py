@@ -98,7 +98,7 @@ EXPECTED = {
     "Kisarazu": ("letter of interest (friendship city)", None,
                  {"education", "culture", "tourism", "agriculture", "health"}, {"003_fcff50e6fce6b534"}),
     "PPI Jepang": ("MoU", None, set(), {"003_fcff50e6fce6b534"}),
-    "Seoul National University": ("exploration", None, {"smart city"}, {"004_a696b740d2fb54b0"}),
+    "Seoul National University": ("exploration", 2024, {"smart city"}, {"004_a696b740d2fb54b0"}),  # "menjajaki … pada 2-6 September 2024"
 }
 
 

@@ -10,14 +10,17 @@ from retrieval scores alone.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Literal
 
 from rag.answers.extractive import Citation, ScoredSentence, citation_to_json, make_citation, score_sentences
 from rag.answers.settings import AnswerSettings
-from rag.text.dates import FULL_MONTH_NUMBER, YEAR, find_dates
+from rag.index.copies import CopyGroups, SourceCount
+from rag.text.names import names_in
+from rag.text.reporting import is_correction, is_intention, restates_error
+from rag.text.dates import YEAR, find_dates
+from rag.text.event_dates import event_dates
 from rag.text.numbers import find_numbers, number_key
 from rag.text.sentences import Span
 from rag.search.retrieval import Hit, Query
@@ -29,30 +32,29 @@ MIN_COVERAGE = 0.45
 SUPPORT_COVERAGE = 0.7
 EVIDENCE_SENTENCES = 3
 
-_NAME = re.compile(r"\b[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
-# Capitalised words that name roles and bodies, not who or where.
-_TITLE_WORDS = frozenset(
-    """kota kabupaten provinsi pemerintah pemkot pemkab wali walikota bupati gubernur menteri kementerian
-    presiden kepala sekretaris jenderal direktur wakil ketua pernyataan minat surat kerja sama kerjasama
-    forum program the of and dan di ke dari""".split()
-)
 
 
 class Verdict(StrEnum):
     SUPPORTED = "supported"
     PARTLY_SUPPORTED = "partly_supported"
     CONTRADICTED = "contradicted"
+    # Independent sources: one states the claim's date or number, another states it otherwise.
+    DISPUTED = "disputed"
     NOT_FOUND = "not_found"
 
 
 @dataclass(frozen=True)
 class Mismatch:
-    """A date or number of the claim that the evidence states otherwise, and where."""
+    """A date or number of the claim as one source states it, and where: otherwise (in
+    `mismatches`), or as the claim does (in `supports`, the other side of a dispute)."""
 
     kind: Literal["date", "number"]
     claim_text: str
     evidence_text: str
     citation: int
+
+
+Support = Mismatch
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,12 @@ class CheckResult:
     coverage: float = 0.0
     # For not_found: what was searched (the articles, the retriever, the words no article uses).
     searched: Searched | None = None
+    # The articles that carry the evidence, and how many of them are independent reports.
+    sources: SourceCount | None = None
+    # For a dispute: the claim's items that a source states as the claim does.
+    supports: list[Support] = field(default_factory=list)
+    # A later report that corrects the one the claim agrees or disagrees with (its article id).
+    corrected_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,37 +81,109 @@ class _Item:
     value: tuple
 
 
-def check_claim(query: Query, hits: list[Hit], articles, lexical) -> CheckResult:
+def check_claim(query: Query, hits: list[Hit], articles, lexical, copies: CopyGroups = CopyGroups()) -> CheckResult:
     sentences = score_sentences(query, hits, articles, lexical, AnswerSettings())
     if not sentences or sentences[0].coverage < MIN_COVERAGE:
         return CheckResult(query.text, Verdict.NOT_FOUND, [], [], sentences[0].coverage if sentences else 0.0)
-    evidence = [s for s in sentences[:EVIDENCE_SENTENCES] if s.coverage >= MIN_COVERAGE]
+    evidence = _evidence(sentences)
     citations: dict[str, Citation] = {}
     for sentence in evidence:
         _cite(citations, sentence, articles)
-    mismatches, unmatched = [], 0
+    mismatches, supports, unmatched, corrected_by = [], [], 0, None
     cited_text = " ".join(articles[a].text for c in citations.values() for a in [c.article_id, *c.also_in]).lower()
     for item in claim_items(query.text):
         if item.kind == "name":
             # Names are looked up in the cited articles: a name is rarely restated in every sentence.
             unmatched += " ".join(item.value) not in cited_text
             continue
-        if any(_matches(item, e) for s in evidence for e in items_of(s.text, item.kind)):
+        # A correction's restatement of the error ("sebelumnya disebutkan … 9/2") states nothing.
+        stating = [(s, e) for s in evidence if not restates_error(s.text)
+                   for e in _stated(s, item.kind, articles) if _comparable(item, e)]
+        agreeing = [(s, e) for s, e in stating if _matches(item, e)]
+        differing = [(s, e) for s, e in stating if not _matches(item, e)
+                     and not any(_matches(item, other) for other in _stated(s, item.kind, articles))]
+        if agreeing:
+            names = [" ".join(i.value) for i in claim_items(query.text) if i.kind == "name"]
+            outcome, (s_for, e_for), (s_against, e_against), correction = _dispute(agreeing, differing, names, articles,
+                                                                                   copies)
+            corrected_by = corrected_by or correction
+            if outcome == "disputed":
+                supports.append(Support(item.kind, item.text, e_for.text, _cite(citations, s_for, articles).n))
+            if outcome in ("disputed", "corrected"):
+                mismatches.append(Mismatch(item.kind, item.text, e_against.text, _cite(citations, s_against, articles).n))
             continue
-        counterpart = next(((s, e) for s in evidence for e in items_of(s.text, item.kind) if _comparable(item, e)), None)
-        if counterpart is None:
+        if not differing:
             unmatched += 1
             continue
-        sentence, found = counterpart
+        sentence, found = differing[0]
         mismatches.append(Mismatch(item.kind, item.text, found.text, _cite(citations, sentence, articles).n))
     coverage = evidence[0].coverage
-    if mismatches:
+    if supports:
+        verdict = Verdict.DISPUTED
+    elif mismatches:
         verdict = Verdict.CONTRADICTED
     elif unmatched == 0 and coverage >= SUPPORT_COVERAGE:
         verdict = Verdict.SUPPORTED
     else:
         verdict = Verdict.PARTLY_SUPPORTED
-    return CheckResult(query.text, verdict, list(citations.values()), mismatches, round(coverage, 4))
+    return CheckResult(query.text, verdict, list(citations.values()), mismatches, round(coverage, 4),
+                       supports=supports, corrected_by=corrected_by)
+
+
+def _evidence(sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The best sentences that cover the claim, one per article first: a second report of the
+    same event is what can confirm or dispute it."""
+    covering = [s for s in sentences if s.coverage >= MIN_COVERAGE]
+    firsts = list({s.hit.chunk.article_id: s for s in reversed(covering)}.values())[::-1]
+    chosen = [covering[0]] + [s for s in firsts if s is not covering[0]]
+    chosen += [s for s in covering if s not in chosen]
+    return chosen[:EVIDENCE_SENTENCES]
+
+
+def _dispute(agreeing, differing, names: list[str], articles, copies: CopyGroups):
+    """(outcome, agreeing pair, differing pair, correction id) for a date or number some evidence
+    states as the claim does. "disputed": independent reports state it differently, each as a fact
+    (not an intention), to the day where the claim gives a day, and each about the claim (naming
+    every name the claim names); "corrected": a later correction states it otherwise; "agreed":
+    neither (a correction on the claim's side is named)."""
+    def about(sentence: ScoredSentence) -> bool:
+        return not is_intention(sentence.text) and all(name in sentence.text.lower() for name in names)
+
+    facts = [(s, e) for s, e in agreeing if about(s) and (e.kind != "date" or e.value[0] == e.value[1])]
+    against = [(s, e) for s, e in differing if about(s)]
+    for pro in facts:
+        for con in against:
+            first, second = articles[pro[0].hit.chunk.article_id], articles[con[0].hit.chunk.article_id]
+            if copies.origin_of(first.id) == copies.origin_of(second.id):
+                continue
+            later = max((first, second), key=lambda a: a.date or "")
+            if not is_correction(later.title, later.text):
+                return "disputed", pro, con, None
+            return ("corrected" if later is second else "agreed"), pro, con, later.id
+    return "agreed", (None, None), (None, None), None
+
+
+def _stated(sentence: ScoredSentence, kind: str, articles) -> list[_Item]:
+    """The dates or numbers an evidence sentence states; a date as the event's date, completed or
+    counted from its article's date where the text leaves that to the reader ("Rabu (16/11)",
+    "kemarin", "pekan lalu": rag/text/event_dates.py). A date it cannot place keeps its gaps."""
+    if kind != "date":
+        return items_of(sentence.text, kind)
+    calendar = {(m.start, m.end): m for m in find_dates(sentence.text)}
+    items = []
+    for event in event_dates(sentence.text, articles[sentence.hit.chunk.article_id].date):
+        calendar.pop((event.start, event.end), None)
+        items.append(_Item("date", event.text, _date_value(event.date)))
+    return items + [_Item("date", m.text, m.value) for m in calendar.values()]
+
+
+def _date_value(iso: str) -> tuple:
+    """(first day, last day, month, year) of "2016-06-08", "2016-06", "2016" or "2016-06-07/2016-06-10"."""
+    first, _, last = iso.partition("/")
+    year, month, day = (first.split("-") + [None, None])[:3]
+    end_month, end_day = (last.split("-") + [None, None])[1:3] if last else (month, day)
+    last_day = (end_day if end_month == month else "31") if day else None
+    return (int(day) if day else None, int(last_day) if last_day else None, int(month) if month else None, int(year))
 
 
 def claim_items(text: str) -> list[_Item]:
@@ -121,12 +201,7 @@ def items_of(text: str, kind: str) -> list[_Item]:
         return [_Item("date", m.text, m.value) for m in find_dates(text)]
     if kind == "number":
         return [_Item("number", m.group(), (number_key(m.group()),)) for m in find_numbers(text)]
-    names = []
-    for m in _NAME.finditer(text):
-        words = [w for w in m.group().split() if w.lower() not in _TITLE_WORDS and w.lower() not in FULL_MONTH_NUMBER]
-        if words and m.start() > 0:  # a sentence's first word is capitalised anyway
-            names.append(_Item("name", " ".join(words), tuple(w.lower() for w in words)))
-    return names
+    return [_Item("name", " ".join(words), tuple(w.lower() for w in words)) for words in names_in(text)]
 
 
 def _comparable(claim: _Item, evidence: _Item) -> bool:
@@ -165,5 +240,8 @@ def check_to_json(result: CheckResult) -> dict:
         "verdict": str(result.verdict),
         "citations": [citation_to_json(c) for c in result.citations],
         "mismatches": [asdict(m) for m in result.mismatches],
+        "supports": [asdict(s) for s in result.supports],
+        "corrected_by": result.corrected_by,
         "searched": result.searched.to_json() if result.searched else None,
+        "sources": result.sources.to_json() if result.sources else None,
     }

@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from rag.text.language import detect_language
 from rag.text.messages import ANSWERS, in_language
+from rag.answers.disagreement import Disagreement
+from rag.index.copies import SourceCount
 from rag.index.lexical import LexicalIndex
 from rag.answers.settings import AnswerSettings
 from rag.text.answer_kinds import answer_kind, asks_for_list, best_span, holds_answer, question_words
@@ -44,6 +46,10 @@ class Citation:
     also_in: list[str] = field(default_factory=list)
     # The page the passage starts on, for articles read from PDF.
     page: int | None = None
+    # Other articles that carry the same story with light edits (rag/index/copies.py), and, for a
+    # copy whose wording its origin does not hold, the origin.
+    copies: list[str] = field(default_factory=list)
+    copy_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,11 @@ class Answer:
     answer_span: AnswerSpan | None = None
     # For an abstention: what was searched (the articles, the retriever, the words no article uses).
     searched: Searched | None = None
+    # The articles that carry the cited passages, and how many of them are independent reports.
+    sources: SourceCount | None = None
+    # Independent quoted sources that give different values for what the question asks
+    # (rag/answers/disagreement.py).
+    disagreement: Disagreement | None = None
 
 
 @dataclass(frozen=True)
@@ -273,4 +284,7 @@ def answer_to_json(answer: Answer) -> dict:
         "lead": answer.lead,
         "answer_span": asdict(answer.answer_span) if answer.answer_span else None,
         "searched": answer.searched.to_json() if answer.searched else None,
+        "sources": answer.sources.to_json() if answer.sources else None,
+        "disagreement": answer.disagreement.to_json() if answer.disagreement and not answer.disagreement.corrected_by else None,
+        "correction": answer.disagreement.to_json() if answer.disagreement and answer.disagreement.corrected_by else None,
     }

@@ -2,6 +2,8 @@
 
     ingest_ratio      full build throughput / plain model.encode throughput, same chunks, same run
     incremental_s     adding one article to a 10,000-article corpus, above a no-change build
+    copies            copy detection's share of a build of 100,000 articles (one in a hundred a
+                      lightly edited repost), and its cost when one article is added
     sizes             per index size: index type, p50/p95 of the whole ask path, recall@10 of
                       the vector index against exact search, peak RSS of the serving process
     cold_start_s      process start to the first answer of `rag ask` on the 100,000-chunk index
@@ -33,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.build import build_index
+from rag.index.copies import find_copies
 from rag.index.embedding_cache import EmbeddingCache, text_key
 from rag.index.chunking import Chunk, chunk_articles, token_budget
 from rag.config import Settings, load_settings
@@ -62,6 +65,7 @@ class BenchConfig:
     sizes: tuple[int, ...] = DEFAULT_SIZES
     queries: int = 100
     incremental_articles: int = 10_000
+    copies_articles: int = 100_000
     trials: int = 3
     cold_start_size: int = COLD_START_SIZE
 
@@ -84,6 +88,8 @@ def run(config: BenchConfig, settings: Settings, embedder: Embedder, say: Callab
         ingest, material = _ingest(config, settings, embedder, root)
         say(f"incremental: one article added to {config.incremental_articles:,} articles")
         incremental = _incremental(config, settings, embedder, material, root)
+        say(f"copies: build of {config.copies_articles:,} articles, then one added")
+        copy_detection = _copies(config, settings, embedder, material, root)
         sizes, indexes = {}, {}
         for size in config.sizes:
             say(f"size {size:,}: synthetic index, then {config.queries} questions in a serving process")
@@ -97,7 +103,7 @@ def run(config: BenchConfig, settings: Settings, embedder: Embedder, say: Callab
         cold = _cold_start(settings, indexes[cold_size], material.questions[0], config.trials)
         say("query embedding: alone, among 30 users asking at once, and beside a build")
         embedding = query_embedding(embedder, material.questions, config.passages, root)
-    return {**ingest, **incremental, "sizes": sizes, **cold, "query_embedding": embedding}
+    return {**ingest, **incremental, "copies": copy_detection, "sizes": sizes, **cold, "query_embedding": embedding}
 
 
 def _ingest(config: BenchConfig, settings: Settings, embedder: Embedder, root: Path) -> tuple[dict, Material]:
@@ -165,6 +171,34 @@ def _incremental(config: BenchConfig, settings: Settings, embedder: Embedder, ma
     }
 
 
+def _copies(config: BenchConfig, settings: Settings, embedder: Embedder, material: Material, root: Path) -> dict:
+    """Copy detection's seconds within a whole build, and within the build that adds one article.
+    Embeddings come from a prefilled cache, so the build's time is everything but the model: the
+    share measured is the largest it can be (a build that embeds takes far longer)."""
+    corpus = root / "copies-corpus"
+    corpus.mkdir()
+    rng = np.random.default_rng(11)
+    text = ""
+    for first in range(0, config.copies_articles, 10_000):  # files of 10,000: under the size limit
+        with (corpus / f"articles-{first // 10_000:03d}.jsonl").open("w", encoding="utf-8") as out:
+            for number in range(first, min(first + 10_000, config.copies_articles)):
+                if number % 100 == 1:  # the article before, reposted with a dateline and a footer
+                    text = f"KOTA, Warta {number} — {text} (Editor: Redaksi)"
+                else:
+                    text = " ".join(material.sentences[i] for i in rng.choice(len(material.sentences), 4, replace=False))
+                out.write(json.dumps({"id": f"article-{number}", "text": text, "outlet": "Sintetis"}) + "\n")
+    target = load_settings(corpus=corpus, index=root / "copies-index", model=settings.model, environ={})
+    _prefill_cache(target, embedder, rng)
+    whole = build_index(target, embedder, show_progress=False)
+    text = " ".join(material.sentences[i] for i in rng.choice(len(material.sentences), 4, replace=False))
+    (corpus / "added.txt").write_text(text, encoding="utf-8")
+    added = build_index(target, embedder, show_progress=False)
+    return {"articles": config.copies_articles, "build_s": round(whole.seconds, 1), "copies_s": round(whole.copies_s, 1),
+            "share": round(whole.copies_s / whole.seconds, 3), "groups": whole.copy_groups,
+            "add_one": {"build_s": round(added.seconds, 2), "copies_s": round(added.copies_s, 2),
+                        "signatures_made": added.signatures_made}}
+
+
 def _prefill_cache(target: Settings, embedder: Embedder, rng: np.random.Generator) -> None:
     """Synthetic vectors for the synthetic articles' chunks: embedding 10,000 of them would take
     minutes and says nothing about the cost of adding one more."""
@@ -227,7 +261,8 @@ def _synthetic_index(size: int, settings: Settings, embedder: Embedder, material
                    "chunks": len(a.chunk_spans)} for a in articles],
     )
     folder = new_version_folder(index)
-    write_version(folder, manifest, articles, chunks, dense, lexical, {"extractor": 0, "articles": {}})
+    # No register and no copy detection: these versions time search, not a build.
+    write_version(folder, manifest, articles, chunks, dense, lexical, {"extractor": 0, "articles": {}}, find_copies([]))
     switch_to(index, folder)
     return dense
 

@@ -10,6 +10,9 @@
         shared.json          the other places of passages that several articles print
         vectors.faiss        FAISS inner-product index of the normalised chunk embeddings
         partnerships.json    each article's partnership mentions (rag/register/extraction.py)
+        copies.json          groups of articles that carry the same story, origin first, and the
+                             pairs they were made of (rag/index/copies.py)
+        signatures.npz       each article's MinHash signature and text hash, for the next build
         lexical/             bm25s index over the same chunks, in the same order, and each
                              chunk's term ids (terms.npz) for the next build
       embeddings.sqlite    cache of chunk embeddings by model and text hash (rag/index/embedding_cache.py)
@@ -25,11 +28,14 @@ import hashlib
 import os
 import shutil
 import time
+import zipfile
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+import numpy as np
 import orjson
 
+from rag.index import copies
 from rag.index.chunk_table import SPANS, ChunkTable
 from rag.index.chunking import Chunk
 from rag.index.dense import DenseIndex
@@ -39,7 +45,8 @@ from rag.index.models import canonical_model_name
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError, repair_hint
 from rag.index.lexical import LexicalIndex
 
-# 5: partnerships.json (the register) in every version.
+# 5: partnerships.json (the register) in every version. Copies (copies.json, signatures.npz) came
+# later without a new format: a version without them loads with no groups, and the next build adds them.
 FORMAT_VERSION = 5
 CURRENT = "CURRENT"
 VERSION_PREFIX = "v-"
@@ -48,6 +55,8 @@ ARTICLES = "articles.jsonl"
 VECTORS = "vectors.faiss"
 LEXICAL = "lexical"
 REGISTER_FILE = "partnerships.json"
+COPIES = "copies.json"
+SIGNATURES = "signatures.npz"
 # Files of the layout before versions (format 2), removed when a build replaces such an index.
 LEGACY_FILES = (MANIFEST, ARTICLES, "chunks.jsonl", VECTORS, LEXICAL)
 
@@ -87,6 +96,7 @@ class StoredIndex:
     lexical: LexicalIndex
     # The register's mentions as the build stored them (rag/register reads them).
     register: dict
+    copies: copies.CopyGroups = copies.CopyGroups()
 
     @property
     def version(self) -> str:
@@ -217,6 +227,7 @@ def load_index(index: Path) -> StoredIndex:
         lexical = LexicalIndex.load(folder / LEXICAL)
         dense = DenseIndex.load(folder / VECTORS)
         register = orjson.loads((folder / REGISTER_FILE).read_bytes())
+        groups = read_copy_groups(folder)
     except IndexCorruptError:
         raise
     except (OSError, ValueError, TypeError, KeyError, IndexError, RuntimeError) as error:
@@ -227,7 +238,7 @@ def load_index(index: Path) -> StoredIndex:
             f"index at {index} is inconsistent (manifest {expected} chunks, {SPANS} {len(chunks)}, "
             f"vectors {len(dense)}, lexical {len(lexical)}): {fix}"
         )
-    return StoredIndex(index, manifest, articles, chunks, dense, lexical, register)
+    return StoredIndex(index, manifest, articles, chunks, dense, lexical, register, groups)
 
 
 def read_articles(index: Path, folder: Path | None = None) -> dict[str, ArticleInfo]:
@@ -244,6 +255,24 @@ def read_register(folder: Path) -> dict | None:
     try:
         return orjson.loads((folder / REGISTER_FILE).read_bytes())
     except (OSError, ValueError):
+        return None
+
+
+def read_copy_groups(folder: Path) -> copies.CopyGroups:
+    """The version's groups of copies; none for a version built before copies were found."""
+    path = folder / COPIES
+    if not path.is_file():
+        return copies.CopyGroups()
+    return copies.CopyGroups.from_json(orjson.loads(path.read_bytes())["groups"])
+
+
+def read_copy_index(folder: Path) -> copies.CopyIndex | None:
+    """What the next build reuses of the version's copy detection; None if missing, unreadable or
+    made with other parameters (everything is compared afresh)."""
+    try:
+        with np.load(folder / SIGNATURES, allow_pickle=False) as stored:
+            return copies.from_stored(orjson.loads((folder / COPIES).read_bytes()), stored)
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
         return None
 
 
@@ -282,12 +311,15 @@ def new_version_folder(index: Path) -> Path:
 
 
 def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo], chunks: list[Chunk],
-                  dense: DenseIndex, lexical: LexicalIndex, register: dict) -> Manifest:
+                  dense: DenseIndex, lexical: LexicalIndex, register: dict, copy_index: copies.CopyIndex) -> Manifest:
     """Write every file, then the manifest naming their sizes and checksums, all flushed to disk."""
     _write_jsonl(folder / ARTICLES, (vars(a) for a in articles))
     ChunkTable.from_chunks(chunks, {a.id: a.text for a in articles}).save(folder)
     dense.save(folder / VECTORS)
     (folder / REGISTER_FILE).write_bytes(orjson.dumps(register))
+    (folder / COPIES).write_bytes(orjson.dumps(copies.to_json(copy_index)))
+    with (folder / SIGNATURES).open("wb") as out:
+        np.savez(out, **copies.signature_arrays(copy_index))
     lexical.save(folder / LEXICAL)
     files = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):

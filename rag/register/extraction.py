@@ -17,11 +17,12 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 
 from rag.errors import IndexCorruptError, repair_hint
-from rag.text.dates import find_dates
+from rag.text.dates import WEEKDAY, find_dates
 from rag.text.event_dates import DateBasis, event_dates, place_year, weekday_given
+from rag.text.reporting import is_correction, restates_error
 from rag.ingest.corpus import Article
 from rag.register.words import (
-    CITY_FORMS, COOPERATION, COUNTRIES, FIELD_PATTERNS, FORM_PATTERNS, INDONESIAN_PLACES, LADDER, NOT_PLACES,
+    CITY_FORMS, COOPERATION, COUNTRIES, FIELD_LIST, FIELD_LIST_END, FIELD_PATTERNS, FORM_PATTERNS, INDONESIAN_PLACES, LADDER, NOT_PLACES,
     ORGANISATIONS, PLACES_ALSO_NAMES, ROLE_START, STATUS_ORDER, STATUS_PATTERNS, TWO_WORD_PLACES,
 )
 from rag.text.sentences import split_sentences
@@ -58,6 +59,8 @@ class Mention:
     undated: tuple[int, int, int] | None = None
     fields: tuple[str, ...] = ()
     people: tuple[tuple[str, str], ...] = ()  # (name, role)
+    # Said by an article that corrects an earlier report (rag/text/reporting.py).
+    correction: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,20 @@ class Stage:
     date_basis: str | None = None
     date_reason: str | None = None
     reported: str | None = None
+    correction: bool = False
+    # The article of a later correction that gives this stage another date.
+    corrected_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Sources that give different values for one field of the same stage (two signing dates of one
+    MoU): each value with the sentence it rests on. A plan and its signing are two stages, and a
+    value a later correction replaced is no longer a source's: neither is a conflict."""
+
+    field: str
+    stage: str
+    values: tuple[Stage, ...]
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,7 @@ class Partnership:
     sources: dict[str, list[Source]] = field(default_factory=dict)
     # The date of the article that reports the headline's stage (not the event's date).
     reported: str | None = None
+    conflicts: list[Conflict] = field(default_factory=list)
 
     @property
     def year(self) -> int | None:
@@ -129,7 +147,7 @@ def extract(article: Article) -> list[Mention]:
     sentences = [s for block in article.blocks for s in split_sentences(article.text, block.start, block.end)]
     texts = [article.text[span.start:span.end] for span in sentences]
     cooperation = [_speaks_of_cooperation(t) for t in texts]
-    shaped = [_partners(t) for t in texts]
+    shaped = [_partners(t, article.text) for t in texts]
     partners: dict[str, tuple[str, str]] = {}
     for found, speaks in zip(shaped, cooperation):
         for name, kind, own_local in found if speaks else ():
@@ -137,6 +155,7 @@ def extract(article: Article) -> list[Mention]:
     bare = _bare_names(partners)
     local = _main_local_party(article.text)
     neighbours = _neighbouring_events(texts, article.date)
+    correction = is_correction(article.title, article.text)
     mentions: list[Mention] = []
     last: list[str] = []
     for span, text, speaks, found, context_date in zip(sentences, texts, cooperation, shaped, neighbours):
@@ -147,10 +166,13 @@ def extract(article: Article) -> list[Mention]:
         if not named:
             continue
         last = named
+        if correction and restates_error(text):
+            continue  # "Dalam berita sebelumnya disebutkan …": the error, not a source's statement
         for partner in named:
             kind, own_local = partners[partner]
-            mentions.append(_mention(article, text, Source(article.id, span.start, span.end), partner, kind,
-                                     own_local or local, context_date, speaks, set(partners)))
+            mention = _mention(article, text, Source(article.id, span.start, span.end), partner, kind,
+                               own_local or local, context_date, speaks, set(partners))
+            mentions.append(replace(mention, correction=True) if correction else mention)
     return mentions
 
 
@@ -173,43 +195,51 @@ def _bare_names(partners: dict[str, tuple[str, str]]) -> list[tuple[str, re.Patt
 
 def _mention(article: Article, text: str, source: Source, partner: str, kind: str, local: str,
              context_date: _Event | None, cooperation: bool, partner_names: set[str]) -> Mention:
-    forms = [name for name, pattern in FORM_PATTERNS if pattern.search(text)]
+    # Only a step the sentence names; membership is of an organisation or network, not of a city
+    # ("disaksikan anggota DPRD" in a sister-city report names no membership).
+    forms = [name for name, pattern in FORM_PATTERNS if pattern.search(text)
+             and (name != "membership" or kind == "international organisation")]
     city_form = next((name for name, pattern in CITY_FORMS if pattern.search(text)), None)
-    form = max(forms, key=LADDER.index) if forms else ("exploration" if cooperation and city_form is None else None)
+    form = max(forms, key=LADDER.index) if forms else None
+    status = _status(text) if cooperation else None
+    if form == "membership" and status == "signed":
+        status = "ongoing"  # one joins a network and stays a member; nothing is signed
     event = _sentence_event(text, article.date) or (context_date.elsewhere() if cooperation and context_date else None)
     return Mention(
         partner=partner, partner_type=kind, local_party=local, source=source, form=form, city_form=city_form,
-        status=_status(text) if cooperation else None,
+        status=status,
         date=event.date if event else None, date_basis=event.basis if event else None,
         date_reason=event.reason if event else None, reported=article.date, undated=event.undated if event else None,
-        fields=tuple(name for name, pattern in FIELD_PATTERNS if pattern.search(text)),
+        fields=_fields(text),
         people=tuple(_people(text, partner_names)),
     )
 
 
 _CITY = re.compile(r"\b(?:Pemerintah Kota|Pemkot|Kota|Wali ?[Kk]ota|Walikota|City of)\s+([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)")
-_UNIVERSITY = re.compile(r"\b(?:Universitas|Universiti|University of)(?:\s[A-Z][\w-]+)+|\b[A-Z][\w-]+\s(?:National\s|State\s)?University\b")
+_UNIVERSITY = re.compile(r"\b(?:Universitas|Universiti|University of)(?:\s[A-Z][\w-]+)+|"
+                         r"\b[A-Z][\w-]+\s(?:National\s|State\s)?University\b")
+_CAPITALISED_BEFORE = re.compile(r"(?:[A-Z][\w-]+\s){1,2}$")
 _STUDENTS = re.compile(r"\bPPI\s(?!di\b|dan\b)([A-Z][\w-]+)")
 _GOVERNMENT = re.compile(r"\bPemerintah\s(" + "|".join(sorted(map(re.escape, COUNTRIES), key=len, reverse=True)) + r")\b")
 _ORGANISATION = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ORGANISATIONS), key=len, reverse=True)) + r")(?![\w-])")
 _B2B_PAIR = re.compile(r"((?:PT\.?\s)?[A-Z][\w.-]*(?:\s[A-Z][\w.-]*){0,3})\sdengan\s([A-Z][\w-]*(?:\s[A-Z][\w-]*){0,3})")
 _LOCAL = re.compile(r"\b(?:Pemerintah Kota|Pemkot|Kota|Wali ?[Kk]ota|Walikota|City of|Mayor of)\s([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)|"
-                    r"\b(Kementerian Dalam Negeri|Kemendagri|Pemerintah Indonesia)\b|\b([A-Z][\w-]+) City (?:Government|Administration)\b")
+                    r"\b(Kementerian Dalam Negeri|Kemendagri|Pemerintah Indonesia)\b|\b([A-Z][\w-]+) [Cc]ity (?:[Gg]overnment|[Aa]dministration)\b")
 
 
-def _partners(text: str) -> list[tuple[str, str, str]]:
+def _partners(text: str, whole: str = "") -> list[tuple[str, str, str]]:
     """(partner, type, local party if the sentence pairs it with its own) in order of appearance."""
     found: list[tuple[int, str, str, str]] = []
     for match in _ORGANISATION.finditer(text):
         found.append((match.start(), ORGANISATIONS[match.group(1)], "international organisation", ""))
     for match in _UNIVERSITY.finditer(text):
-        found.append((match.start(), match.group().strip(), "university", ""))
+        found.append((match.start(), _university_name(match.group().strip(), whole or text), "university", ""))
     for match in _STUDENTS.finditer(text):
         found.append((match.start(), f"PPI {match.group(1)}", "students' association", ""))
     for match in _GOVERNMENT.finditer(text):
         found.append((match.start(), COUNTRIES[match.group(1)], "country", "Pemerintah Indonesia"))
     for match in _CITY.finditer(text):
-        place = _foreign_place(match.group(1))
+        place = _foreign_place(match.group(1), whole or text)
         if place:
             found.append((match.start(), place, "city", ""))
     if re.search(r"business to business|business-to-business|\bB2B\b", text, re.I):
@@ -223,11 +253,32 @@ def _partners(text: str) -> list[tuple[str, str, str]]:
     return partners
 
 
-def _foreign_place(words: str) -> str | None:
-    """The place a "Kota X" names if it is not Indonesian and not a nickname ("Kota Hujan")."""
+def _university_name(core: str, whole: str) -> str:
+    """"Darwin University" is "Charles Darwin University" where every mention of it in the article
+    is preceded by "Charles": the capitalised words all its mentions share ("Pusat Kebijakan Seoul
+    National University" and "Seoul National University" share none)."""
+    if core.startswith(("Universitas", "Universiti", "University of")) or " National " in core or " State " in core:
+        return core  # "Seoul National University", "Ohio State University": a place and its kind
+    befores = [_CAPITALISED_BEFORE.search(whole[:m.start()]) for m in re.finditer(re.escape(core), whole)]
+    words = [b.group().split() if b else [] for b in befores] or [[]]
+    shared: list[str] = []
+    for position in range(1, min(len(w) for w in words) + 1):
+        if len({tuple(w[-position:]) for w in words}) != 1:
+            break
+        shared = words[0][-position:]
+    return " ".join([*shared, core])
+
+
+def _foreign_place(words: str, text: str) -> str | None:
+    """The place a "Kota X" names if it is not Indonesian and not a nickname ("Kota Hujan"). Two
+    capitalised words are one name where the first never stands without the second ("Chiang Mai";
+    "Kisarazu Yoshikazu" is a place and a name)."""
     if words in TWO_WORD_PLACES:
         return words
     first = words.split()[0]
+    if " " in words and first not in INDONESIAN_PLACES and not re.search(
+            rf"\b{re.escape(first)}\b(?!\s{re.escape(words.split()[1])}\b)", text):
+        return words
     if first in INDONESIAN_PLACES or first in NOT_PLACES or first in COUNTRIES:
         return None
     return first
@@ -250,6 +301,26 @@ def _status(text: str) -> str | None:
     if "planned" in found and ("signed" in found or not found[1:]):
         return "planned"  # "akan menandatangani": not signed yet
     return max(found, key=STATUS_ORDER.index) if found else None
+
+
+_LIST_LEAD = re.compile(r"^(?:(?:bidang|the|yakni|yaitu|seperti|antara lain|termasuk|such as|including)\s+)+", re.I)
+# Not a field: "bidang lain(nya)" (other fields), a date that ends the sentence ("…, Kamis (9/2)").
+_NOT_A_FIELD = re.compile(rf"^(?:lain|lainnya|other|others)$|\d|\b(?:{WEEKDAY})\b", re.I)
+
+
+def _fields(text: str) -> tuple[str, ...]:
+    """The fields a sentence names: the gazetteer's name for each it knows, and each item of a
+    listed field it does not know in the article's own words ("ekonomi kreatif")."""
+    known = [name for name, pattern in FIELD_PATTERNS if pattern.search(text)]
+    own = []
+    for match in FIELD_LIST.finditer(text):
+        listed = FIELD_LIST_END.split(match.group(1))[0]
+        for item in re.split(r",\s*(?:dan|serta|and)?\s*|\s+(?:dan|serta|and|&)\s+", listed):
+            item = _LIST_LEAD.sub("", item.strip()).strip(" ,")
+            if (item and 1 <= len(item.split()) <= 5 and not _NOT_A_FIELD.search(item)
+                    and not any(p.search(item) for _, p in FIELD_PATTERNS)):
+                own.append(item)
+    return tuple(dict.fromkeys(known + own))
 
 
 # Dates ---------------------------------------------------------------------------------------
@@ -301,7 +372,7 @@ def _neighbouring_events(texts: list[str], article_date: str | None) -> list[_Ev
 
 # People --------------------------------------------------------------------------------------
 
-_RUN_TOKEN = re.compile(r"\s*(\([^)]*\)|,|[A-Z][\w'’-]*(?:\.(?=\s[A-Z]))?|dan|di|&)")
+_RUN_TOKEN = re.compile(rf"\s*(?!(?i:{WEEKDAY})\b)(\([^)]*\)|,|[A-Z][\w'’-]*(?:\.(?=\s[A-Z]))?|dan|di|&)")
 
 
 def _people(text: str, partner_names: set[str]) -> Iterable[tuple[str, str]]:
@@ -316,25 +387,41 @@ def _people(text: str, partner_names: set[str]) -> Iterable[tuple[str, str]]:
             position = token.end()
         while tokens and tokens[-1] in ("dan", "di", "&", ","):
             tokens.pop()
-        person = _split_role(tokens, anchors)
-        if person:
-            yield person
+        yield from _coordinated(tokens, anchors)
+
+
+def _coordinated(tokens: list[str], anchors: set[str]) -> Iterable[tuple[str, str]]:
+    """"Wali Kota Pontianak Edi Rusdi Kamtono dan Datuk Bandar Kuching Selatan Wee Hong Seng" is two
+    people when each side has a place or body before a name; "Menteri Lingkungan Hidup dan
+    Kehutanan RI Siti Nurbayan" is one, with "dan" inside the role."""
+    if "dan" in tokens:
+        sides = " ".join(tokens).split(" dan ")
+        people = [_split_role(side.split(" "), anchors) for side in sides]
+        if all(people) and all(any(_is_anchor(t, anchors) for t in side.split(" ")[1:]) for side in sides):
+            yield from people
+            return
+    person = _split_role(tokens, anchors)
+    if person:
+        yield person
 
 
 def _split_role(tokens: list[str], anchors: set[str]) -> tuple[str, str] | None:
-    """Split "role words, place, name" where the name is the last two to four words after a place,
+    """Split "role words, place, name" where the name is the last one to five words after a place,
     an organisation or the role word; after a comma, whatever follows."""
     if "," in tokens:
         comma = tokens.index(",")
         name, role = [t for t in tokens[comma + 1:] if t[0].isupper()], tokens[:comma]
     else:
         cuts = [i + 1 for i, t in enumerate(tokens) if i == 0 or t.startswith("(") or _is_anchor(t, anchors)]
-        fitting = [c for c in cuts if 2 <= len(tokens) - c <= 4] or [c for c in cuts if len(tokens) - c == 1]
+        # The longest name after the role that holds no place or body ("Wali Kota Malang Sutiaji").
+        fitting = [c for c in cuts if 1 <= len(tokens) - c <= 5
+                   and not any(_is_anchor(t, anchors) or t in ("dan", "di", "&") for t in tokens[c:])]
         if not fitting:
-            return None
-        cut = fitting[-1]
+            # "… Jung Ki-myung di Loji Gandrung": where, after the name, not part of it
+            return _split_role(tokens[:len(tokens) - tokens[::-1].index("di") - 1], anchors) if "di" in tokens else None
+        cut = fitting[0]
         name, role = tokens[cut:], tokens[:cut]
-    if not 1 <= len(name) <= 4 or any(t in ("dan", "di", "&") or t.startswith("(") or _is_anchor(t, anchors) for t in name):
+    if not 1 <= len(name) <= 5 or any(t in ("dan", "di", "&") or t.startswith("(") or _is_anchor(t, anchors) for t in name):
         return None  # "Wali Kota Kisarazu merasa …" names a place, not a person
     return " ".join(name), " ".join(t for t in role if not t.startswith("("))
 
@@ -361,7 +448,8 @@ def build_register(mentions: Iterable[Mention]) -> list[Partnership]:
 def _record(group: list[Mention]) -> Partnership:
     group = _years_placed(group)
     first = group[0]
-    sources: dict[str, list[Source]] = {"partner": [m.source for m in group if m.form or m.city_form]}
+    sources: dict[str, list[Source]] = {"partner": [m.source for m in group if m.form or m.city_form]
+                                        or [m.source for m in group]}
     formed = [m for m in group if m.form]
     reached = [m for m in formed if m.status in ("signed", "ongoing")] or formed  # "akan …" is not a step taken
     form = max((m.form for m in reached), key=LADDER.index) if reached else None
@@ -369,9 +457,12 @@ def _record(group: list[Mention]) -> Partnership:
     shown_form = f"{form} ({city_form})" if form and city_form and form != "membership" else (form or city_form)
     primary = [m for m in group if m.form == form or (form is None and m.city_form)]
     sources["form"] = [m.source for m in group if m.form == form or m.city_form]
-    stages = _distinct_stages(sorted(
-        (Stage(m.form, m.date, m.status, m.source, m.date_basis, m.date_reason, m.reported) for m in group if m.form),
+    stages = _corrected(sorted(
+        (Stage(m.form, m.date, m.status, m.source, m.date_basis, m.date_reason, m.reported, m.correction)
+         for m in group if m.form),
         key=lambda s: s.date or "9999"))
+    conflicts = _conflicts(stages)
+    stages = _distinct_stages(stages)
     # The headline is one stage a source states, its date and status together: the furthest step
     # taken (signed or under way), else the furthest planned. Never one stage's date with another's status.
     headline = _headline(stages)
@@ -399,10 +490,11 @@ def _record(group: list[Mention]) -> Partnership:
     sources["people"] = [p.source for p in people.values()]
     return Partnership(first.local_party, first.partner, first.partner_type, shown_form, date, fields,
                        list(people.values()), status, stages,
-                       {k: list(dict.fromkeys(v)) for k, v in sources.items() if v}, reported)
+                       {k: list(dict.fromkeys(v)) for k, v in sources.items() if v}, reported, conflicts)
 
 
 def _headline(stages: list[Stage]) -> Stage | None:
+    stages = [s for s in stages if s.corrected_by is None]
     taken = [s for s in stages if s.status in ("signed", "ongoing")]
     candidates = taken or [s for s in stages if s.status]
     if not candidates:
@@ -433,19 +525,71 @@ def _years_placed(group: list[Mention]) -> list[Mention]:
 
 
 def _distinct_stages(stages: list[Stage]) -> list[Stage]:
-    seen, kept = set(), []
-    for stage in stages:
-        key = (stage.form, stage.status, (stage.date or "")[:7])  # a plan and its signing are two steps
-        if key not in seen:
-            seen.add(key)
+    """One stage for each step and date: "Juni 2016" and "8 Juni 2016" of the same signing are one
+    (the more precise kept); two different days are two sources' dates, both kept (a conflict)."""
+    kept: list[Stage] = []
+    for stage in sorted(stages, key=lambda s: -len(s.date or "")):
+        if not any(_same_step(stage, other) and _compatible(stage.date, other.date) for other in kept):
             kept.append(stage)
-    return kept
+    return sorted(kept, key=lambda s: s.date or "9999")
+
+
+def _same_step(first: Stage, second: Stage) -> bool:
+    return first.form == second.form and first.status == second.status  # a plan and its signing are two steps
+
+
+def _compatible(first: str | None, second: str | None) -> bool:
+    """Dates that can be the same day: one is the other, or a part of it ("2016-06" of "2016-06-08")."""
+    return not first or not second or first.startswith(second) or second.startswith(first)
+
+
+def _corrected(stages: list[Stage]) -> list[Stage]:
+    """Each stage a later correction gives another date for, marked with the correction's article."""
+    corrections = [s for s in stages if s.correction and s.date]
+    marked = []
+    for stage in stages:
+        later = next((c for c in corrections if c.source.article_id != stage.source.article_id and not stage.correction
+                      and _same_step(stage, c) and not _compatible(stage.date, c.date)
+                      and (c.reported or "") >= (stage.reported or "")), None)
+        marked.append(replace(stage, corrected_by=later.source.article_id) if later else stage)
+    return marked
+
+
+def _conflicts(stages: list[Stage]) -> list[Conflict]:
+    """Steps taken (signed, under way) whose date, or whose form on one date, differs between articles."""
+    standing = [s for s in stages if s.corrected_by is None and s.status in ("signed", "ongoing") and s.date]
+    conflicts = []
+    for form in dict.fromkeys(s.form for s in standing):
+        for status in dict.fromkeys(s.status for s in standing if s.form == form):
+            dated = [s for s in standing if s.form == form and s.status == status and len(s.date) == 10]
+            values = _one_per_value(dated, lambda s: s.date)
+            if len(values) > 1 and len({s.source.article_id for s in values}) > 1:
+                conflicts.append(Conflict("date", f"{form} {status}", tuple(values)))
+    for date in dict.fromkeys(s.date for s in standing if len(s.date) == 10):
+        signed = [s for s in standing if s.date == date and s.status == "signed"]
+        values = _one_per_value(signed, lambda s: s.form)
+        if len(values) > 1 and len({s.source.article_id for s in values}) > 1 and _articles_disjoint(values, signed):
+            conflicts.append(Conflict("form", f"signed {date}", tuple(values)))
+    return conflicts
+
+
+def _one_per_value(stages: list[Stage], value) -> list[Stage]:
+    return list({value(s): s for s in reversed(stages)}.values())[::-1]
+
+
+def _articles_disjoint(values: list[Stage], stages: list[Stage]) -> bool:
+    """No article states two of the values itself (one report naming both an LoI and an MoU signed
+    that day says two steps were taken, not that sources differ)."""
+    by_article: dict[str, set] = {}
+    for stage in stages:
+        by_article.setdefault(stage.source.article_id, set()).add(stage.form)
+    return all(len(forms) == 1 for forms in by_article.values())
 
 
 # Stored with the index --------------------------------------------------------------------------
 
 # Raised whenever the rules change: mentions stored by older rules are extracted again.
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5
 
 
 def extract_corpus(articles: Iterable[Article], unchanged: set[str], stored: dict | None) -> dict:

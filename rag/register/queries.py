@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.answers.extractive import Answer, AnswerMode, AnswerPart, Citation, citation_to_json, join_parts
 from rag.search.filters import Filters
@@ -19,6 +19,7 @@ from rag.text.answer_kinds import asks_for_partner_list
 from rag.text.language import detect_language
 from rag.text.sentences import Span
 from rag.text.messages import ANSWERS, in_language
+from rag.index.copies import CopyGroups
 from rag.register.extraction import Partnership, Source
 from rag.ingest.corpus import ArticleInfo
 
@@ -39,12 +40,15 @@ class RegisterFilter:
     year: int | None = None
     partner_type: str | None = None
     local: str | None = None
+    # Only records whose sources disagree (`rag partnerships --conflicts`).
+    conflicts: bool = False
 
     @classmethod
-    def from_form(cls, partner: str | None = None, field: str | None = None, year: int | str | None = None) -> RegisterFilter:
+    def from_form(cls, partner: str | None = None, field: str | None = None, year: int | str | None = None,
+                  conflicts: bool = False) -> RegisterFilter:
         """The filter as set in the app's form or an API call, where a blank field means any."""
         partners, fields = checked_values(partner, "partner"), checked_values(field, "field")
-        return cls(partners[0] if partners else None, fields[0] if fields else None, _year(year))
+        return cls(partners[0] if partners else None, fields[0] if fields else None, _year(year), conflicts=conflicts)
 
     def admits(self, record: Partnership) -> bool:
         names = f"{record.partner} {record.local_party}".lower()
@@ -52,7 +56,8 @@ class RegisterFilter:
                 and (not self.field or self.field in record.fields)
                 and (self.year is None or record.year_or_reported == self.year)
                 and (not self.partner_type or record.partner_type == self.partner_type)
-                and (not self.local or self.local.lower() in record.local_party.lower()))
+                and (not self.local or self.local.lower() in record.local_party.lower())
+                and (not self.conflicts or bool(record.conflicts)))
 
 
 def _year(year: object) -> int | None:
@@ -92,19 +97,29 @@ def citation_of(source: Source, n: int, articles: dict[str, ArticleInfo]) -> Cit
                     score=1.0, quotes=(Span(source.start, source.end),), page=article.page_at(source.start))
 
 
-def rows(records: list[Partnership], articles: dict[str, ArticleInfo]) -> list[dict]:
+def rows(records: list[Partnership], articles: dict[str, ArticleInfo], copies: CopyGroups = CopyGroups()) -> list[dict]:
     """The objects `rag partnerships --json` prints: `evidence` gives, for each field, the numbers
-    of the citations it rests on; `stages` every step reported, each with its citation."""
+    of the citations it rests on; `stages` every step reported, each with its citation; `conflicts`
+    each field whose sources disagree, every value with its citation; `sources` the reports and
+    how many of them are independent (copies counted once)."""
     out = []
     for record in records:
         citations, numbers = citations_for(record, articles)
+        citations = [replace(c, copies=[a for a in copies.group_of(c.article_id) if a != c.article_id]) for c in citations]
         out.append({
             "local_party": record.local_party, "partner": record.partner, "partner_type": record.partner_type,
             "form": record.form, "date": record.date, "reported": record.reported, "fields": record.fields,
             "people": [{"name": p.name, "role": p.role} for p in record.people], "status": record.status,
             "stages": [{"form": s.form, "date": s.date, "date_basis": s.date_basis, "date_reason": s.date_reason,
-                        "reported": s.reported, "status": s.status, "citation": numbers[s.source]}
+                        "reported": s.reported, "status": s.status, "citation": numbers[s.source],
+                        "correction": s.correction, "corrected_by": s.corrected_by}
                        for s in record.stages],
+            "conflicts": [{"field": c.field, "stage": c.stage,
+                           "values": [{"value": c.field == "date" and v.date or v.form, "reported": v.reported,
+                                       "article_id": v.source.article_id, "citation": numbers[v.source]}
+                                      for v in c.values]}
+                          for c in record.conflicts],
+            "sources": copies.count(s.article_id for s in record.all_sources).to_json(),
             "evidence": {name: [numbers[s] for s in group] for name, group in record.sources.items()},
             "citations": [citation_to_json(c) for c in citations],  # as `rag ask --json` gives them
         })
@@ -115,9 +130,17 @@ TABLE_COLUMNS = ("partner", "partner_type", "local_party", "form", "date", "stat
 
 
 def table_rows(records: list[Partnership]) -> list[list[str]]:
-    """The app's table: one row a partnership, in TABLE_COLUMNS order."""
-    return [[r.partner, r.partner_type, r.local_party, r.form or "", r.date or "", r.status or "", ", ".join(r.fields)]
+    """The app's table: one row a partnership, in TABLE_COLUMNS order; a date its sources disagree
+    on is marked "⚠" with the other values."""
+    return [[r.partner, r.partner_type, r.local_party, r.form or "", _date_cell(r), r.status or "", ", ".join(r.fields)]
             for r in records]
+
+
+def _date_cell(record: Partnership) -> str:
+    others = [v.date if c.field == "date" else v.form for c in record.conflicts for v in c.values]
+    if not others:
+        return record.date or ""
+    return f"⚠ {record.date or ''} ({' / '.join(dict.fromkeys(o for o in others if o))})".replace("  ", " ")
 
 
 def to_csv(table: list[dict]) -> str:

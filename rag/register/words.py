@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from rag.text.reporting import INTENTION
+
 # Indonesia's cities (kota) and provinces, as news writes them: a "Kota X" that is not here is foreign.
 INDONESIAN_PLACES = frozenset(
     """
@@ -66,7 +68,7 @@ FORM_PATTERNS = (
     ("exploration", re.compile(r"\b(menjajaki|penjajakan|jajaki|dijajaki|explor\w*)\b", re.I)),
     ("membership", re.compile(r"\b(bergabung|keanggotaan|kepesertaan|menjadi anggota|anggota|member(ship)?|joined)\b", re.I)),
     ("letter of interest", re.compile(r"\b(letter of interest|LoI|surat pernyataan minat|pernyataan minat)\b", re.I)),
-    ("MoU", re.compile(r"\b(MoU|MOU|nota kesepahaman|memorandum of understanding)\b")),
+    ("MoU", re.compile(r"\b(MoU|MOU|(?i:nota kesepahaman|memorandum of understanding))\b")),
     ("cooperation agreement", re.compile(r"\b(perjanjian kerja ?sama|cooperation agreement|menandatangani kerja ?sama|"
                                          r"penandatanganan kerja ?sama)\b", re.I)),
     ("business-to-business", re.compile(r"\b(business to business|business-to-business|B2B|bisnis ke bisnis)\b", re.I)),
@@ -82,25 +84,26 @@ COOPERATION = re.compile(
 )
 
 STATUS_PATTERNS = (
-    # Intention, plan, target or schedule: a step not yet taken ("menargetkan penandatanganan …").
-    ("planned", re.compile(r"\b(akan|rencana\w*|berencana|segera|nanti|harus|diharapkan|menjajaki|penjajakan|jajaki|"
-                           r"menargetkan|ditargetkan|targetkan|target|dijadwalkan|terjadwal|"
-                           r"will|plan\w*|expect\w*|intend\w*|aims?\s+to|scheduled|hopes?\s+to|targets?)\b", re.I)),
-    ("signed", re.compile(r"\b(ditandatangani\w*|menandatangani|tandatangani|penandatanganan|signed|resmi)\b", re.I)),
+    # Intention, plan, target or schedule: a step not yet taken (rag/text/reporting.py).
+    ("planned", INTENTION),
+    # A renewal is a signing too ("memperpanjang nota kesepahaman", "renewed their agreement").
+    ("signed", re.compile(r"\b(ditandatangani\w*|menandatangani|tandatangani|penandatanganan|signed|resmi|"
+                          r"memperpanjang|diperpanjang|perpanjangan|renew\w*)\b", re.I)),
     ("ongoing", re.compile(r"\b(menjalin|terjalin|bergabung|anggota|sejak|periode|berlangsung|ongoing|member)\b", re.I)),
 )
 STATUS_ORDER = ("planned", "ongoing", "signed")
 
 FIELDS = (
     ("smart city", r"kota cerdas|smart city|kota pintar"),
-    ("transport", r"transportasi|lalu lintas|transport\w*|pedestrian"),
+    ("transport", r"transportasi|lalu lintas|angkutan|transport\w*|transit|pedestrian"),
     ("clean water", r"air bersih|clean water|air minum"),
     ("education", r"pendidikan|sekolah|pelajar|magang|education|beasiswa"),
     ("culture", r"kebudayaan|budaya|culture|cultural"),
     ("tourism", r"pariwisata|wisata|tourism"),
     ("agriculture", r"pertanian|agro\w*|agricultur\w*|organic city"),
     ("health", r"kesehatan|perawat|rumah sakit|health"),
-    ("disaster management", r"bencana|kebakaran|disaster"),
+    ("disaster management", r"bencana|kebakaran|banjir|disaster|flood\w*"),
+    ("waste management", r"sampah|limbah|persampahan|waste|recycling"),
     ("trade", r"perdagangan|trade|investasi|investment"),
     ("environment", r"lingkungan hidup|ruang terbuka|environment\w*"),
     ("housing", r"permukiman|perumahan|housing"),
@@ -108,6 +111,12 @@ FIELDS = (
     ("public services", r"pelayanan publik|public service\w*"),
 )
 FIELD_PATTERNS = tuple((name, re.compile(rf"\b({pattern})\b", re.I)) for name, pattern in FIELDS)
+# What introduces the list of a cooperation's fields: "di bidang A, B dan C", "meliputi …", "covers …".
+FIELD_LIST = re.compile(
+    r"\b(?:di bidang|dalam bidang|bidang|meliputi|mencakup|berfokus pada|fokus pada|"
+    r"in the fields? of|covers|covering|focus(?:es|ed)? on)\s+([^.;:()]+)", re.I)
+# Where a list of fields ends: a clause that says something else about them.
+FIELD_LIST_END = re.compile(r"\s(?:yang|karena|sehingga|untuk|bagi|agar|dengan|which|because|so that|for|with)\s", re.I)
 
 ROLE_START = re.compile(
     r"\b(Wali ?[Kk]ota|Walikota|Wakil Wali ?[Kk]ota|Bupati|Gubernur|Menteri|Kepala|Sekretaris Jenderal|Sekjen|"

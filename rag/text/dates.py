@@ -140,3 +140,18 @@ def _exists(year: int, month: int, day: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+def could_be_same_day(first: tuple, second: tuple) -> bool:
+    """Can two dates (DateMention.value: first day, last day, month, year) name the same day? What a
+    text leaves out is unknown, not different: "8 Juni" and "8 Juni 2016" can; "8/11/2022" and
+    "9/11/2022" cannot; "7-10 Juni 2016" and "8 Juni" can."""
+    first_day, last_day, month, year = first
+    other_first, other_last, other_month, other_year = second
+    if month is not None and other_month is not None and month != other_month:
+        return False
+    if year is not None and other_year is not None and year != other_year:
+        return False
+    if first_day is None or other_first is None:
+        return True
+    return first_day <= other_last and other_first <= last_day

@@ -192,7 +192,7 @@ class NewsroomApp:
         """The same list as `rag partnerships --json`, filtered by partner (part of a name), field and year."""
         with self._stateless(request):
             chosen = self.assistant.partnerships(register.RegisterFilter.from_form(partner, field, year))
-            return register.rows(chosen, self.assistant.index.articles)
+            return register.rows(chosen, self.assistant.index.articles, self.assistant.index.copies)
 
     @contextlib.contextmanager
     def _stateless(self, request: gr.Request | None):

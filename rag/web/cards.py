@@ -53,6 +53,7 @@ mark.rag-answer { background: #ffb300; color: inherit; font-weight: bold; text-d
 .rag-badge { display: inline-block; padding: 4px 12px; border-radius: 12px; font-weight: bold; color: #fff; }
 .rag-supported { background: #2e7d32; } .rag-contradicted { background: #c62828; }
 .rag-partly_supported { background: #ef6c00; } .rag-not_found { background: #616161; }
+.rag-disputed { background: #6a1b9a; }
 """
 
 
@@ -79,7 +80,9 @@ def sources_html(answer: Answer, articles: dict[str, ArticleInfo]) -> str:
                   answer_span=Mark(span.start, span.end, "rag-answer") if span and span.citation == c.n else None)
         for c in citations
     )
-    return f'<div class="rag-cards"><h3>{heading}</h3>{cards}</div>'
+    count = answer.sources.said(answer.language) if answer.sources and answer.citations else None
+    said = f'<p class="rag-reports">{_text(count)}</p>' if count else ""
+    return f'<div class="rag-cards"><h3>{heading}</h3>{said}{cards}</div>'
 
 
 def citations_html(citations: list[Citation], articles: dict[str, ArticleInfo], language: str = "id") -> str:
@@ -95,6 +98,15 @@ def verdict_html(result: CheckResult, articles: dict[str, ArticleInfo], language
     parts = [f'<p><span class="rag-badge rag-{result.verdict}">{words[result.verdict]}</span></p>']
     if result.searched:
         parts += [f'<p class="rag-searched">{_text(sentence)}</p>' for sentence in result.searched.sentences()]
+    if result.sources and result.sources.said(language):
+        parts.append(f'<p class="rag-reports">{_text(result.sources.said(language))}</p>')
+    if result.corrected_by:
+        parts.append(f'<p class="rag-corrected">{words["corrected_by"]} {_text(result.corrected_by)}</p>')
+    if result.supports:
+        parts.append("<ul>" + "".join(
+            f"<li><strong>{words['agrees']}:</strong> {words['claim']} {_text(s.claim_text)} → "
+            f"{words['source']} [{s.citation}] <mark class=\"rag-agrees\">{_text(s.evidence_text)}</mark></li>"
+            for s in result.supports) + "</ul>")
     if result.mismatches:
         items = "".join(
             f"<li><strong>{words['mismatch']}:</strong> {words['claim']} <del>{_text(m.claim_text)}</del> → "
@@ -124,6 +136,10 @@ def card_html(citation: Citation, article: ArticleInfo | None, words: dict, mism
         where += f" · {words['page']} {citation.page}"
     if citation.also_in:
         where += f" · {words['also_in']} " + ", ".join(_text(a) for a in citation.also_in)
+    if citation.copies:
+        where += f" · {words['carried_by']} " + ", ".join(_text(a) for a in citation.copies)
+    if citation.copy_of:
+        where += f" · {words['copy_of']} {_text(citation.copy_of)}"
     snippet = highlight(citation.snippet, citation.start, quotes + marks)
     summary = (
         f'<summary><strong>[{citation.n}] {title}</strong>'

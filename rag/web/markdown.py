@@ -11,7 +11,7 @@ import html
 import re
 
 from rag.answers.extractive import Answer
-from rag.text.messages import ANSWERS, in_language
+from rag.text.messages import ANSWERS, CARDS, in_language
 
 # Inline syntax that can format, link or load (brackets make links and images); and what opens a
 # block at the start of a line (headings, lists, quotes, numbered lists).
@@ -41,6 +41,8 @@ def answer_pieces(answer: Answer) -> list[str]:
         return pieces + [escape(answer.answer)] + [f"\n\n_{escape(sentence)}_" for sentence in searched]
     for i, part in enumerate(answer.parts):
         pieces.append(("" if i == 0 else " ") + f"{_with_answer_marked(part, answer)} **\\[{part.citation}\\]**")
+    if answer.disagreement:
+        pieces.append(f"\n\n**⚠ {escape(answer.disagreement.said(answer.language))}**")
     return pieces
 
 
@@ -65,12 +67,18 @@ def story_markdown(answer: Answer) -> str:
     lines = [f"**{words['story_question']}:** {answer.question}", ""] + ([answer.lead, ""] if answer.lead else []) + [answer.answer]
     if answer.notice:
         lines += ["", f"_{answer.notice}_"]
+    if answer.disagreement:
+        lines += ["", answer.disagreement.said(answer.language)]
+    if answer.sources and answer.sources.said(answer.language):
+        lines += ["", answer.sources.said(answer.language)]
     if answer.citations:
         lines += ["", f"**{words['story_sources']}**", ""]
     for citation in answer.citations:
         page = f"{words['story_page']} {citation.page}" if citation.page else None
         source = ", ".join(x for x in (citation.title or citation.article_id, citation.outlet, citation.date, page) if x)
         lines.append(f"{citation.n}. {source}" + (f" — <{citation.url}>" if citation.url else ""))
+        if citation.also_in or citation.copies:
+            lines.append(f"   ({in_language(CARDS, answer.language)['carried_by']}: {', '.join(citation.also_in + citation.copies)})")
         for quote in citation.quotes:
             sentence = citation.snippet[quote.start - citation.start: quote.end - citation.start]
             lines.append(f"   > \u201c{_one_line(sentence)}\u201d")

@@ -1,0 +1,31 @@
+"""The names a sentence states: runs of capitalised words, without the words that name roles and
+bodies ("Wali Kota", "Pemerintah") or months. What a claim or a question is about, by name."""
+
+from __future__ import annotations
+
+import re
+
+from rag.text.dates import FULL_MONTH_NUMBER
+
+_NAME = re.compile(r"\b[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
+# Capitalised words that name roles and bodies, not who or where.
+_TITLE_WORDS = frozenset(
+    """kota kabupaten provinsi pemerintah pemkot pemkab wali walikota bupati gubernur menteri kementerian
+    presiden kepala sekretaris jenderal direktur wakil ketua pernyataan minat surat kerja sama kerjasama
+    forum program the of and dan di ke dari""".split()
+)
+
+
+def names_in(text: str) -> list[tuple[str, ...]]:
+    """Each name as its words; a sentence's first word is left out (capitalised anyway)."""
+    names = []
+    for match in _NAME.finditer(text):
+        words = [w for w in match.group().split() if w.lower() not in _TITLE_WORDS and w.lower() not in FULL_MONTH_NUMBER]
+        if words and match.start() > 0:
+            names.append(tuple(words))
+    return names
+
+
+def names_all_in(names: list[tuple[str, ...]], text: str) -> bool:
+    lowered = text.lower()
+    return all(" ".join(name).lower() in lowered for name in names)

@@ -1,0 +1,121 @@
+"""Sources that disagree, plans carried out and corrections (issue 18, part 2), on articles written
+for the tests: two outlets giving different signing dates for one MoU are a conflict in the
+register, a disagreement in the answer and a dispute in the claim check; a plan followed by its
+signing, and a report followed by its correction, are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answers.extractive import answer_to_json
+from rag.register import queries as register
+from rag.web.cards import verdict_html
+from rag.web.markdown import answer_pieces
+from tests.conftest import run_json, run_rag
+
+
+def _record(newsroom, partner):
+    (record,) = newsroom.partnerships(register.RegisterFilter(partner=partner))
+    return record
+
+
+def test_two_signing_dates_are_a_conflict_with_each_value_cited(newsroom, newsroom_settings):
+    record = _record(newsroom, "Hamamatsu")
+    (conflict,) = record.conflicts
+    assert conflict.field == "date" and conflict.stage == "MoU signed"
+    assert {(v.date, v.source.article_id) for v in conflict.values} == {
+        ("2022-11-09", "bandung-hamamatsu-kompas"), ("2022-11-08", "bandung-hamamatsu-antara")}
+    listed = run_json("partnerships", "--conflicts", "--index", str(newsroom_settings.index),
+                      "--corpus", str(newsroom_settings.corpus), "--json")
+    assert [row["partner"] for row in listed] == ["Hamamatsu"]
+    (row,) = listed
+    cited = {c["n"]: c["article_id"] for c in row["citations"]}
+    assert {cited[v["citation"]] for v in row["conflicts"][0]["values"]} == {"bandung-hamamatsu-kompas",
+                                                                             "bandung-hamamatsu-antara"}
+    text = run_rag("partnerships", "--conflicts", "--index", str(newsroom_settings.index),
+                   "--corpus", str(newsroom_settings.corpus)).stdout
+    assert "SOURCES DIFFER on the date of MoU signed: 2022-11-08" in text
+    (cells,) = register.table_rows([record])
+    assert cells[4].startswith("⚠ ") and "2022-11-08" in cells[4] and "2022-11-09" in cells[4]  # the app marks the row
+
+
+def test_a_plan_then_its_signing_is_two_stages_and_no_conflict(newsroom):
+    record = _record(newsroom, "Brisbane")
+    assert record.conflicts == [] and (record.date, record.status) == ("2022-06-20", "signed")
+    assert {(s.status, s.source.article_id) for s in record.stages} == {
+        ("planned", "semarang-brisbane-plan"), ("signed", "semarang-brisbane-signed")}
+    answer = newsroom.ask("Kapan Semarang dan Brisbane menandatangani nota kesepahaman kota kembar?")
+    assert answer.disagreement is None
+
+
+def test_a_correction_is_no_conflict_and_the_later_report_is_marked(newsroom, newsroom_settings):
+    record = _record(newsroom, "Davao")
+    assert record.conflicts == [] and record.date == "2023-02-10"
+    by_article = {s.source.article_id: s for s in record.stages}
+    assert by_article["makassar-davao-first"].corrected_by == "makassar-davao-correction"
+    assert by_article["makassar-davao-correction"].correction
+    answer = answer_to_json(newsroom.ask("Kapan Makassar dan Davao menandatangani surat pernyataan minat?"))
+    assert answer["disagreement"] is None and answer["correction"]["corrected_by"] == "makassar-davao-correction"
+    wrong = newsroom.check("Makassar dan Davao menandatangani surat pernyataan minat pada 9 Februari 2023")
+    assert wrong.verdict == "contradicted" and wrong.corrected_by == "makassar-davao-correction"
+    assert wrong.mismatches[0].evidence_text == "Jumat (10/2/2023)"
+    right = newsroom.check("Makassar dan Davao menandatangani surat pernyataan minat pada 10 Februari 2023")
+    assert right.verdict == "supported" and right.corrected_by == "makassar-davao-correction"
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("Kapan Bandung dan Hamamatsu menandatangani nota kesepahaman?", "Sumber berbeda soal tanggalnya: «Rabu (9/11/2022)» [1], «Selasa (8/11/2022)» [2]."),
+    ("When did Bandung and Hamamatsu sign their memorandum of understanding?", "The sources differ on the date: "),
+])
+def test_an_answer_says_the_sources_differ_in_the_questions_language(newsroom, question, said):
+    answer = newsroom.ask(question)
+    data = answer_to_json(answer)["disagreement"]
+    assert data["kind"] == "date"
+    assert {v["article_id"] for v in data["values"]} == {"bandung-hamamatsu-kompas", "bandung-hamamatsu-antara"}
+    cited = {c.n: c.article_id for c in answer.citations}
+    assert all(cited[v["citation"]] == v["article_id"] for v in data["values"])
+    assert answer.disagreement.said(answer.language).startswith(said)
+    assert "⚠" in "".join(answer_pieces(answer))
+
+
+def test_a_claim_both_sides_state_is_disputed_with_both_shown(newsroom):
+    result = newsroom.check("Bandung dan Hamamatsu menandatangani nota kesepahaman pada 9 November 2022")
+    assert result.verdict == "disputed"
+    (support,), (mismatch,) = result.supports, result.mismatches
+    cited = {c.n: c.article_id for c in result.citations}
+    assert (support.evidence_text, cited[support.citation]) == ("Rabu (9/11/2022)", "bandung-hamamatsu-kompas")
+    assert (mismatch.evidence_text, cited[mismatch.citation]) == ("Selasa (8/11/2022)", "bandung-hamamatsu-antara")
+    shown = verdict_html(result, newsroom.index.articles, "en")
+    assert "DISPUTED BY THE SOURCES" in shown and "Rabu (9/11/2022)" in shown and "Selasa (8/11/2022)" in shown
+
+
+def test_one_source_stating_a_date_alone_is_not_a_dispute(assistant):
+    """On the seeds, where one article gives the signing day and another the forum's days, a claim
+    of the signing day is supported, not disputed."""
+    result = assistant.check("Surat pernyataan minat Bogor dan Seoul ditandatangani pada 8 Juni 2016")
+    assert result.verdict == "supported" and result.supports == []
+
+
+def test_the_claim_checker_compares_the_events_date_not_the_words(tmp_path, embedder):
+    """"kemarin" in an article of 10 May 2023 is 9 May 2023: the date the claim is checked against."""
+    import json
+
+    from rag.assistant import Assistant
+    from rag.build import build_index
+    from rag.config import load_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [{"id": "ambon-darwin", "date": "2023-05-10", "outlet": "Ambon Ekspres",
+             "text": "Pemerintah Kota Ambon menandatangani nota kesepahaman kota kembar dengan Kota Darwin, Australia, "
+                     "kemarin. Kerja sama itu meliputi perikanan dan pariwisata."},
+             {"id": "other", "date": "2023-01-02", "text": "Harga ikan di pasar Mardika naik menjelang musim ombak."}]
+    (corpus / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    settings = load_settings(corpus=corpus, index=tmp_path / "index", environ={})
+    build_index(settings, embedder, show_progress=False)
+    assistant = Assistant.open(settings, embedder)
+    right = assistant.check("Ambon menandatangani nota kesepahaman kota kembar dengan Darwin pada 9 Mei 2023")
+    # Not "supported": the claim's own date words are not in the text, so its coverage stays under 0.7.
+    assert right.verdict in ("supported", "partly_supported") and right.mismatches == [], right
+    wrong = assistant.check("Ambon menandatangani nota kesepahaman kota kembar dengan Darwin pada 11 Mei 2023")
+    assert wrong.verdict == "contradicted" and wrong.mismatches[0].evidence_text == "kemarin"
