@@ -6,6 +6,7 @@ The CLI and the app both hold one `Assistant` per process; neither holds logic o
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,8 @@ from rag.answers.extractive import Answer, AnswerMode, AnswerPart, compose_answe
 from rag.answers.claims import CheckResult, Verdict, check_claim
 from rag.answers.disagreement import find_disagreement
 from rag.answers.origins import credited_answer, credited_check
+from rag.dossier.files import Provenance
+from rag.feedback.records import FeedbackRecord, append, make_record
 from rag.config import Settings
 from rag.index.embedding import Embedder, load_embedder
 from rag.errors import RagError, repair_hint
@@ -30,6 +33,7 @@ from rag.register.extraction import Partnership, register_from_stored
 from rag.search.modes import RetrieverMode
 from rag.search.retrieval import Hit, Retriever
 from rag.search.searched import what_was_searched
+from rag.search.time_question import infer_time, without_latest
 from rag.text.messages import ANSWERS, in_language
 from rag.ingest.corpus import load_corpus
 from rag.build import build_index
@@ -61,6 +65,10 @@ class Request:
     filters: Filters | None = None
     mode: RetrieverMode = RetrieverMode.HYBRID
     history: tuple[str, ...] = ()
+    # Read "pada 2016", "sebelum 2017", "terbaru" from the question into filters
+    # (rag/search/time_question.py); relative periods count from `today` (the system's date if None).
+    infer_time: bool = True
+    today: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,7 @@ class Served:
     @classmethod
     def of(cls, index: StoredIndex, embedder: Embedder, stamp: tuple | None) -> Served:
         partnerships = register_from_stored(index.register)
-        return cls(index, Retriever(index, embedder), partnerships, stamp)
+        return cls(index, Retriever(index, embedder, event_dates(partnerships)), partnerships, stamp)
 
 
 @dataclass
@@ -170,9 +178,10 @@ class Assistant:
             return True
 
     def ask(self, question: str, filters: Filters | None = None, mode: RetrieverMode = RetrieverMode.HYBRID,
-            history: list[str] | None = None) -> Answer:
-        """Answer a question; `history` holds the conversation's earlier questions, oldest first."""
-        *_, final = self.run(Request(question, filters, mode, checked_history(history)))
+            history: list[str] | None = None, infer_time: bool = True) -> Answer:
+        """Answer a question; `history` holds the conversation's earlier questions, oldest first;
+        `infer_time` reads the time the question names into filters."""
+        *_, final = self.run(Request(question, filters, mode, checked_history(history), infer_time))
         return final.answer
 
     def run(self, request: Request, depth: int = 0, on_step: StepTimer | None = None) -> Iterator[Reply]:
@@ -190,24 +199,30 @@ class Assistant:
         with timed(Step.FOLLOW_UP):
             history = checked_history(request.history)
             searched = contextual_question(question, list(history), served.index.lexical.analyzer.concepts)
+            inferred = infer_time(question, request.today or datetime.date.today()) if request.infer_time else None
+            filters = inferred.filters(request.filters) if inferred else request.filters
+            if inferred and inferred.latest:
+                searched = without_latest(searched)
         # A list question is the register's, asked as typed: "Kapan itu ditandatangani?" after a
         # list question is not one itself, although it is searched with it.
         with timed(Step.REGISTER):
-            listed = register.answer(question, served.partnerships, served.index.articles, request.filters)
+            listed = register.answer(question, served.partnerships, served.index.articles, filters)
         if listed is not None:
-            yield Reply(credited_answer(listed, served.index.copies, served.index.articles), [], final=True)
+            listed = credited_answer(listed, served.index.copies, served.index.articles)
+            yield Reply(replace(listed, inferred_time=inferred), [], final=True)
             return
         with timed(Step.SEARCH):
             query = served.retriever.query(searched)
-            hits = served.retriever.search(query, max(depth, self.settings.top_k), request.filters, request.mode)
+            hits = served.retriever.search(query, max(depth, self.settings.top_k), filters, request.mode)
         with timed(Step.COMPOSE):
             answer = compose_answer(query, hits[: self.settings.top_k], served.index.articles, served.index.lexical,
-                                    self.settings.answer)
+                                    self.settings.answer, latest=bool(inferred and inferred.latest))
             answer = credited_answer(replace(answer, question=question), served.index.copies, served.index.articles)
-            answer = replace(answer, disagreement=find_disagreement(answer, served.index.articles, served.index.copies))
+            answer = replace(answer, disagreement=find_disagreement(answer, served.index.articles, served.index.copies),
+                             inferred_time=inferred)
             if answer.abstained:
                 answer = replace(answer, searched=what_was_searched(
-                    searched, served.index.articles, served.index.lexical, request.filters, request.mode,
+                    searched, served.index.articles, served.index.lexical, filters, request.mode,
                     [c.article_id for c in answer.related]))
         # A language model rewrites quoted passages; a refusal stays as it is.
         generates = self.settings.llm is not None and not answer.abstained
@@ -256,6 +271,19 @@ class Assistant:
                 [hit.chunk.article_id for hit in hits[:3]]))
         return result
 
+    def feedback(self, kind: str, judged: dict, rating: str, note: str | None = None,
+                 history: list[str] | None = None) -> FeedbackRecord:
+        """Record a reader's thumbs up or down (and note) on an answer or a claim check, as `judged`
+        (its JSON) showed it, beside the index versions (rag/feedback/records.py)."""
+        record = make_record(kind, judged, rating, note, self.served.index.version, checked_history(history))
+        append(self.settings.index, record)
+        return record
+
+    def provenance(self) -> Provenance:
+        """Which index version answers now, built when, and the time: what a dossier records."""
+        manifest = self.served.index.manifest
+        return Provenance.now(manifest.version, manifest.built_at)
+
     def partnerships(self, register_filter: register.RegisterFilter = register.RegisterFilter(),
                      filters: Filters | None = None) -> list[Partnership]:
         served = self._current()
@@ -265,6 +293,16 @@ class Assistant:
         """The version this question is answered from, newest first (see `refresh`)."""
         self.refresh()
         return self.served
+
+
+def event_dates(partnerships: list[Partnership]) -> dict[str, tuple[str, ...]]:
+    """Each article's event dates as the register reads them (years placed across articles)."""
+    dates: dict[str, list[str]] = {}
+    for record in partnerships:
+        for stage in record.stages:
+            if stage.date:
+                dates.setdefault(stage.source.article_id, []).append(stage.date)
+    return {article: tuple(found) for article, found in dates.items()}
 
 
 def validate_question(question: object) -> str:

@@ -48,6 +48,9 @@ retriever_option = click.option(
     "--retriever", type=click.Choice([m.value for m in RetrieverMode]), default="hybrid", show_default=True,
     help="hybrid: BM25 and FAISS candidates ordered by the fitted ranker; lexical: BM25 alone; dense: FAISS alone.",
 )
+dossier_option = click.option(
+    "--dossier", type=click.Path(path_type=Path), default=None,
+    help="Also write a dossier of the result to FILE.html (self-contained, opens offline) and FILE.md.")
 
 
 def filter_options(command):
@@ -301,6 +304,46 @@ def _register_text(table: list[dict]) -> str:
 
 
 @cli.command()
+@index_option
+@click.option("--since", default=None, help="Only feedback given on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--export-eval", "export_eval", type=click.Path(path_type=Path), default=None,
+              help="Write the answers' feedback as `rag eval` lines to this file, for a keeper to complete.")
+@json_option
+def feedback(index: Path | None, since: str | None, export_eval: Path | None, as_json: bool) -> None:
+    """Readers' thumbs up and down on answers and claim checks, with their notes (given in the app)."""
+    from rag.feedback.records import evaluation_lines, read
+    from rag.search.filters import Filters
+
+    settings = load_settings(None, index)
+    if since:
+        Filters(since=since)  # the one date grammar: a bad date is refused in one line
+    found = read(settings.index, since)
+    for number in found.damaged:
+        click.echo(f"note: line {number} of the feedback file is not a whole record (a write cut short); left out",
+                   err=True)
+    if export_eval is not None:
+        lines = evaluation_lines(found.records)
+        export_eval.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+        claims = sum(r.kind == "claim" for r in found.records)
+        click.echo(f"Wrote {len(lines)} evaluation line(s) to {export_eval}"
+                   + (f"; {claims} claim check(s) left out (rag eval runs questions)" if claims else "")
+                   + f": complete their answers and sources, then run `rag eval {export_eval}`")
+        return
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in found.records], ensure_ascii=False, indent=2))
+        return
+    if not found.records:
+        click.echo("No feedback yet.")
+    for record in found.records:
+        click.echo(f"{record.time}  {record.rating:<4} {record.kind:<6} {one_line(record.text)}")
+        click.echo(f"    {record.kind == 'answer' and 'answer' or 'verdict'}: {one_line(record.answer)[:200]}")
+        if record.note:
+            click.echo(f"    note: {one_line(record.note)}")
+        cited = ", ".join(f"[{c['n']}] {c['article_id']}" for c in record.citations)
+        click.echo(f"    index {record.index_version}" + (f"; cited {one_line(cited)}" if cited else ""))
+
+
+@cli.command()
 @click.argument("question")
 @corpus_option
 @index_option
@@ -312,9 +355,12 @@ def _register_text(table: list[dict]) -> str:
 @answer_options
 @llm_options
 @json_option
+@dossier_option
+@click.option("--no-infer-time", "no_infer_time", is_flag=True,
+              help='Do not read the time the question names ("pada 2016", "sebelum 2017", "terbaru") into filters.')
 def ask(question: str, corpus: Path | None, index: Path | None, model: str | None, retriever: str,
         since, until, outlets, article_ids, history, top_k, min_coverage, llm_url, llm_model, llm_key, llm_timeout,
-        as_json: bool) -> None:
+        as_json: bool, dossier: Path | None, no_infer_time: bool) -> None:
     """Answer QUESTION with quoted sentences and numbered sources."""
     from rag.answers.extractive import answer_to_json
     from rag.assistant import Assistant, validate_question
@@ -323,12 +369,17 @@ def ask(question: str, corpus: Path | None, index: Path | None, model: str | Non
     filters = _filters(since, until, outlets, article_ids)
     settings = load_settings(corpus, index, model, llm_url=llm_url, llm_model=llm_model, llm_key=llm_key,
                              llm_timeout=llm_timeout, top_k=top_k, min_coverage=min_coverage)
-    answer = Assistant.open(settings).ask(question, filters, retriever, list(history))
+    assistant = Assistant.open(settings)
+    answer = assistant.ask(question, filters, retriever, list(history), infer_time=not no_infer_time)
+    if dossier is not None:
+        _write_dossier(dossier, answer_to_json(answer), assistant, answer.language)
     if as_json:
         click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2))
         return
     if answer.notice:
         click.echo(f"({answer.notice})")
+    if answer.inferred_time:
+        click.echo(f"(time from the question: {answer.inferred_time.said()}; --no-infer-time to ask without it)")
     if answer.lead:
         click.echo(f"{answer.lead}\n")
     click.echo(answer.answer)
@@ -355,15 +406,20 @@ def ask(question: str, corpus: Path | None, index: Path | None, model: str | Non
 @model_option
 @filter_options
 @json_option
+@dossier_option
 def check(claim: str, corpus: Path | None, index: Path | None, model: str | None,
-          since, until, outlets, article_ids, as_json: bool) -> None:
+          since, until, outlets, article_ids, as_json: bool, dossier: Path | None) -> None:
     """Check CLAIM against the corpus: supported, contradicted, disputed, partly_supported or not_found."""
     from rag.answers.claims import check_to_json
     from rag.assistant import Assistant
     from rag.limits import checked_text
+    from rag.text.language import detect_language
 
     checked_text(claim, "claim")
-    result = Assistant.open(load_settings(corpus, index, model)).check(claim, _filters(since, until, outlets, article_ids))
+    assistant = Assistant.open(load_settings(corpus, index, model))
+    result = assistant.check(claim, _filters(since, until, outlets, article_ids))
+    if dossier is not None:
+        _write_dossier(dossier, check_to_json(result), assistant, detect_language(claim))
     if as_json:
         click.echo(json.dumps(check_to_json(result), ensure_ascii=False, indent=2))
         return
@@ -525,6 +581,15 @@ def _open_for_eval(settings: Settings, build: bool):
     embedder = load_embedder(settings.model)
     build_index(settings, embedder, articles, show_progress=False)
     return Assistant.open(settings, embedder)
+
+
+def _write_dossier(path: Path, judged: dict, assistant, language: str) -> None:
+    """The dossier of this answer or check, as HTML and Markdown; said on stderr so --json stays JSON."""
+    from rag.dossier.files import write_dossier
+
+    page, twin = write_dossier(path, judged, assistant.provenance(), language)
+    click.echo(f"dossier: {page} and {twin}", err=True)
+
 
 
 def _describe(citation) -> str:

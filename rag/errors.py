@@ -81,6 +81,14 @@ class BuildLockedError(RagError):
     """Another build holds the index's lock."""
 
 
+class FeedbackError(RagError):
+    """Feedback that cannot be recorded or read: a bad rating, nothing judged, an unwritable file."""
+
+
+class DossierError(RagError):
+    """A dossier that cannot be written where asked."""
+
+
 class IndexWriteError(RagError):
     """The disk refused a build's writes (full, read-only, a file too large). The live version is
     left as it was and the partial one removed."""

@@ -25,11 +25,13 @@ _EXAMPLES = {
 }
 
 
-def checked_text(text: object, what: str = "question") -> str:
-    """The text, stripped; refused when empty, too long or not text."""
+def checked_text(text: object, what: str = "question", allow_empty: bool = False) -> str:
+    """The text, stripped; refused when too long, not text, or (unless `allow_empty`) empty."""
     if text is not None and not isinstance(text, str):
         raise QuestionError(f"the {what} must be text, not {type(text).__name__}")
     text = (text or "").strip()
+    if not text and allow_empty:
+        return text
     if not text:
         raise QuestionError(f"empty {what}: {_EXAMPLES.get(what, _EXAMPLES['question'])}")
     if len(text) > MAX_QUESTION_CHARS:

@@ -151,13 +151,13 @@ def turn(app: NewsroomApp, *inputs) -> list[tuple]:
 
 def test_the_outlet_filter_and_a_new_conversation(assistant):
     app = NewsroomApp(assistant)
-    *_, (_, messages, asked, sources, story) = turn(app, "Kerja sama apa yang dijajaki?", [], [], "", "", ["ANTARA News Bali"])
+    *_, (_, messages, asked, sources, story, _) = turn(app, "Kerja sama apa yang dijajaki?", [], [], "", "", ["ANTARA News Bali"])
     assert "004_a696b740d2fb54b0" in sources
     assert "000_9156ad8b8e089001" not in sources and asked == ["Kerja sama apa yang dijajaki?"]
     assert "ANTARA News Bali" in story
-    *_, (_, messages, asked, sources, story) = turn(app, "Kerja sama?", messages, asked, "kemarin", "", [])
+    *_, (_, messages, asked, sources, story, _) = turn(app, "Kerja sama?", messages, asked, "kemarin", "", [])
     assert "YYYY" in messages[-1]["content"] and asked == ["Kerja sama apa yang dijajaki?"]
-    *_, (box, messages, asked, _, _) = turn(app, "kota " * 500, messages, asked, "", "", [])
+    *_, (box, messages, asked, _, _, _) = turn(app, "kota " * 500, messages, asked, "", "", [])
     assert "limit is 2000" in messages[-1]["content"] and box == "kota " * 500  # the question is kept to shorten
 
 
@@ -224,7 +224,7 @@ def test_the_register_tab_filters_sorts_and_opens_a_rows_sources(running_app, tm
 
 def test_the_language_switch_relabels_every_labelled_component(assistant):
     from rag.text.messages import UI
-    from rag.web.app import BUTTONS, HINTED, LABELLED
+    from rag.web.app import BUTTONS, DOWNLOADS, HINTED, LABELLED
 
     app = NewsroomApp(assistant)
     app.blocks()
@@ -234,7 +234,8 @@ def test_the_language_switch_relabels_every_labelled_component(assistant):
         assert updates[app.components[name]]["label"] == UI["en"][name], name
     assert all(updates[app.components[name]]["value"] == UI["en"][name] for name in BUTTONS)
     assert all(updates[app.components[name]]["placeholder"] == UI["en"][f"{name}_hint"] for name in HINTED)
-    assert len(updates) == 1 + len(LABELLED) + len(BUTTONS)
+    assert len(updates) == 1 + len(LABELLED) + len(BUTTONS) + len(DOWNLOADS)
+    assert all(updates[app.components[name]]["label"] == UI["en"][name] for name in DOWNLOADS)
     back = app.switch_language("Bahasa Indonesia")
     assert back[app.components["send"]]["value"] == UI["id"]["send"]
 
@@ -245,10 +246,11 @@ def test_errors_reach_the_user_as_messages_from_every_handler(assistant):
     assert set(refused) == {"question", "error"} and "empty question" in refused["error"]
     assert "not a date" in app.ask("Siapa?", since="kemarin")["error"]
     assert "empty claim" in app.check("")["error"] and app.check("")["claim"] == ""
-    assert app.check_claim("").startswith("<p>") and "empty claim" in app.check_claim("")
-    *_, (box, messages, asked, sources, story) = turn(app, "", [{"role": "user", "content": "x"}], ["x"], "", "", [])
+    shown, checked = app.check_claim("")
+    assert shown.startswith("<p>") and "empty claim" in shown and checked is None
+    *_, (box, messages, asked, sources, story, answered) = turn(app, "", [{"role": "user", "content": "x"}], ["x"], "", "", [])
     assert messages[0] == {"role": "user", "content": "x"} and "empty question" in messages[-1]["content"]
-    assert (box, asked, sources, story) == ("", ["x"], "", "")
+    assert (box, asked, sources, story, answered) == ("", ["x"], "", "", None)
 
 
 def test_a_bad_date_in_the_form_names_the_form_field_not_the_cli_flag(assistant):
@@ -260,3 +262,53 @@ def test_a_bad_date_in_the_form_names_the_form_field_not_the_cli_flag(assistant)
     *_, (_, messages, *_) = turn(app, "Who is the mayor of Kisarazu?", [], [], "2017", "2016", [])
     assert messages[-1]["content"] == "Since (2017) is after Until (2016): swap them."
     assert "--since" in app.ask("Siapa?", since="kemarin")["error"]  # the API speaks as the CLI does
+
+
+@pytest.mark.browser
+def test_thumbs_down_with_a_hostile_note_is_recorded_and_listed_escaped(running_app, assistant):
+    from playwright.sync_api import expect
+
+    from rag.feedback.records import read
+    from tests.conftest import run_rag
+
+    note = "<script>document.title='hacked'</script> tanggalnya keliru"
+    before = len(read(assistant.settings.index).records)
+    with browser_page(running_app) as (page, outside_requests, _):
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        box = page.get_by_label("Pertanyaan")
+        box.fill("Siapa Wali Kota Kisarazu?")
+        box.press("Enter")
+        expect(page.get_by_text("Yushikuni Watanabe").first).to_be_visible(timeout=30_000)
+        page.locator("#feedback-answer textarea").fill(note)
+        page.locator("#feedback-answer").get_by_role("button", name="👎 Keliru").click()
+        expect(page.locator("#feedback-answer-said")).to_contain_text("umpan balik dicatat", timeout=10_000)
+        assert page.title() != "hacked" and dialogs == [] and outside_requests == []
+    records = read(assistant.settings.index).records
+    assert len(records) == before + 1
+    record = records[-1]
+    assert (record.kind, record.rating, record.note, record.text) == ("answer", "down", note, "Siapa Wali Kota Kisarazu?")
+    assert record.citations[0]["article_id"] == "003_fcff50e6fce6b534" and record.index_version == assistant.index.version
+    listed = run_rag("feedback", "--index", str(assistant.settings.index)).stdout
+    assert f"note: {note}" in listed
+
+
+@pytest.mark.browser
+def test_the_time_read_from_a_question_is_shown_and_can_be_removed(running_app):
+    from playwright.sync_api import expect
+
+    with browser_page(running_app) as (page, outside_requests, _):
+        box = page.get_by_label("Pertanyaan")
+        box.fill("Apa yang ditandatangani Bogor pada 2016?")
+        box.press("Enter")
+        chat = page.locator(".bot, [data-testid='bot']").last
+        expect(page.get_by_text("Saringan waktu dari pertanyaan: sejak 2016, sampai 2016").first).to_be_visible(
+            timeout=30_000)
+        remove = page.locator("#no-time")
+        expect(remove).to_be_visible(timeout=10_000)
+        remove.click()
+        expect(page.get_by_text("Saringan waktu dari pertanyaan")).to_have_count(0, timeout=30_000)
+        expect(remove).to_be_hidden(timeout=10_000)
+        expect(chat).not_to_have_text("")
+        assert page.get_by_text("Apa yang ditandatangani Bogor pada 2016?").count() == 1  # the turn replaced, not added
+        assert outside_requests == []

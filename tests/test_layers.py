@@ -21,6 +21,7 @@ FLOORS = [
     {"rag.search"},
     {"rag.answers"},
     {"rag.register"},
+    {"rag.feedback", "rag.dossier"},
     {"rag.config"},
     {"rag.build"},
     {"rag.assistant", "rag.integrity"},

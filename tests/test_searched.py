@@ -11,7 +11,7 @@ BUSAN = "Kota Bogor menandatangani perjanjian kota kembar dengan Kota Busan pada
 
 
 def test_an_abstention_says_what_was_searched_and_which_words_no_article_uses(assistant):
-    answer = assistant.ask(BUSAN)
+    answer = assistant.ask(BUSAN, infer_time=False)
     assert answer.abstained
     searched = answer_to_json(answer)["searched"]
     assert searched["articles"] == len(assistant.index.articles) == 5
@@ -27,6 +27,15 @@ def test_a_claim_not_found_says_what_was_searched(assistant):
     assert result.verdict is Verdict.NOT_FOUND
     assert "Busan" in check_to_json(result)["searched"]["absent"]
     assert "Tidak ada di artikel mana pun: " in verdict_html(result, assistant.index.articles)
+
+
+def test_the_time_read_from_the_question_is_part_of_what_was_searched(assistant):
+    """"pada 2019" limits the search to 2019, and the report says so: no article is dated 2019 or
+    tells of a step in 2019; the one article nothing dates is searched too."""
+    searched = answer_to_json(assistant.ask(BUSAN))["searched"]
+    assert searched["filters"]["since"] == searched["filters"]["until"] == "2019"
+    undated = [a for a in assistant.index.articles.values() if not a.date]
+    assert searched["articles"] == len(undated) == 1 and "Busan" in searched["absent"]
 
 
 def test_the_filters_and_the_dates_searched_are_those_applied(assistant):

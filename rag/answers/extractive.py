@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+from rag.text.event_dates import event_dates
+from rag.text.names import names_all_in, names_in
 from rag.text.language import detect_language
 from rag.text.messages import ANSWERS, in_language
 from rag.answers.disagreement import Disagreement
@@ -20,6 +22,7 @@ from rag.answers.settings import AnswerSettings
 from rag.text.answer_kinds import answer_kind, asks_for_list, best_span, holds_answer, question_words
 from rag.search.retrieval import Hit, Query
 from rag.search.searched import Searched
+from rag.search.time_question import InferredTime
 from rag.text.sentences import Span, split_sentences
 from rag.ingest.corpus import ArticleInfo
 
@@ -104,6 +107,8 @@ class Answer:
     searched: Searched | None = None
     # The articles that carry the cited passages, and how many of them are independent reports.
     sources: SourceCount | None = None
+    # The time the question names, read into filters and a "latest first" order (rag/search/time_question.py).
+    inferred_time: InferredTime | None = None
     # Independent quoted sources that give different values for what the question asks
     # (rag/answers/disagreement.py).
     disagreement: Disagreement | None = None
@@ -132,13 +137,17 @@ def compose_answer(
     articles: dict[str, ArticleInfo],
     lexical: LexicalIndex,
     settings: AnswerSettings = AnswerSettings(),
+    latest: bool = False,
 ) -> Answer:
+    """The quoted answer; with `latest` ("terbaru", "latest"), the sentences the answer would
+    choose from, newest first, by the date each states for its event, else its article's date."""
     language = detect_language(query.text)
     sentences = score_sentences(query, hits, articles, lexical, settings)
     if not answerable(sentences, settings):
         related = [make_citation(i + 1, h, articles) for i, h in enumerate(hits[:3])]
         return Answer(query.text, in_language(ANSWERS, language)["not_found"], True, [], related, language)
-    chosen = _choose(sentences, settings, is_list=asks_for_list(query.text))
+    chosen = _choose(sentences, settings, is_list=asks_for_list(query.text),
+                     newest_first=_newest_first(query.text, articles) if latest else None)
     quoted: dict[str, list[ScoredSentence]] = {}  # by chunk, numbered in the order first quoted
     for sentence in chosen:
         quoted.setdefault(sentence.hit.chunk.id, []).append(sentence)
@@ -149,6 +158,24 @@ def compose_answer(
     span = answer_span(query.text, [(s, citations[s.hit.chunk.id].n) for s in chosen],
                        lambda word: bool(set(lexical.analyzer.terms(word)) & terms))
     return Answer(query.text, join_parts(parts), False, list(citations.values()), [], language, parts, answer_span=span)
+
+
+def _newest_first(question: str, articles: dict[str, ArticleInfo]):
+    """For "the latest on Bogor and Seoul": of the eligible sentences, those from articles that name
+    everything the question names (if any do), newest first."""
+    names = names_in(question)
+
+    def order(eligible: list[ScoredSentence]) -> list[ScoredSentence]:
+        about = [s for s in eligible if names_all_in(names, articles[s.hit.chunk.article_id].text)] or eligible
+        return sorted(about, key=lambda s: _when(s, articles), reverse=True)
+    return order
+
+
+def _when(sentence: ScoredSentence, articles: dict[str, ArticleInfo]) -> str:
+    """The latest date a sentence gives for an event, else its article's date ("" if neither)."""
+    published = articles[sentence.hit.chunk.article_id].date
+    stated = [d.date.split("/")[-1] for d in event_dates(sentence.text, published)]
+    return max(stated + [published or ""])
 
 
 def answerable(sentences: list[ScoredSentence], settings: AnswerSettings) -> bool:
@@ -231,8 +258,10 @@ def score_sentences(
     return scored
 
 
-def _choose(sentences: list[ScoredSentence], settings: AnswerSettings, is_list: bool) -> list[ScoredSentence]:
-    """The best sentence, then close runners-up; a list question takes one per article first."""
+def _choose(sentences: list[ScoredSentence], settings: AnswerSettings, is_list: bool,
+            newest_first=None) -> list[ScoredSentence]:
+    """The best sentence, then close runners-up; a list question takes one per article first;
+    with `newest_first` (a sentence's date), the eligible ones by date, newest first."""
     limit = settings.max_sentences_list if is_list else settings.max_sentences
     floor = sentences[0].score * settings.keep_ratio
     eligible = [s for s in sentences if s.score >= floor and s.coverage >= settings.min_coverage]
@@ -242,6 +271,8 @@ def _choose(sentences: list[ScoredSentence], settings: AnswerSettings, is_list: 
             if s.coverage >= settings.min_coverage:
                 firsts.setdefault(s.hit.chunk.article_id, s)
         eligible = list(firsts.values()) + [s for s in eligible if s not in firsts.values()]
+    if newest_first is not None:
+        eligible = newest_first(eligible)
     return eligible[:limit]
 
 
@@ -285,6 +316,7 @@ def answer_to_json(answer: Answer) -> dict:
         "answer_span": asdict(answer.answer_span) if answer.answer_span else None,
         "searched": answer.searched.to_json() if answer.searched else None,
         "sources": answer.sources.to_json() if answer.sources else None,
+        "inferred_filters": answer.inferred_time.to_json() if answer.inferred_time else None,
         "disagreement": answer.disagreement.to_json() if answer.disagreement and not answer.disagreement.corrected_by else None,
         "correction": answer.disagreement.to_json() if answer.disagreement and answer.disagreement.corrected_by else None,
     }

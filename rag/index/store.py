@@ -438,7 +438,7 @@ def ensure_index_folder(index: Path) -> None:
     if index.exists() and not index.is_dir():
         raise RagError(f"--index {index} is a file, not a folder: choose a folder path")
     if index.is_dir():
-        ours = {CURRENT, MANIFEST, "build.lock", "embeddings.sqlite"}
+        ours = {CURRENT, MANIFEST, "build.lock", "embeddings.sqlite", "feedback.jsonl"}
         names = {p.name for p in index.iterdir()}
         foreign = {n for n in names if n not in ours and not n.startswith((VERSION_PREFIX, ".")) and n not in LEGACY_FILES}
         if foreign and not names & {CURRENT, MANIFEST}:

@@ -18,7 +18,7 @@ from rag.text.dates import YEAR
 from rag.text.answer_kinds import asks_for_partner_list
 from rag.text.language import detect_language
 from rag.text.sentences import Span
-from rag.text.messages import ANSWERS, in_language
+from rag.text.messages import ANSWERS, REGISTER, in_language
 from rag.index.copies import CopyGroups
 from rag.register.extraction import Partnership, Source
 from rag.ingest.corpus import ArticleInfo
@@ -76,6 +76,8 @@ def select(records: list[Partnership], register_filter: RegisterFilter, articles
     def admitted(record: Partnership) -> bool:
         if filters is None or not filters.active:
             return True
+        if filters.on_events and any(filters.covers(s.date) for s in record.stages):
+            return True  # time read from a question: the dates of the steps themselves
         return any(filters.admits(a.id, a.outlet, a.date) for a in
                    (articles[s.article_id] for s in record.all_sources if s.article_id in articles))
     return [r for r in records if register_filter.admits(r) and admitted(r)]
@@ -129,11 +131,34 @@ def rows(records: list[Partnership], articles: dict[str, ArticleInfo], copies: C
 TABLE_COLUMNS = ("partner", "partner_type", "local_party", "form", "date", "status", "fields")
 
 
-def table_rows(records: list[Partnership]) -> list[list[str]]:
-    """The app's table: one row a partnership, in TABLE_COLUMNS order; a date its sources disagree
-    on is marked "⚠" with the other values."""
-    return [[r.partner, r.partner_type, r.local_party, r.form or "", _date_cell(r), r.status or "", ", ".join(r.fields)]
+def table_headers(language: str = "id") -> list[str]:
+    words = in_language(REGISTER, language)
+    return [words[f"col_{name}"] for name in TABLE_COLUMNS]
+
+
+def table_rows(records: list[Partnership], language: str = "id") -> list[list[str]]:
+    """The app's table: one row a partnership, in TABLE_COLUMNS order, its words in the interface
+    language (names as the articles write them); a date its sources disagree on is marked "⚠"
+    with the other values."""
+    return [[r.partner, shown("type", r.partner_type, language), r.local_party, shown_form(r.form, language),
+             _date_cell(r), shown("status", r.status, language) if r.status else "",
+             ", ".join(shown("field", f, language) for f in r.fields)]
             for r in records]
+
+
+def shown(kind: str, value: str | None, language: str) -> str:
+    """A register value in the interface language; one the table has no words for (a field in an
+    article's own words) as it is."""
+    words = in_language(REGISTER, language)
+    return words.get(f"{kind}_{value}", value or "")
+
+
+def shown_form(form: str | None, language: str) -> str:
+    """"MoU (sister city)" as "nota kesepahaman (MoU) (kota kembar)"."""
+    if not form:
+        return ""
+    base, _, city = form.partition(" (")
+    return shown("form", base, language) + (f" ({shown('form', city.rstrip(')'), language)})" if city else "")
 
 
 def _date_cell(record: Partnership) -> str:

@@ -23,6 +23,11 @@ class Filters:
     until: str | None = None
     outlets: tuple[str, ...] = ()
     article_ids: tuple[str, ...] = ()
+    # Dates of events too: an article is admitted by an event it states in the range (the
+    # register's stages), not only by its publication date; and one with no date at all is kept,
+    # its time unknown. Set for time read from a question, which may be about what a text tells
+    # rather than when it appeared; bounds set by hand stay strict.
+    on_events: bool = False
 
     def __post_init__(self):
         checked_values(self.outlets, "outlet")
@@ -50,20 +55,26 @@ class Filters:
     def active(self) -> bool:
         return bool(self.since or self.until or self.outlets or self.article_ids)
 
-    def admits(self, article_id: str, outlet: str | None, published: str | None) -> bool:
+    def admits(self, article_id: str, outlet: str | None, published: str | None, events: tuple[str, ...] = ()) -> bool:
+        """`events`: dates of the events the article states, read when `on_events`."""
         if self.article_ids and article_id not in self.article_ids:
             return False
         if self.outlets and not (outlet and any(o.casefold() in outlet.casefold() for o in self.outlets)):
             return False
         if self.since or self.until:
-            if not published or not _is_date(published[:10]):
-                return False
-            first, last = _bounds(published[:10])
-            if self.since and last < _bounds(self.since)[0]:
-                return False
-            if self.until and first > _bounds(self.until)[1]:
-                return False
+            if self.on_events and not published and not events:
+                return True  # a time read from a question cannot place an article nothing dates
+            dates = (published, *events) if self.on_events else (published,)
+            return any(self.covers(d) for d in dates)
         return True
+
+    def covers(self, when: str | None) -> bool:
+        """Does the date (YYYY, YYYY-MM, YYYY-MM-DD, or an interval "start/end") fall within the bounds?"""
+        when = (when or "").split("/")[0][:10]
+        if not when or not _is_date(when):
+            return False
+        first, last = _bounds(when)
+        return not (self.since and last < _bounds(self.since)[0]) and not (self.until and first > _bounds(self.until)[1])
 
 
 def _is_date(value: str) -> bool:

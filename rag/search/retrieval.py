@@ -137,7 +137,7 @@ class Candidates:
 
 
 class Retriever:
-    def __init__(self, index: StoredIndex, embedder: Embedder):
+    def __init__(self, index: StoredIndex, embedder: Embedder, events: dict[str, tuple[str, ...]] | None = None):
         self._index = index
         self._embedder = embedder
         self.settings = RetrievalSettings.from_json(index.manifest.retrieval)
@@ -145,6 +145,8 @@ class Retriever:
         self._article_number = {a: i for i, a in enumerate(index.chunks.article_ids)}
         self._chunk_article = index.chunks.article_numbers
         self._shared_chunks = {i: index.chunks[i].article_ids for i in index.chunks.shared}
+        # Each article's event dates (the register's stages), for filters on event dates.
+        self._events = events or {}
 
     def query(self, text: str) -> Query:
         return Query(text, self._index.lexical.analyzer.concepts(text), self._embedder.encode_query(text))
@@ -200,13 +202,19 @@ class Retriever:
         """A mask over chunks: those with at least one admitted article."""
         if filters is None or not filters.active:
             return None
+        events = self.event_dates() if filters.on_events else {}
         admitted = np.array(
-            [filters.admits(a.id, a.outlet, a.date) for a in self._index.articles.values()], dtype=bool
+            [filters.admits(a.id, a.outlet, a.date, events.get(a.id, ())) for a in self._index.articles.values()],
+            dtype=bool,
         )
         mask = admitted[self._chunk_article]
         for position, article_ids in self._shared_chunks.items():
             mask[position] = any(admitted[self._article_number[a]] for a in article_ids if a in self._article_number)
         return mask
+
+
+    def event_dates(self) -> dict[str, tuple[str, ...]]:
+        return self._events
 
 
 def top_positive(scores: np.ndarray, k: int) -> np.ndarray:

@@ -33,6 +33,10 @@ CARDS = _TABLES["cards"]
 # The answer as Markdown for a story, the register's summary before its quotes, an abstention,
 # and why a language model's answer gave way to the quoted one.
 ANSWERS = _TABLES["answers"]
+# The dossier of an answer or a claim check (rag/dossier/files.py).
+DOSSIER = _TABLES["dossier"]
+# The register's column names and values (the JSON and CSV keep their field names).
+REGISTER = _TABLES["register"]
 
 
 def in_language(table: dict[str, dict[str, str]], language: str) -> dict[str, str]:

@@ -54,6 +54,12 @@ mark.rag-answer { background: #ffb300; color: inherit; font-weight: bold; text-d
 .rag-supported { background: #2e7d32; } .rag-contradicted { background: #c62828; }
 .rag-partly_supported { background: #ef6c00; } .rag-not_found { background: #616161; }
 .rag-disputed { background: #6a1b9a; }
+.rag-dot { cursor: default; } .rag-dot:focus { outline: none; }
+.rag-dot:focus circle, .rag-dot:hover circle { stroke: #1f2328; stroke-width: 2px; }
+.rag-dot .rag-dot-label { display: none; font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+.rag-dot:hover .rag-dot-label, .rag-dot:focus .rag-dot-label { display: inline; }
+.rag-detail dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 6px 0; }
+.rag-detail dt { font-weight: 600; }
 """
 
 
@@ -83,6 +89,12 @@ def sources_html(answer: Answer, articles: dict[str, ArticleInfo]) -> str:
     count = answer.sources.said(answer.language) if answer.sources and answer.citations else None
     said = f'<p class="rag-reports">{_text(count)}</p>' if count else ""
     return f'<div class="rag-cards"><h3>{heading}</h3>{said}{cards}</div>'
+
+
+def detail_html(title: str, rows: list[tuple[str, str]]) -> str:
+    """A record's every column, one under another: what a narrow screen shows of a table row."""
+    items = "".join(f"<dt>{_text(name)}</dt><dd>{_text(value) or '—'}</dd>" for name, value in rows)
+    return f'<div class="rag-detail"><h3>{_text(title)}</h3><dl>{items}</dl></div>'
 
 
 def citations_html(citations: list[Citation], articles: dict[str, ArticleInfo], language: str = "id") -> str:

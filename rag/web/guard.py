@@ -50,9 +50,10 @@ class SecurityHeaders:
 
 class RequestGuard:
     """ASGI middleware: no uploads, no body over `MAX_REQUEST_BYTES`, and a positional API call must
-    carry one value per parameter. `api_parameters` maps each API name to its parameters, in order."""
+    carry a value for each required parameter (the optional ones it leaves out are sent as null).
+    `api_parameters` maps each API name to its parameters, in order: (name, required)."""
 
-    def __init__(self, app, api_parameters: Mapping[str, Sequence[str]]):
+    def __init__(self, app, api_parameters: Mapping[str, Sequence[tuple[str, bool]]]):
         self.app = app
         self.api_parameters = api_parameters
 
@@ -69,26 +70,36 @@ class RequestGuard:
         body = await _read_body(receive, MAX_REQUEST_BYTES, declared=_content_length(scope))
         if body is None:
             return await _answer(send, 413, too_big)
-        problem = self._positional_call_problem(path, body)
+        body, problem = self._positional_call(path, body)
         if problem:
             return await _answer(send, 422, json.dumps({"error": problem}), "application/json")
+        scope = {**scope, "headers": [(k, str(len(body)).encode() if k == b"content-length" else v)
+                                      for k, v in scope.get("headers", [])]}
         await self.app(scope, _replaying(body, receive), send)
 
-    def _positional_call_problem(self, path: str, body: bytes) -> str | None:
-        """Gradio fills no defaults on /call/NAME: too few values fail in its queue with no message."""
+    def _positional_call(self, path: str, body: bytes) -> tuple[bytes, str | None]:
+        """Gradio fills no defaults on /call/NAME: too few values fail in its queue with no message.
+        A call that leaves out optional values at the end (one written before they were added)
+        has them sent as null; one that leaves out a required value, or sends too many, is refused."""
         name = path.rpartition(_POSITIONAL_CALL)[2] if _POSITIONAL_CALL in path else None
         if name not in self.api_parameters:
-            return None
+            return body, None
         try:
-            data = json.loads(body).get("data")
+            request = json.loads(body)
+            data = request.get("data")
         except (ValueError, AttributeError):
-            return None  # Gradio's own check names what is wrong with the JSON
+            return body, None  # Gradio's own check names what is wrong with the JSON
         parameters = self.api_parameters[name]
+        required = sum(1 for _, needed in parameters if needed)
         if isinstance(data, list) and len(data) == len(parameters):
-            return None
+            return body, None
+        if isinstance(data, list) and required <= len(data) < len(parameters):
+            request["data"] = data + [None] * (len(parameters) - len(data))
+            return json.dumps(request).encode(), None
         got = f"{len(data)}" if isinstance(data, list) else f"a {type(data).__name__}"
-        return (f"/{name} takes a list of {len(parameters)} values in this order: {', '.join(parameters)}; got {got}. "
-                f"Send null for those you leave out, or post named values to /gradio_api/call/v2/{name}")
+        names = ", ".join(p for p, _ in parameters)
+        return body, (f"/{name} takes a list of {len(parameters)} values in this order: {names}; got {got}. "
+                      f"Send null for those you leave out, or post named values to /gradio_api/call/v2/{name}")
 
 
 def _content_length(scope) -> int | None:

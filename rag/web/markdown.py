@@ -34,6 +34,8 @@ def answer_pieces(answer: Answer) -> list[str]:
     Joined, they are the whole answer: its sentences escaped, their citation markers in bold.
     """
     pieces = [f"_{escape(answer.notice)}_\n\n"] if answer.notice else []
+    if answer.inferred_time:
+        pieces.append(f"_{escape(time_said(answer.inferred_time, answer.language))}_\n\n")
     if answer.lead:
         pieces.append(f"{escape(answer.lead)}\n\n")
     if answer.abstained or not answer.parts:
@@ -44,6 +46,16 @@ def answer_pieces(answer: Answer) -> list[str]:
     if answer.disagreement:
         pieces.append(f"\n\n**⚠ {escape(answer.disagreement.said(answer.language))}**")
     return pieces
+
+
+def time_said(inferred, language: str) -> str:
+    """The time read from the question, as the reader sees it above the answer."""
+    words = in_language(ANSWERS, language)
+    bounds = [words["time_since"].format(when=inferred.since) if inferred.since else "",
+              words["time_until"].format(when=inferred.until) if inferred.until else "",
+              words["time_latest"] if inferred.latest else ""]
+    return words["time_from_question"].format(bounds=", ".join(b for b in bounds if b), words=inferred.words,
+                                              today=inferred.today)
 
 
 def _with_answer_marked(part, answer: Answer) -> str:
