@@ -200,7 +200,7 @@ def test_the_register_tab_filters_sorts_and_opens_a_rows_sources(running_app, tm
         timeline = page.locator("#timeline svg circle")
         expect(timeline.first).to_be_attached()
         assert timeline.count() >= 5  # a dot per dated step
-        partner_header = table.locator('th[title="partner"]:visible').first
+        partner_header = table.locator('th[title="Mitra"]:visible').first
         partner_header.hover()
         partner_header.get_by_role("button", name="Open cell menu").click()
         page.get_by_role("menuitem", name="Sort descending").click()

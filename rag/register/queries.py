@@ -129,6 +129,8 @@ def rows(records: list[Partnership], articles: dict[str, ArticleInfo], copies: C
 
 
 TABLE_COLUMNS = ("partner", "partner_type", "local_party", "form", "date", "status", "fields")
+# Shares of the table's width: every column within a 1,366-pixel page, long values wrapped.
+TABLE_WIDTHS = ("13%", "10%", "16%", "17%", "13%", "13%", "18%")
 
 
 def table_headers(language: str = "id") -> list[str]:

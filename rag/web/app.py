@@ -307,8 +307,9 @@ class NewsroomApp:
         records = self.assistant.partnerships()
         c = self.components
         with gr.Blocks(title="Kerja sama luar negeri — asisten") as demo:
-            with gr.Row():
-                c["header"] = gr.Markdown(self.status("id"))
+            with gr.Row():  # on a phone the language switch goes under the title, not beside it
+                with gr.Column(scale=3, min_width=320):
+                    c["header"] = gr.Markdown(self.status("id"))
                 c["language"] = gr.Radio(list(UI_LANGUAGES), value="Bahasa Indonesia", label=words["language"],
                                          scale=0, min_width=260)
             with gr.Tab(words["ask_tab"]) as c["ask_tab"]:
@@ -349,7 +350,7 @@ class NewsroomApp:
                 c["register_table"] = gr.Dataframe(
                     pd.DataFrame(register.table_rows(records), columns=register.table_headers()),
                     label=words["register_table"], interactive=False, show_search="filter", elem_id="register",
-                    wrap=True, max_height=520)
+                    wrap=True, max_height=520, column_widths=list(register.TABLE_WIDTHS))
                 c["timeline"] = gr.HTML(timeline_svg(records), label=words["timeline"], elem_id="timeline")
                 c["register_cards"] = gr.HTML(elem_id="register-sources", js_on_load=SCROLL_TO_CITATION_JS)
             self._wire(demo)
