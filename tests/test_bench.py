@@ -30,7 +30,7 @@ def test_bench_measures_every_figure_on_a_small_scale(tmp_path, embedder):
     copies = result["copies"]
     assert copies["articles"] == 2_000 and copies["groups"] >= 20  # one in a hundred a planted repost
     assert 0 < copies["copies_s"] < copies["build_s"] and copies["share"] == pytest.approx(
-        copies["copies_s"] / copies["build_s"], abs=0.002)
+        copies["copies_s"] / copies["build_s"], abs=0.005)
     assert copies["add_one"]["signatures_made"] == 1
     small, large = result["sizes"]["500"], result["sizes"]["60000"]
     assert small["index_type"] == "IndexFlatIP" and small["recall_at_10"] == 1.0

@@ -193,7 +193,7 @@ def _copies(config: BenchConfig, settings: Settings, embedder: Embedder, materia
     text = " ".join(material.sentences[i] for i in rng.choice(len(material.sentences), 4, replace=False))
     (corpus / "added.txt").write_text(text, encoding="utf-8")
     added = build_index(target, embedder, show_progress=False)
-    return {"articles": config.copies_articles, "build_s": round(whole.seconds, 1), "copies_s": round(whole.copies_s, 1),
+    return {"articles": config.copies_articles, "build_s": round(whole.seconds, 2), "copies_s": round(whole.copies_s, 2),
             "share": round(whole.copies_s / whole.seconds, 3), "groups": whole.copy_groups,
             "add_one": {"build_s": round(added.seconds, 2), "copies_s": round(added.copies_s, 2),
                         "signatures_made": added.signatures_made}}
