@@ -263,7 +263,10 @@ def read_copy_groups(folder: Path) -> copies.CopyGroups:
     path = folder / COPIES
     if not path.is_file():
         return copies.CopyGroups()
-    return copies.CopyGroups.from_json(orjson.loads(path.read_bytes())["groups"])
+    try:
+        return copies.CopyGroups.from_json(orjson.loads(path.read_bytes())["groups"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise IndexCorruptError(f"{path} is damaged ({type(error).__name__}): {repair_hint(folder.parent)}") from None
 
 
 def read_copy_index(folder: Path) -> copies.CopyIndex | None:
