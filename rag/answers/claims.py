@@ -17,8 +17,9 @@ from typing import Literal
 from rag.answers.extractive import Citation, ScoredSentence, citation_to_json, make_citation, score_sentences
 from rag.answers.settings import AnswerSettings
 from rag.index.copies import CopyGroups, SourceCount
-from rag.text.names import names_in
-from rag.text.reporting import is_correction, is_intention, restates_error
+from rag.answers.disagreement import later_correction
+from rag.text.names import names_all_in, names_in
+from rag.text.reporting import is_intention, restates_error
 from rag.text.dates import YEAR, find_dates
 from rag.text.event_dates import event_dates
 from rag.text.numbers import find_numbers, number_key
@@ -91,19 +92,18 @@ def check_claim(query: Query, hits: list[Hit], articles, lexical, copies: CopyGr
         _cite(citations, sentence, articles)
     mismatches, supports, unmatched, corrected_by = [], [], 0, None
     cited_text = " ".join(articles[a].text for c in citations.values() for a in [c.article_id, *c.also_in]).lower()
+    names = names_in(query.text)
     for item in claim_items(query.text):
         if item.kind == "name":
             # Names are looked up in the cited articles: a name is rarely restated in every sentence.
             unmatched += " ".join(item.value) not in cited_text
             continue
         # A correction's restatement of the error ("sebelumnya disebutkan … 9/2") states nothing.
-        stating = [(s, e) for s in evidence if not restates_error(s.text)
-                   for e in _stated(s, item.kind, articles) if _comparable(item, e)]
-        agreeing = [(s, e) for s, e in stating if _matches(item, e)]
-        differing = [(s, e) for s, e in stating if not _matches(item, e)
-                     and not any(_matches(item, other) for other in _stated(s, item.kind, articles))]
+        said = [(s, _stated(s, item.kind, articles)) for s in evidence if not restates_error(s.text)]
+        agreeing = [(s, e) for s, found in said for e in found if _comparable(item, e) and _matches(item, e)]
+        differing = [(s, e) for s, found in said if not any(_matches(item, f) for f in found)
+                     for e in found if _comparable(item, e)]
         if agreeing:
-            names = [" ".join(i.value) for i in claim_items(query.text) if i.kind == "name"]
             outcome, (s_for, e_for), (s_against, e_against), correction = _dispute(agreeing, differing, names, articles,
                                                                                    copies)
             corrected_by = corrected_by or correction
@@ -140,14 +140,14 @@ def _evidence(sentences: list[ScoredSentence]) -> list[ScoredSentence]:
     return chosen[:EVIDENCE_SENTENCES]
 
 
-def _dispute(agreeing, differing, names: list[str], articles, copies: CopyGroups):
+def _dispute(agreeing, differing, names: list[tuple[str, ...]], articles, copies: CopyGroups):
     """(outcome, agreeing pair, differing pair, correction id) for a date or number some evidence
     states as the claim does. "disputed": independent reports state it differently, each as a fact
     (not an intention), to the day where the claim gives a day, and each about the claim (naming
     every name the claim names); "corrected": a later correction states it otherwise; "agreed":
     neither (a correction on the claim's side is named)."""
     def about(sentence: ScoredSentence) -> bool:
-        return not is_intention(sentence.text) and all(name in sentence.text.lower() for name in names)
+        return not is_intention(sentence.text) and names_all_in(names, sentence.text)
 
     facts = [(s, e) for s, e in agreeing if about(s) and (e.kind != "date" or e.value[0] == e.value[1])]
     against = [(s, e) for s, e in differing if about(s)]
@@ -156,10 +156,10 @@ def _dispute(agreeing, differing, names: list[str], articles, copies: CopyGroups
             first, second = articles[pro[0].hit.chunk.article_id], articles[con[0].hit.chunk.article_id]
             if copies.origin_of(first.id) == copies.origin_of(second.id):
                 continue
-            later = max((first, second), key=lambda a: a.date or "")
-            if not is_correction(later.title, later.text):
+            correction = later_correction(first, second)
+            if correction is None:
                 return "disputed", pro, con, None
-            return ("corrected" if later is second else "agreed"), pro, con, later.id
+            return ("corrected" if correction == second.id else "agreed"), pro, con, correction
     return "agreed", (None, None), (None, None), None
 
 

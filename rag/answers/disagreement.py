@@ -69,7 +69,7 @@ def find_disagreement(answer, articles: dict[str, ArticleInfo], copies: CopyGrou
             continue
         found = Disagreement(_COMPARED[kind], (Value(values[0][0], part.citation, article),
                                                Value(other_values[0][0], other.citation, other_article)))
-        correction = _correction(articles.get(article), articles.get(other_article))
+        correction = later_correction(articles.get(article), articles.get(other_article))
         if correction is None:
             return found
         corrected = corrected or replace(found, corrected_by=correction)
@@ -90,8 +90,9 @@ def _same(kind: AnswerKind, first, second) -> bool:
     return could_be_same_day(first, second) if kind is AnswerKind.DATE else first == second
 
 
-def _correction(first: ArticleInfo | None, second: ArticleInfo | None) -> str | None:
-    """The id of whichever of the two is a later correction of the other, if one is."""
+def later_correction(first: ArticleInfo | None, second: ArticleInfo | None) -> str | None:
+    """The id of whichever of the two is a later correction of the other, if one is (the answer's
+    disagreement and the claim checker's dispute both ask)."""
     if first is None or second is None or first.id == second.id:
         return None
     later = first if (first.date or "") >= (second.date or "") else second

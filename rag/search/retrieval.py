@@ -202,7 +202,7 @@ class Retriever:
         """A mask over chunks: those with at least one admitted article."""
         if filters is None or not filters.active:
             return None
-        events = self.event_dates() if filters.on_events else {}
+        events = self._events if filters.on_events else {}
         admitted = np.array(
             [filters.admits(a.id, a.outlet, a.date, events.get(a.id, ())) for a in self._index.articles.values()],
             dtype=bool,
@@ -211,10 +211,6 @@ class Retriever:
         for position, article_ids in self._shared_chunks.items():
             mask[position] = any(admitted[self._article_number[a]] for a in article_ids if a in self._article_number)
         return mask
-
-
-    def event_dates(self) -> dict[str, tuple[str, ...]]:
-        return self._events
 
 
 def top_positive(scores: np.ndarray, k: int) -> np.ndarray:
