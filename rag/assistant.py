@@ -37,7 +37,8 @@ from rag.search.time_question import infer_time, without_latest
 from rag.text.messages import ANSWERS, in_language
 from rag.ingest.corpus import load_corpus
 from rag.build import build_index
-from rag.index.store import StoredIndex, check_model, load_index, manifest_exists, read_manifest, version_stamp
+from rag.index.milvus import MilvusStore, connect
+from rag.index.store import StoredIndex, check_model, live_name, live_stamp, load_index, manifest_exists, read_manifest
 
 # What loading a new index version can raise besides our own errors (a file changed under it).
 _LOAD_FAILURES = (RagError, OSError, ValueError, TypeError, KeyError, IndexError, RuntimeError)
@@ -116,6 +117,8 @@ class Assistant:
     embedder: Embedder
     # Set when a new version could not be loaded (the previous one keeps serving).
     reload_error: str | None = field(default=None, compare=False)
+    # The Milvus connection when the vectors live there (settings.store), opened once.
+    milvus: MilvusStore | None = field(default=None, compare=False)
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
@@ -125,22 +128,24 @@ class Assistant:
         With `build_if_missing`, a missing index is first built from `settings.corpus` (the app
         does this so that `python app.py` works on a fresh clone).
         """
-        if build_if_missing and not manifest_exists(settings.index):
+        milvus = connect(settings.store) if settings.store.kind == "milvus" else None  # unreachable: fails first
+        if build_if_missing and not _built(settings, milvus):
             load_corpus(settings.corpus)  # a bad corpus fails before the model loads
             embedder = embedder or load_embedder(settings.model)
-            build_index(settings, embedder)
-        stamp = version_stamp(settings.index)
-        check_model(read_manifest(settings.index), settings.model, settings.index)
+            build_index(settings, embedder, milvus=milvus)
+        stamp = live_stamp(settings.index, milvus)
+        version = live_name(settings.index, milvus)
+        check_model(read_manifest(settings.index, version), settings.model, settings.index)
         if embedder is not None:
-            index = load_index(settings.index)
+            index = load_index(settings.index, version, milvus)
         else:
             # The index loads while the model does (seconds for a sentence-transformers model, much
             # of it spent outside the interpreter): the first answer comes that much sooner.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load-index") as pool:
-                loading = pool.submit(load_index, settings.index)
+                loading = pool.submit(load_index, settings.index, version, milvus)
                 embedder = load_embedder(settings.model)
                 index = loading.result()
-        return cls(settings, Served.of(index, embedder, stamp), embedder)
+        return cls(settings, Served.of(index, embedder, stamp), embedder, milvus=milvus)
 
     @property
     def index(self) -> StoredIndex:
@@ -157,15 +162,16 @@ class Assistant:
         is loaded whole before it replaces the old one; questions already running finish on the
         old one. A version that fails to load leaves the old one serving, with `reload_error` set.
         """
-        stamp = version_stamp(self.settings.index)
+        stamp = live_stamp(self.settings.index, self.milvus)
         if stamp is None or stamp == self.served.stamp:
             return False
         with self._reload_lock:
             if stamp == self.served.stamp:
                 return False  # another question's thread has just loaded it
             try:
-                check_model(read_manifest(self.settings.index), self.settings.model, self.settings.index)
-                served = Served.of(load_index(self.settings.index), self.embedder, stamp)
+                version = stamp if self.milvus is not None else None
+                check_model(read_manifest(self.settings.index, version), self.settings.model, self.settings.index)
+                served = Served.of(load_index(self.settings.index, version, self.milvus), self.embedder, stamp)
             except _LOAD_FAILURES as error:
                 # Whatever broke the new version, the one serving keeps answering.
                 self.reload_error = str(error) if isinstance(error, RagError) else (
@@ -293,6 +299,10 @@ class Assistant:
         """The version this question is answered from, newest first (see `refresh`)."""
         self.refresh()
         return self.served
+
+
+def _built(settings: Settings, milvus: MilvusStore | None) -> bool:
+    return milvus.live_version() is not None if milvus is not None else manifest_exists(settings.index)
 
 
 def event_dates(partnerships: list[Partnership]) -> dict[str, tuple[str, ...]]:

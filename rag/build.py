@@ -32,8 +32,10 @@ from rag.ingest.corpus import Article, Corpus, CorpusReading, Problem, load_corp
 from rag.index.dense import DenseIndex
 from rag.index.embedding import Embedder, load_embedder
 from rag.index.models import canonical_model_name
-from rag.errors import BuildLockedError, IndexWriteError, RagError
+from rag.errors import BuildLockedError, IndexWriteError, RagError, StoreUnavailableError
 from rag.index.lexical import LexicalIndex, LexicalSettings
+from rag.index.milvus import ChunkRows, MilvusStore, connect
+from rag.text.dates import day_numbers
 from rag.register.extraction import EXTRACTOR_VERSION, extract_corpus
 from rag.search.retrieval import RetrievalSettings
 from rag.index.store import (
@@ -84,6 +86,7 @@ def build_index(
     corpus: Corpus | None = None,
     show_progress: bool | None = None,
     rebuild: bool = False,
+    milvus: MilvusStore | None = None,
 ) -> BuildSummary:
     """Bring the index up to date with the corpus; `rebuild` re-chunks and re-embeds everything.
 
@@ -93,14 +96,20 @@ def build_index(
     show_progress = sys.stderr.isatty() if show_progress is None else show_progress
     with _disk_errors_said(settings.index):
         ensure_index_folder(settings.index)
+    milvus = milvus or (connect(settings.store) if settings.store.kind == "milvus" else None)
     with build_lock(settings.index):
-        previous = _previous(settings.index)
+        previous = _previous(settings.index, milvus)
         corpus = corpus or load_corpus(settings.corpus, previous.reading if previous else recorded_reading(settings.index))
         with _collector_skips_existing_objects():
             # Leftovers of killed builds go; the live version (even if damaged) and the one before it stay.
-            keep = {live_version_name(settings.index), previous.previous_version if previous else None}
+            keep = {live_version_name(settings.index), previous.version if previous else None,
+                    previous.previous_version if previous else None}
             remove_stale_versions(settings.index, {name for name in keep if name})
+            if milvus is not None:
+                milvus.remove_except({name for name in keep if name})
             plan = _Plan.make(corpus, previous, settings, rebuild)
+            if plan.up_to_date and milvus is not None and live_version_name(settings.index) != previous.version:
+                switch_to(settings.index, settings.index / previous.version)  # a build stopped after the alias moved
             if plan.up_to_date:
                 return _summary(settings, plan, corpus, started, embedded=0, reused=0, version=previous.version)
             model = _Model(settings.model, embedder, previous)
@@ -118,10 +127,18 @@ def build_index(
             copy_index = find_copies(corpus.articles, trusted.copies if trusted else None)
             copies_seconds = time.perf_counter() - copies_started
             manifest.counts["copy_groups"] = len(copy_index.groups.groups)
+            rows = _article_rows(corpus, spans)
             with _disk_errors_said(settings.index):
-                folder = _write_and_switch(settings.index, manifest, _article_rows(corpus, spans), chunks,
-                                           DenseIndex.build(vectors), lexical, register, copy_index)
-            remove_stale_versions(settings.index, {folder.name} | ({previous.version} if previous else set()))
+                if milvus is None:
+                    folder = _write_and_switch(settings.index, manifest, rows, chunks, DenseIndex.build(vectors),
+                                               lexical, register, copy_index)
+                else:
+                    folder = _write_to_milvus_and_switch(settings.index, milvus, manifest, rows, chunks, vectors,
+                                                         lexical, register, copy_index, show_progress)
+            kept = {folder.name} | ({previous.version} if previous else set())
+            remove_stale_versions(settings.index, kept)
+            if milvus is not None:
+                milvus.remove_except(kept)
             remove_legacy_files(settings.index)
             summary = _summary(settings, plan, corpus, started, embedded, len(chunks) - embedded, folder.name, len(chunks))
             return replace(summary, copies_s=round(copies_seconds, 3), signatures_made=copy_index.computed,
@@ -139,6 +156,44 @@ def _write_and_switch(index: Path, manifest: Manifest, articles: list[ArticleInf
         discard_version(folder)
         raise
     return folder
+
+
+def _write_to_milvus_and_switch(index: Path, milvus: MilvusStore, manifest: Manifest, articles: list[ArticleInfo],
+                                chunks: list[Chunk], vectors: np.ndarray, lexical: LexicalIndex, register: dict,
+                                copy_index: CopyIndex, show_progress: bool) -> Path:
+    """The collection first (complete, flushed, loaded, counted), then the folder, then the alias and
+    CURRENT. Killed before the alias moves, the live version is untouched; the next build drops
+    what this one left."""
+    folder = new_version_folder(index)
+    try:
+        bar = progress(None, show_progress, "writing to Milvus", "chunks", total=len(chunks))
+        try:
+            dense = milvus.write(folder.name, vectors, _chunk_rows(articles, chunks, lexical),
+                                 bar.update if bar is not None else None)
+        finally:
+            if bar is not None:
+                bar.close()
+        write_version(folder, manifest, articles, chunks, dense, lexical, register, copy_index)
+        milvus.switch(folder.name)
+        switch_to(index, folder)
+    except BaseException:
+        discard_version(folder)
+        raise
+    return folder
+
+
+def _chunk_rows(articles: list[ArticleInfo], chunks: list[Chunk], lexical: LexicalIndex) -> ChunkRows:
+    """What Milvus stores beside each chunk's vector, for filters and the sparse side."""
+    number = {a.id: i for i, a in enumerate(articles)}
+    by_id = {a.id: a for a in articles}
+    days = [day_numbers(by_id[c.article_id].date) for c in chunks]
+    return ChunkRows(
+        article_numbers=[number[c.article_id] for c in chunks],
+        date_first=[first for first, _ in days],
+        date_last=[last for _, last in days],
+        outlets=[(by_id[c.article_id].outlet or "").casefold() for c in chunks],
+        weights=lexical.chunk_weights(),
+    )
 
 
 def recorded_reading(index: Path) -> CorpusReading:
@@ -231,12 +286,14 @@ class _Plan:
         known = {a.id: previous.spans[a.id] for a in corpus.articles
                  if same_cutting and a.id in previous.spans and previous.content_hashes.get(a.id) == a.content_hash}
         up_to_date = (same_cutting and not (added or changed or removed) and previous.settings_current
+                      and previous.vectors_in == settings.store.kind
                       and previous.register_current and previous.copies is not None and not previous.damaged)
         return cls(added, changed, removed, unchanged, known, up_to_date, fingerprints, previous.damaged)
 
 
 @dataclass(frozen=True)
 class _Previous:
+    vectors_in: str
     version: str
     previous_version: str | None
     model: dict
@@ -261,20 +318,29 @@ class _Previous:
         return (self.register or {}).get("extractor") == EXTRACTOR_VERSION
 
 
-def _previous(index: Path) -> _Previous | None:
+def _previous(index: Path, milvus: MilvusStore | None = None) -> _Previous | None:
     """What the next build can reuse of the live version: nothing if it is missing or unreadable,
     and not its chunk spans if its articles file is damaged. Embeddings come from the cache,
-    which does not depend on any version, so even a damaged version costs no re-embedding."""
-    if not manifest_exists(index):
+    which does not depend on any version, so even a damaged version costs no re-embedding.
+    With Milvus, the live version is the one its alias names (CURRENT before the first such build)."""
+    live = milvus.live_version() if milvus is not None else None
+    if live is None and not manifest_exists(index):
         return None
     try:
-        manifest = read_manifest(index)
+        manifest = read_manifest(index, live)
         damaged = damaged_files(index, manifest)
-        articles = {} if ARTICLES in damaged else read_articles(index)
+        if manifest.dense.get("type") == "milvus" and milvus is not None:
+            stored = milvus.count(manifest.version)
+            if stored != manifest.counts["chunks"]:
+                damaged["Milvus collection"] = f"holds {stored or 0} of {manifest.counts['chunks']} rows"
+        articles = {} if ARTICLES in damaged else read_articles(index, index / manifest.version)
         retrieval = RetrievalSettings.from_json(manifest.retrieval)
-    except RagError:
+    except RagError as error:
+        if isinstance(error, StoreUnavailableError):
+            raise
         return None
     return _Previous(
+        vectors_in="milvus" if manifest.dense.get("type") == "milvus" else "faiss",
         version=manifest.version,
         previous_version=manifest.previous_version,
         model=dict(manifest.model),

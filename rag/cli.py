@@ -18,9 +18,10 @@ import click
 
 from rag.config import (
     ENV_CHUNK_TOKENS, ENV_CORPUS, ENV_INDEX, ENV_LLM_KEY, ENV_LLM_MODEL, ENV_LLM_TIMEOUT, ENV_LLM_URL, ENV_MIN_COVERAGE,
-    ENV_MODEL, ENV_TOP_K, MAX_TOP_K, Settings, load_settings,
+    ENV_MODEL, ENV_STORE, ENV_TOP_K, MAX_TOP_K, Settings, load_settings,
 )
 from rag.errors import RagError, one_line, repair_hint
+from rag.index.stores import FAISS
 from rag.search.modes import RetrieverMode
 
 USER_ERROR = 2
@@ -32,6 +33,12 @@ corpus_option = click.option(
 index_option = click.option(
     "--index", type=click.Path(path_type=Path), default=None,
     help=f"Index folder. [env {ENV_INDEX}; default ./index]",
+)
+store_option = click.option(
+    "--store", default=None,
+    help=f"Where the vectors live: faiss (files in the index folder), milvus:PATH.db (Milvus Lite) or "
+         f"milvus://HOST:PORT (Milvus Standalone or Distributed); needs pip install -e '.[milvus]'. "
+         f"[env {ENV_STORE}; default faiss]",
 )
 model_option = click.option(
     "--model", default=None,
@@ -141,6 +148,7 @@ def cli() -> None:
 @cli.command()
 @corpus_option
 @index_option
+@store_option
 @model_option
 @chunk_tokens_option
 @click.option("--rebuild", is_flag=True, help="Re-chunk and re-embed every article instead of only new and changed ones.")
@@ -152,14 +160,14 @@ def cli() -> None:
                    "skipped. [default: as the last build, else no]")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @json_option
-def build(corpus: Path | None, index: Path | None, model: str | None, chunk_tokens: int | None, rebuild: bool,
+def build(corpus: Path | None, index: Path | None, store: str | None, model: str | None, chunk_tokens: int | None, rebuild: bool,
           strict: bool, max_file_mb: float | None, follow_symlinks: bool | None, quiet: bool, as_json: bool) -> None:
     """Bring the index up to date with the corpus: new and changed articles are chunked and embedded,
     removed ones leave; the new version goes live in one step, and a running app switches to it."""
     from rag.build import build_index, recorded_reading
     from rag.ingest.corpus import load_corpus
 
-    settings = load_settings(corpus, index, model, chunk_tokens=chunk_tokens)
+    settings = load_settings(corpus, index, model, chunk_tokens=chunk_tokens, store=store)
     # A bad corpus fails before the model loads.
     reading = recorded_reading(settings.index).overridden(max_file_mb, follow_symlinks)
     articles = load_corpus(settings.corpus, reading)
@@ -188,15 +196,16 @@ def build(corpus: Path | None, index: Path | None, model: str | None, chunk_toke
 @cli.command()
 @corpus_option
 @index_option
+@store_option
 @json_option
-def verify(corpus: Path | None, index: Path | None, as_json: bool) -> None:
+def verify(corpus: Path | None, index: Path | None, store: str | None, as_json: bool) -> None:
     """Check the index against itself (files, checksums, counts) and against the corpus.
 
     Exits 0 when all is well, 1 with what to do when not.
     """
     from rag.integrity import verify_index
 
-    report = verify_index(load_settings(corpus, index))
+    report = verify_index(load_settings(corpus, index, store=store))
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -208,13 +217,15 @@ def verify(corpus: Path | None, index: Path | None, as_json: bool) -> None:
 @cli.command()
 @corpus_option
 @index_option
+@store_option
 @json_option
-def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
+def info(corpus: Path | None, index: Path | None, store: str | None, as_json: bool) -> None:
     """Show what the index holds: counts, model, settings, build time (exit 1 if a file is damaged)."""
-    from rag.index.store import COPIES, file_problems, read_copy_groups, read_manifest
+    from rag.index.milvus import open_store
+    from rag.index.store import COPIES, file_problems, live_name, read_copy_groups, read_manifest
 
-    settings = load_settings(corpus, index)
-    manifest = read_manifest(settings.index)
+    settings = load_settings(corpus, index, store=store)
+    manifest = read_manifest(settings.index, live_name(settings.index, open_store(settings.store)))
     damaged = file_problems(settings.index, manifest, checksums=False)
     groups = [] if any(d.startswith(COPIES) for d in damaged) else read_copy_groups(settings.index / manifest.version).groups
     if as_json:
@@ -245,6 +256,7 @@ def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
 @cli.command()
 @corpus_option
 @index_option
+@store_option
 @click.option("--partner", default=None, help="Only partnerships whose partner or local party names this (any case).")
 @click.option("--field", "field_name", default=None, help="Only partnerships in this field, e.g. education, transport.")
 @click.option("--year", default=None, help="Only partnerships dated in this year (YYYY).")
@@ -253,15 +265,18 @@ def info(corpus: Path | None, index: Path | None, as_json: bool) -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV for a spreadsheet (one line a partnership).")
 @click.option("--conflicts", "only_conflicts", is_flag=True,
               help="Only partnerships whose sources disagree (two signing dates, two forms on one date).")
-def partnerships(corpus: Path | None, index: Path | None, partner: str | None, field_name: str | None, year: str | None,
+def partnerships(corpus: Path | None, index: Path | None, store: str | None, partner: str | None, field_name: str | None, year: str | None,
                  since, until, outlets, article_ids, as_json: bool, as_csv: bool, only_conflicts: bool) -> None:
     """The register of partnerships found in the corpus, every field cited (rebuilt by `rag build`)."""
-    from rag.index.store import load_index
+    from rag.index.milvus import open_store
+    from rag.index.store import live_name, load_index
     from rag.register import queries as register
     from rag.register.extraction import register_from_stored
 
     wanted = register.RegisterFilter.from_form(partner, field_name, year, only_conflicts)
-    stored = load_index(load_settings(corpus, index).index)
+    settings = load_settings(corpus, index, store=store)
+    milvus = open_store(settings.store)
+    stored = load_index(settings.index, live_name(settings.index, milvus), milvus)
     chosen = register.select(register_from_stored(stored.register), wanted, stored.articles,
                              _filters(since, until, outlets, article_ids))
     table = register.rows(chosen, stored.articles, stored.copies)
@@ -347,6 +362,7 @@ def feedback(index: Path | None, since: str | None, export_eval: Path | None, as
 @click.argument("question")
 @corpus_option
 @index_option
+@store_option
 @model_option
 @retriever_option
 @filter_options
@@ -358,7 +374,7 @@ def feedback(index: Path | None, since: str | None, export_eval: Path | None, as
 @dossier_option
 @click.option("--no-infer-time", "no_infer_time", is_flag=True,
               help='Do not read the time the question names ("pada 2016", "sebelum 2017", "terbaru") into filters.')
-def ask(question: str, corpus: Path | None, index: Path | None, model: str | None, retriever: str,
+def ask(question: str, corpus: Path | None, index: Path | None, store: str | None, model: str | None, retriever: str,
         since, until, outlets, article_ids, history, top_k, min_coverage, llm_url, llm_model, llm_key, llm_timeout,
         as_json: bool, dossier: Path | None, no_infer_time: bool) -> None:
     """Answer QUESTION with quoted sentences and numbered sources."""
@@ -367,7 +383,7 @@ def ask(question: str, corpus: Path | None, index: Path | None, model: str | Non
 
     validate_question(question)
     filters = _filters(since, until, outlets, article_ids)
-    settings = load_settings(corpus, index, model, llm_url=llm_url, llm_model=llm_model, llm_key=llm_key,
+    settings = load_settings(corpus, index, model, store=store, llm_url=llm_url, llm_model=llm_model, llm_key=llm_key,
                              llm_timeout=llm_timeout, top_k=top_k, min_coverage=min_coverage)
     assistant = Assistant.open(settings)
     answer = assistant.ask(question, filters, retriever, list(history), infer_time=not no_infer_time)
@@ -403,11 +419,12 @@ def ask(question: str, corpus: Path | None, index: Path | None, model: str | Non
 @click.argument("claim")
 @corpus_option
 @index_option
+@store_option
 @model_option
 @filter_options
 @json_option
 @dossier_option
-def check(claim: str, corpus: Path | None, index: Path | None, model: str | None,
+def check(claim: str, corpus: Path | None, index: Path | None, store: str | None, model: str | None,
           since, until, outlets, article_ids, as_json: bool, dossier: Path | None) -> None:
     """Check CLAIM against the corpus: supported, contradicted, disputed, partly_supported or not_found."""
     from rag.answers.claims import check_to_json
@@ -416,7 +433,7 @@ def check(claim: str, corpus: Path | None, index: Path | None, model: str | None
     from rag.text.language import detect_language
 
     checked_text(claim, "claim")
-    assistant = Assistant.open(load_settings(corpus, index, model))
+    assistant = Assistant.open(load_settings(corpus, index, model, store=store))
     result = assistant.check(claim, _filters(since, until, outlets, article_ids))
     if dossier is not None:
         _write_dossier(dossier, check_to_json(result), assistant, detect_language(claim))
@@ -443,6 +460,7 @@ def check(claim: str, corpus: Path | None, index: Path | None, model: str | None
 @click.argument("file", type=click.Path(path_type=Path))
 @corpus_option
 @index_option
+@store_option
 @model_option
 @chunk_tokens_option
 @retriever_option
@@ -450,7 +468,7 @@ def check(claim: str, corpus: Path | None, index: Path | None, model: str | None
 @answer_options
 @llm_options
 @json_option
-def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str | None, chunk_tokens: int | None,
+def eval_command(file: Path, corpus: Path | None, index: Path | None, store: str | None, model: str | None, chunk_tokens: int | None,
                  retriever: str, since, until, outlets, article_ids, top_k, min_coverage, llm_url, llm_model, llm_key,
                  llm_timeout, as_json: bool) -> None:
     """Run an evaluation FILE (.jsonl of question/answers/sources) and print the figures.
@@ -463,9 +481,12 @@ def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str
     questions = read_eval_file(file)
     filters = _filters(since, until, outlets, article_ids)
     with tempfile.TemporaryDirectory(prefix="rag-eval-") as scratch:
-        settings = load_settings(corpus, index or (Path(scratch) / "index" if corpus else None), model,
+        settings = load_settings(corpus, index or (Path(scratch) / "index" if corpus else None), model, store=store,
                                  llm_url=llm_url, llm_model=llm_model, llm_key=llm_key, llm_timeout=llm_timeout,
                                  chunk_tokens=chunk_tokens, top_k=top_k, min_coverage=min_coverage)
+        if corpus and not index and settings.store.kind == "milvus":
+            raise RagError(f"--store {settings.store} with --corpus needs --index: a temporary index would move "
+                           f"the store's live alias")
         assistant = _open_for_eval(settings, build=corpus is not None)
         report = evaluate(assistant, questions, progress(questions, sys.stderr.isatty(), "asking", "questions"), filters, retriever)
     if as_json:
@@ -482,8 +503,9 @@ def eval_command(file: Path, corpus: Path | None, index: Path | None, model: str
                    "Default: the questions are about --index itself.")
 @corpus_option
 @index_option
+@store_option
 @model_option
-def tune(train: Path, valid: Path, passages: Path | None, corpus: Path | None, index: Path | None, model: str | None) -> None:
+def tune(train: Path, valid: Path, passages: Path | None, corpus: Path | None, index: Path | None, store: str | None, model: str | None) -> None:
     """Fit the hybrid ranker on TRAIN, choose its settings on VALID, store them in the index.
 
     Weights are fitted for the configured model: run it after `rag build --model X` to let a
@@ -494,11 +516,13 @@ def tune(train: Path, valid: Path, passages: Path | None, corpus: Path | None, i
     from rag.devtools.tune import tune as fit
 
     train_questions, valid_questions = read_eval_file(train), read_eval_file(valid)
-    settings = load_settings(corpus, index, model)
+    settings = load_settings(corpus, index, model, store=store)
     check_model(read_manifest(settings.index), settings.model, settings.index)  # the target: built, same model
     with tempfile.TemporaryDirectory(prefix="rag-tune-") as scratch:
         if passages is not None:
-            tuning = _open_for_eval(settings.with_overrides(corpus=passages, index=Path(scratch) / "index"), build=True)
+            # A scratch index keeps its vectors in FAISS: in Milvus it would take the live alias.
+            tuning = _open_for_eval(settings.with_overrides(corpus=passages, index=Path(scratch) / "index", store=FAISS),
+                                    build=True)
         else:
             tuning = _open_for_eval(settings, build=False)
         about = {"model": tuning.embedder.name, "train": train.name, "valid": valid.name,

@@ -9,6 +9,7 @@ from pathlib import Path
 from rag.answers.settings import AnswerSettings, LLMSettings
 from rag.errors import RagError
 from rag.index.models import DEFAULT_MODEL
+from rag.index.stores import ENV_STORE, FAISS, StoreSpec, parse_store
 
 ENV_CORPUS = "RAG_CORPUS"
 ENV_INDEX = "RAG_INDEX"
@@ -47,6 +48,8 @@ class Settings:
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     # An OpenAI-compatible chat endpoint for generative answers; None: extractive only.
     llm: LLMSettings | None = None
+    # Where the vectors live (rag/index/stores.py): FAISS files in the index folder, or Milvus.
+    store: StoreSpec = FAISS
 
     def with_overrides(self, **values: object) -> Settings:
         """A copy with the given fields replaced; `None` values leave the field as it is."""
@@ -65,6 +68,7 @@ def load_settings(
     top_k: int | None = None,
     min_coverage: float | None = None,
     llm_timeout: float | None = None,
+    store: str | None = None,
 ) -> Settings:
     """Flags win over environment variables, which win over the defaults."""
     env = os.environ if environ is None else environ
@@ -85,6 +89,7 @@ def load_settings(
         top_k=_within("--top-k", top_k, 1, MAX_TOP_K) if top_k is not None else None,
         answer=replace(AnswerSettings(), min_coverage=_within("--min-coverage", coverage, 0.0, 1.0))
         if coverage is not None else None,
+        store=parse_store(store or env.get(ENV_STORE)),
     )
 
 

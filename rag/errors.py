@@ -89,6 +89,10 @@ class DossierError(RagError):
     """A dossier that cannot be written where asked."""
 
 
+class StoreUnavailableError(RagError):
+    """The configured vector store (Milvus) cannot be reached or did not answer."""
+
+
 class IndexWriteError(RagError):
     """The disk refused a build's writes (full, read-only, a file too large). The live version is
     left as it was and the partial one removed."""

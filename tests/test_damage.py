@@ -59,7 +59,7 @@ def test_the_version_serving_keeps_answering_through_a_new_version_that_cannot_l
     DAMAGES[damage](settings.index)
     loads = []
     real = rag.assistant.read_manifest
-    monkeypatch.setattr(rag.assistant, "read_manifest", lambda index: loads.append(index) or real(index))
+    monkeypatch.setattr(rag.assistant, "read_manifest", lambda index, *rest: loads.append(index) or real(index, *rest))
     for _ in range(3):
         answer = assistant.ask("Siapa Wali Kota Kisarazu?")
         assert answer.question == "Siapa Wali Kota Kisarazu?"

@@ -175,6 +175,23 @@ class LexicalIndex:
             return np.zeros(self._documents, dtype=np.float32)
         return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
 
+    def term_ids(self, terms: list[str]) -> list[int]:
+        """The ids of the query terms some chunk uses: a query's sparse vector (each weighing 1)."""
+        return list(self._bm25.get_tokens_ids(terms))
+
+    def chunk_weights(self) -> list[dict[int, float]]:
+        """Each chunk's BM25 weight per term id: a sparse vector whose inner product with a query's
+        term ids (each 1) is the chunk's BM25 score, so a vector database scores as `scores` does."""
+        stored = self._bm25.scores
+        data, indices, indptr = ((stored["data"], stored["indices"], stored["indptr"]) if "data" in stored
+                                 else (self._bm25.data, self._bm25.indices, self._bm25.indptr))
+        terms = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+        order = np.argsort(indices, kind="stable")
+        bounds = np.searchsorted(indices[order], np.arange(self._documents + 1))
+        by_chunk_terms, by_chunk_weights = terms[order].tolist(), data[order].tolist()
+        return [dict(zip(by_chunk_terms[start:end], by_chunk_weights[start:end]))
+                for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+
     def knows(self, term: str) -> bool:
         """Does any chunk use the term?"""
         token_id = self._bm25.vocab_dict.get(term)

@@ -44,6 +44,7 @@ from rag.ingest.corpus import ArticleInfo
 from rag.index.models import canonical_model_name
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError, repair_hint
 from rag.index.lexical import LexicalIndex
+from rag.index.milvus import MilvusStore, MilvusVectors
 
 # 5: partnerships.json (the register) in every version. Copies (copies.json, signatures.npz) came
 # later without a new format: a version without them loads with no groups, and the next build adds them.
@@ -92,7 +93,7 @@ class StoredIndex:
     manifest: Manifest
     articles: dict[str, ArticleInfo]
     chunks: ChunkTable
-    dense: DenseIndex
+    dense: DenseIndex | MilvusVectors
     lexical: LexicalIndex
     # The register's mentions as the build stored them (rag/register reads them).
     register: dict
@@ -148,8 +149,35 @@ def version_stamp(index: Path) -> tuple[int, int] | None:
     return status.st_ino, status.st_mtime_ns
 
 
-def read_manifest(index: Path) -> Manifest:
-    folder = live_version(index)
+def version_folder(index: Path, version: str) -> Path:
+    """The folder of a version named by something other than CURRENT (Milvus's alias)."""
+    folder = index / version
+    if not version.startswith(VERSION_PREFIX) or "/" in version or not folder.is_dir():
+        raise IndexCorruptError(f"the live version {version} has no folder in {index}: every app server must read the "
+                                f"index folder the build wrote (a shared folder); then {repair_hint(index)}")
+    return folder
+
+
+def live_stamp(index: Path, milvus: MilvusStore | None = None) -> tuple | str | None:
+    """Changes whenever a build makes a new version live, cheap enough to ask before every question:
+    a stat of CURRENT, or with Milvus the version its alias names (one request)."""
+    return milvus.live_version() if milvus is not None else version_stamp(index)
+
+
+def live_name(index: Path, milvus: MilvusStore | None = None) -> str | None:
+    """The live version's name: Milvus's alias decides where vectors live in Milvus (CURRENT follows it)."""
+    if milvus is None:
+        return None  # CURRENT's, read where it is needed
+    live = milvus.live_version()
+    if live is None:
+        raise IndexMissingError(f"Milvus at {milvus.spec} holds no index version yet: run "
+                                f"`rag build --index {index} --store {milvus.spec}` first")
+    return live
+
+
+def read_manifest(index: Path, version: str | None = None) -> Manifest:
+    """The manifest of the live version (CURRENT's), or of `version`."""
+    folder = live_version(index) if version is None else version_folder(index, version)
     path = folder / MANIFEST
     try:
         data = orjson.loads(path.read_bytes())
@@ -212,10 +240,11 @@ def check_model(manifest: Manifest, configured_model: str, index: Path) -> None:
         )
 
 
-def load_index(index: Path) -> StoredIndex:
-    """The live version, whole. Sizes are checked against the manifest (a truncated file is caught
-    without reading it); `rag verify` also checks every checksum."""
-    manifest = read_manifest(index)
+def load_index(index: Path, version: str | None = None, milvus: MilvusStore | None = None) -> StoredIndex:
+    """The live version (or `version`), whole. Sizes are checked against the manifest (a truncated
+    file is caught without reading it); `rag verify` also checks every checksum. A version whose
+    vectors live in Milvus searches them through `milvus`."""
+    manifest = read_manifest(index, version)
     folder = index / manifest.version
     fix = repair_hint(index)
     damaged = file_problems(index, manifest, checksums=False)
@@ -225,7 +254,7 @@ def load_index(index: Path) -> StoredIndex:
         articles = read_articles(index, folder)
         chunks = ChunkTable.load(folder, {a.id: a.text for a in articles.values()})
         lexical = LexicalIndex.load(folder / LEXICAL)
-        dense = DenseIndex.load(folder / VECTORS)
+        dense = _vectors(index, folder, manifest, milvus)
         register = orjson.loads((folder / REGISTER_FILE).read_bytes())
         groups = read_copy_groups(folder)
     except IndexCorruptError:
@@ -239,6 +268,15 @@ def load_index(index: Path) -> StoredIndex:
             f"vectors {len(dense)}, lexical {len(lexical)}): {fix}"
         )
     return StoredIndex(index, manifest, articles, chunks, dense, lexical, register, groups)
+
+
+def _vectors(index: Path, folder: Path, manifest: Manifest, milvus: MilvusStore | None) -> DenseIndex | MilvusVectors:
+    if manifest.dense.get("type") != "milvus":
+        return DenseIndex.load(folder / VECTORS)
+    if milvus is None:
+        raise IndexMismatchError(f"index at {index} keeps its vectors in Milvus (collection "
+                                 f"{manifest.dense.get('collection')}): pass --store or set RAG_STORE to that Milvus")
+    return milvus.vectors(manifest.version, manifest.dense, manifest.counts["chunks"], manifest.model["dimension"])
 
 
 def read_articles(index: Path, folder: Path | None = None) -> dict[str, ArticleInfo]:
@@ -314,11 +352,13 @@ def new_version_folder(index: Path) -> Path:
 
 
 def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo], chunks: list[Chunk],
-                  dense: DenseIndex, lexical: LexicalIndex, register: dict, copy_index: copies.CopyIndex) -> Manifest:
-    """Write every file, then the manifest naming their sizes and checksums, all flushed to disk."""
+                  dense: DenseIndex | dict, lexical: LexicalIndex, register: dict, copy_index: copies.CopyIndex) -> Manifest:
+    """Write every file, then the manifest naming their sizes and checksums, all flushed to disk.
+    `dense` is a dict when the vectors were written elsewhere (Milvus): what the manifest records."""
     _write_jsonl(folder / ARTICLES, (vars(a) for a in articles))
     ChunkTable.from_chunks(chunks, {a.id: a.text for a in articles}).save(folder)
-    dense.save(folder / VECTORS)
+    if isinstance(dense, DenseIndex):
+        dense.save(folder / VECTORS)
     (folder / REGISTER_FILE).write_bytes(orjson.dumps(register))
     (folder / COPIES).write_bytes(orjson.dumps(copies.to_json(copy_index)))
     with (folder / SIGNATURES).open("wb") as out:
@@ -328,7 +368,7 @@ def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo],
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         _fsync(path)
         files[path.relative_to(folder).as_posix()] = {"bytes": path.stat().st_size, "sha256": _sha256(path)}
-    manifest = replace(manifest, files=files, version=folder.name, dense=dense.settings)
+    manifest = replace(manifest, files=files, version=folder.name, dense=dense if isinstance(dense, dict) else dense.settings)
     _write_atomically(folder / MANIFEST, _json(manifest.to_json()))
     return manifest
 

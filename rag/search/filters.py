@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
-import re
 from dataclasses import dataclass
-from datetime import date
 
 from rag.errors import FilterError, RagError
 from rag.limits import checked_values
+from rag.text.dates import is_iso_date, iso_bounds
 
-_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits only: "٢٠١٦" is no date
 
 
 @dataclass(frozen=True)
@@ -38,9 +35,9 @@ class Filters:
                 raise RagError(f"--{name} must be text (YYYY, YYYY-MM or YYYY-MM-DD), not {type(value).__name__}")
         for name in ("since", "until"):
             value = getattr(self, name)
-            if value is not None and not _is_date(value):
+            if value is not None and not is_iso_date(value):
                 raise FilterError(f"--{name} {value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD", name, value)
-        if self.since and self.until and _bounds(self.since)[0] > _bounds(self.until)[1]:
+        if self.since and self.until and iso_bounds(self.since)[0] > iso_bounds(self.until)[1]:
             raise FilterError(f"--since {self.since} is after --until {self.until}: swap them", "since", self.since,
                               other=self.until)
 
@@ -71,30 +68,7 @@ class Filters:
     def covers(self, when: str | None) -> bool:
         """Does the date (YYYY, YYYY-MM, YYYY-MM-DD, or an interval "start/end") fall within the bounds?"""
         when = (when or "").split("/")[0][:10]
-        if not when or not _is_date(when):
+        if not when or not is_iso_date(when):
             return False
-        first, last = _bounds(when)
-        return not (self.since and last < _bounds(self.since)[0]) and not (self.until and first > _bounds(self.until)[1])
-
-
-def _is_date(value: str) -> bool:
-    match = _DATE.match(value)
-    if not match:
-        return False
-    year, month, day = (int(part) if part else 1 for part in match.groups())
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
-def _bounds(value: str) -> tuple[str, str]:
-    """First and last day a (partial) date stands for, as comparable ISO strings."""
-    year, month, day = _DATE.match(value).groups()
-    if day:
-        return value, value
-    if month:
-        last = calendar.monthrange(int(year), int(month))[1]
-        return f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
-    return f"{year}-01-01", f"{year}-12-31"
+        first, last = iso_bounds(when)
+        return not (self.since and last < iso_bounds(self.since)[0]) and not (self.until and first > iso_bounds(self.until)[1])

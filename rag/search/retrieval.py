@@ -21,6 +21,7 @@ from rag.index.chunking import Chunk
 from rag.index.models import DEFAULT_MODEL, MINILM
 from rag.search.modes import RetrieverMode
 from rag.search.filters import Filters
+from rag.search.pushdown import milvus_expression
 from rag.search.features import FEATURES, ChunkProfiles, LinearRanker, feature_matrix, profile_question
 
 if TYPE_CHECKING:
@@ -157,7 +158,8 @@ class Retriever:
         allowed = self._allowed(filters)
         if mode == RetrieverMode.LEXICAL:
             lexical = self._lexical_scores(query, allowed)
-            ranked = [(int(i), float(lexical[i]), float(lexical[i]), 0.0) for i in top_positive(lexical, k * 4)]
+            ranked = [(int(i), float(lexical[i]), float(lexical[i]), 0.0)
+                      for i in self._lexical_top(query, lexical, k * 4, allowed)]
         elif mode == RetrieverMode.DENSE:
             positions, cosines = self._dense_top(query, k * 4, allowed)
             ranked = [(int(i), float(s), 0.0, float(s)) for i, s in zip(positions, cosines)]
@@ -177,10 +179,10 @@ class Retriever:
         """The pool the hybrid ranker orders (also what `rag tune` fits on)."""
         return self._candidates(query, self._allowed(filters))
 
-    def _candidates(self, query: Query, allowed: np.ndarray | None) -> Candidates:
+    def _candidates(self, query: Query, allowed: Allowed | None) -> Candidates:
         n = self.settings.candidates
         lexical_all = self._lexical_scores(query, allowed)
-        lexical_top = top_positive(lexical_all, n)
+        lexical_top = self._lexical_top(query, lexical_all, n, allowed)
         dense_top, _ = self._dense_top(query, n, allowed)
         positions = np.unique(np.concatenate([lexical_top, dense_top]).astype(np.int64))
         lexical = lexical_all[positions]
@@ -189,17 +191,26 @@ class Retriever:
         features = feature_matrix(question, [self._profiles.get(int(p)) for p in positions], lexical, dense)
         return Candidates(positions, lexical, dense, features)
 
-    def _lexical_scores(self, query: Query, allowed: np.ndarray | None) -> np.ndarray:
-        scores = self._index.lexical.scores(query.terms)
-        return scores if allowed is None else np.where(allowed, scores, 0.0)
+    def _lexical_top(self, query: Query, lexical_all: np.ndarray, k: int, allowed: Allowed | None) -> np.ndarray:
+        """The k best BM25 chunks: from the scores at hand, or from Milvus's sparse vectors (the same scores)."""
+        if self._index.dense.kind != "milvus":
+            return top_positive(lexical_all, k)
+        term_ids = self._index.lexical.term_ids(query.terms)
+        return self._index.dense.lexical_top(term_ids, k, allowed.expression if allowed else None)
 
-    def _dense_top(self, query: Query, k: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def _dense_top(self, query: Query, k: int, allowed: Allowed | None) -> tuple[np.ndarray, np.ndarray]:
         if allowed is None:
             return self._index.dense.search(query.vector, k)
-        return self._index.dense.search(query.vector, k, np.flatnonzero(allowed))
+        if self._index.dense.kind == "milvus":
+            return self._index.dense.search(query.vector, k, allowed.expression)
+        return self._index.dense.search(query.vector, k, np.flatnonzero(allowed.mask))
 
-    def _allowed(self, filters: Filters | None) -> np.ndarray | None:
-        """A mask over chunks: those with at least one admitted article."""
+    def _lexical_scores(self, query: Query, allowed: Allowed | None) -> np.ndarray:
+        scores = self._index.lexical.scores(query.terms)
+        return scores if allowed is None else np.where(allowed.mask, scores, 0.0)
+
+    def _allowed(self, filters: Filters | None) -> Allowed | None:
+        """The chunks with at least one admitted article."""
         if filters is None or not filters.active:
             return None
         events = self._events if filters.on_events else {}
@@ -210,7 +221,19 @@ class Retriever:
         mask = admitted[self._chunk_article]
         for position, article_ids in self._shared_chunks.items():
             mask[position] = any(admitted[self._article_number[a]] for a in article_ids if a in self._article_number)
-        return mask
+        expression = None
+        if self._index.dense.kind == "milvus":
+            expression = milvus_expression(filters, admitted, self._chunk_article, self._index.chunks.article_ids,
+                                           self._shared_chunks, mask)
+        return Allowed(mask, expression)
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What a filter admits: a mask over chunks, and for Milvus the same as a scalar expression."""
+
+    mask: np.ndarray
+    expression: str | None = None
 
 
 def top_positive(scores: np.ndarray, k: int) -> np.ndarray:

@@ -7,6 +7,7 @@ to none.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from dataclasses import dataclass
@@ -155,3 +156,40 @@ def could_be_same_day(first: tuple, second: tuple) -> bool:
     if first_day is None or other_first is None:
         return True
     return first_day <= other_last and other_first <= last_day
+
+
+_ISO_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits only: "٢٠١٦" is no date
+
+
+def is_iso_date(value: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD, a day that exists (the form filters and stored dates take)."""
+    match = _ISO_DATE.match(value)
+    if not match:
+        return False
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def iso_bounds(value: str) -> tuple[str, str]:
+    """First and last day a (partial) date stands for, as comparable ISO strings."""
+    year, month, day = _ISO_DATE.match(value).groups()
+    if day:
+        return value, value
+    if month:
+        last = calendar.monthrange(int(year), int(month))[1]
+        return f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
+    return f"{year}-01-01", f"{year}-12-31"
+
+
+def day_numbers(when: str | None) -> tuple[int, int]:
+    """First and last day a stored date stands for, as YYYYMMDD numbers; (0, 0) when it is no date.
+    Read as `Filters.covers` reads it, so a filter run inside a database admits what it admits."""
+    when = (when or "").split("/")[0][:10]
+    if not when or not is_iso_date(when):
+        return 0, 0
+    first, last = iso_bounds(when)
+    return int(first.replace("-", "")), int(last.replace("-", ""))
