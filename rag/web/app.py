@@ -111,8 +111,12 @@ class NewsroomApp:
 
     def refreshed_status(self, choice: str) -> str:
         """Between questions the assistant switches to a newer index version; the header follows."""
-        self.assistant.refresh()
-        return self.status(UI_LANGUAGES.get(choice, "id"))
+        language = UI_LANGUAGES.get(choice, "id")
+        try:
+            self.assistant.refresh()
+        except RagError as error:  # Milvus gone away: the version serving stays, the header says why
+            return self.status(language) + f"\n\n**{escape(str(error))}**"
+        return self.status(language)
 
     def switch_language(self, choice: str) -> dict:
         code = UI_LANGUAGES.get(choice, "id")
