@@ -249,6 +249,9 @@ def info(corpus: Path | None, index: Path | None, store: str | None, as_json: bo
     # What the manifest says, as it says it: a field a reader does not need may be missing.
     model, chunking, fitted = manifest.model, manifest.chunking, manifest.retrieval.get("fitted")
     click.echo(f"model:     {model['name']} ({model.get('dimension', '?')} dimensions)")
+    dense = manifest.dense
+    click.echo(f"vectors:   Milvus collection {dense.get('collection')} at {settings.store}" if dense.get("type") == "milvus"
+               else f"vectors:   FAISS {dense.get('type', '?')} in {settings.index / manifest.version}")
     click.echo(f"chunking:  at most {chunking.get('budget', '?')} tokens, {chunking.get('overlap_tokens', '?')} overlap")
     click.echo(f"ranker:    {fitted.get('summary', 'default weights') if isinstance(fitted, dict) else 'default weights'}")
 

@@ -72,6 +72,10 @@ def verify_index(settings: Settings) -> VerifyReport:
     if milvus is not None:
         damaged += _milvus_problems(milvus, manifest, settings.index)
         report.findings += [Finding(problem, rebuild) for problem in damaged if not problem.startswith("file")]
+    elif manifest.dense.get("type") == "milvus":
+        report.findings.append(Finding(f"the vectors live in Milvus (collection {manifest.dense.get('collection')})",
+                                       "pass --store with that Milvus, or set RAG_STORE"))
+        return report
     if not damaged:
         try:
             stored = load_index(settings.index, version, milvus)
