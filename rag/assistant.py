@@ -37,7 +37,7 @@ from rag.search.time_question import infer_time, without_latest
 from rag.text.messages import ANSWERS, in_language
 from rag.ingest.corpus import load_corpus
 from rag.build import build_index
-from rag.index.milvus import MilvusStore, connect
+from rag.index.milvus import MilvusStore, open_store
 from rag.index.store import StoredIndex, check_model, live_name, live_stamp, load_index, manifest_exists, read_manifest
 
 # What loading a new index version can raise besides our own errors (a file changed under it).
@@ -128,7 +128,7 @@ class Assistant:
         With `build_if_missing`, a missing index is first built from `settings.corpus` (the app
         does this so that `python app.py` works on a fresh clone).
         """
-        milvus = connect(settings.store) if settings.store.kind == "milvus" else None  # unreachable: fails first
+        milvus = open_store(settings.store)  # unreachable: fails first
         if build_if_missing and not _built(settings, milvus):
             load_corpus(settings.corpus)  # a bad corpus fails before the model loads
             embedder = embedder or load_embedder(settings.model)

@@ -34,7 +34,7 @@ from rag.index.embedding import Embedder, load_embedder
 from rag.index.models import canonical_model_name
 from rag.errors import BuildLockedError, IndexWriteError, RagError, StoreUnavailableError
 from rag.index.lexical import LexicalIndex, LexicalSettings
-from rag.index.milvus import ChunkRows, MilvusStore, connect
+from rag.index.milvus import ChunkRows, MilvusStore, open_store
 from rag.text.dates import day_numbers
 from rag.register.extraction import EXTRACTOR_VERSION, extract_corpus
 from rag.search.retrieval import RetrievalSettings
@@ -96,7 +96,7 @@ def build_index(
     show_progress = sys.stderr.isatty() if show_progress is None else show_progress
     with _disk_errors_said(settings.index):
         ensure_index_folder(settings.index)
-    milvus = milvus or (connect(settings.store) if settings.store.kind == "milvus" else None)
+    milvus = milvus or open_store(settings.store)
     with build_lock(settings.index):
         previous = _previous(settings.index, milvus)
         corpus = corpus or load_corpus(settings.corpus, previous.reading if previous else recorded_reading(settings.index))
