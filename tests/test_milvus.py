@@ -292,3 +292,38 @@ def test_the_cli_runs_on_milvus(tmp_path):
         assert any(r["partner"] for r in rows)
     finally:
         release(tmp_path / "m.db")
+
+
+def test_above_the_exact_size_milvus_searches_an_inverted_file_at_the_recall_faiss_calibrated(
+        tmp_path, hash_embedder, monkeypatch):
+    """The inverted-file path, made to start at 200 chunks: Milvus gets FAISS's calibrated lists and
+    nprobe, and its top 10 for question-like queries matches the exact top 10 as often as promised."""
+    import rag.index.milvus
+    from rag.index.dense import TARGET_RECALL, exact_top, recall_at
+    from tests.conftest import SHARED
+
+    monkeypatch.setattr(rag.index.milvus, "EXACT_MAX", 200)
+    passages = [json.loads(line) for line in (SHARED / "data" / "facqa" / "passages.jsonl").read_text(
+        encoding="utf-8").splitlines()[:400]]
+    corpus = write_corpus(tmp_path / "corpus", articles=[{"id": p["id"], "text": p["text"]} for p in passages])
+    settings = load_settings(corpus=corpus, index=tmp_path / "index", model=hash_embedder.name, environ={},
+                             store=f"milvus:{tmp_path / 'm.db'}")
+    store = connect(settings.store)
+    try:
+        built = build_index(settings, hash_embedder, show_progress=False, milvus=store)
+        index = load_index(settings.index, built.version, store)
+        assert index.dense.settings["exact"] is False and index.dense.settings["lists"] >= 4 * 14
+        vectors = np.stack([hash_embedder.encode_passages([c.text])[0] for c in index.chunks])
+        rng = np.random.default_rng(0)
+        queries = vectors[rng.choice(len(vectors), 50, replace=False)]
+        queries = queries + rng.standard_normal(queries.shape, dtype=np.float32) / np.sqrt(queries.shape[1])
+        queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+        found = np.full((len(queries), 10), -1)
+        for row, query in enumerate(queries):
+            positions = index.dense.search(query, 10)[0]
+            found[row, : len(positions)] = positions
+        recall = recall_at(found, exact_top(vectors, queries, 10))
+        print(f"milvus IVF: {index.dense.settings}, recall@10 {recall:.3f}")
+        assert recall >= TARGET_RECALL - 0.05
+    finally:
+        release(tmp_path / "m.db")

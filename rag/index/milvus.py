@@ -18,20 +18,18 @@ it was, and its half-written collection is dropped by the next build.
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from rag.errors import IndexCorruptError, RagError, StoreUnavailableError
-from rag.index.dense import EXACT_MAX
+from rag.index.dense import EXACT_MAX, DenseIndex
 from rag.index.stores import StoreSpec
 
 INSERT_BATCH = 1_000
 # Milvus's own ceiling on one search's results.
 MAX_LIMIT = 16_384
-_LISTS_PER_ROOT = 4
 OUTLET_CHARS = 512
 
 
@@ -130,10 +128,10 @@ class MilvusStore:
         schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dimension)
         schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
         exact = count <= EXACT_MAX
-        lists = max(1, int(_LISTS_PER_ROOT * math.sqrt(count)))
+        ivf = {} if exact else _calibrated_lists(vectors)
         indexes = self._client.prepare_index_params()
         indexes.add_index(field_name="dense", index_type="FLAT" if exact else "IVF_FLAT", metric_type="IP",
-                          params={} if exact else {"nlist": lists})
+                          params={"nlist": ivf["lists"]} if ivf else {})
         indexes.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
         self._call("create a collection", lambda: self._client.create_collection(name, schema=schema, index_params=indexes))
         for start in range(0, count, INSERT_BATCH):
@@ -152,8 +150,7 @@ class MilvusStore:
         if stored != count:
             raise StoreUnavailableError(f"Milvus at {self.spec} holds {stored} of the {count} rows written to {name}: "
                                         f"the live version is unchanged; run `rag build` again")
-        settings = {"type": "milvus", "collection": name, "exact": exact}
-        return settings if exact else {**settings, "lists": lists, "nprobe": min(lists, max(8, lists // 8))}
+        return {"type": "milvus", "collection": name, "exact": exact, **ivf}
 
     def switch(self, version: str) -> None:
         """Point the alias at the version's collection: the one step that makes it live."""
@@ -202,6 +199,13 @@ class MilvusStore:
         except Exception:  # whatever it was, the retry below either mends it or says it
             self._call("load the collection", lambda: self._client.load_collection(collection))
             return self._call(what, action)
+
+
+def _calibrated_lists(vectors: np.ndarray) -> dict:
+    """Lists and nprobe for an inverted file over these vectors, as rag/index/dense.py chooses them:
+    the FAISS index is built and calibrated to TARGET_RECALL, and its choice is what Milvus gets."""
+    chosen = DenseIndex.build(vectors, exact_max=EXACT_MAX).settings
+    return {"lists": chosen["lists"], "nprobe": chosen["nprobe"], "calibrated_recall_at_10": chosen["calibrated_recall_at_10"]}
 
 
 class MilvusVectors:
