@@ -70,8 +70,9 @@ def verify_index(settings: Settings) -> VerifyReport:
     for problem in damaged:
         report.findings.append(Finding(f"file {problem}", rebuild))
     if milvus is not None:
-        damaged += _milvus_problems(milvus, manifest, settings.index)
-        report.findings += [Finding(problem, rebuild) for problem in damaged if not problem.startswith("file")]
+        in_milvus = _milvus_problems(milvus, manifest, settings.index)
+        report.findings += [Finding(problem, rebuild) for problem in in_milvus]
+        damaged += in_milvus
     elif manifest.dense.get("type") == "milvus":
         report.findings.append(Finding(f"the vectors live in Milvus (collection {manifest.dense.get('collection')})",
                                        "pass --store with that Milvus, or set RAG_STORE"))

@@ -233,6 +233,23 @@ def test_a_milvus_index_opened_without_the_store_says_so(tmp_path, hash_embedder
     assert (settings.index / CURRENT).is_file()
 
 
+def test_verify_reports_a_damaged_file_of_a_milvus_index_once(tmp_path, hash_embedder):
+    from rag.index.store import live_version
+    from rag.integrity import verify_index
+
+    corpus = write_corpus(tmp_path / "corpus", ids=[a["id"] for a in ARTICLES[:3]])
+    settings = load_settings(corpus=corpus, index=tmp_path / "index", model=hash_embedder.name, environ={},
+                             store=f"milvus:{tmp_path / 'm.db'}")
+    try:
+        build_index(settings, hash_embedder, show_progress=False)
+        (live_version(settings.index) / "partnerships.json").write_text("{}", encoding="utf-8")
+        report = verify_index(settings)
+    finally:
+        release(tmp_path / "m.db")
+    assert not report.ok
+    assert [f.problem for f in report.findings] == ["file partnerships.json truncated or resized"]
+
+
 # The real model: answers and citations the same as with FAISS ----------------------------
 
 @pytest.fixture(scope="module")
