@@ -133,8 +133,8 @@ class Assistant:
             load_corpus(settings.corpus)  # a bad corpus fails before the model loads
             embedder = embedder or load_embedder(settings.model)
             build_index(settings, embedder, milvus=milvus)
-        stamp = live_stamp(settings.index, milvus)
         version = live_name(settings.index, milvus)
+        stamp = version if milvus is not None else live_stamp(settings.index)  # one read of the alias, not two
         check_model(read_manifest(settings.index, version), settings.model, settings.index)
         if embedder is not None:
             index = load_index(settings.index, version, milvus)

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.index.embedding_cache import EmbeddingCache, text_key
+from rag.index.chunk_table import ChunkTable
 from rag.index.chunking import Chunk, chunk_articles, spans_by_article, token_budget
 from rag.index.copies import CopyIndex, find_copies
 from rag.config import Settings
@@ -103,10 +104,10 @@ def build_index(
         with _collector_skips_existing_objects():
             # Leftovers of killed builds go; the live version (even if damaged) and the one before it stay.
             keep = {live_version_name(settings.index), previous.version if previous else None,
-                    previous.previous_version if previous else None}
-            remove_stale_versions(settings.index, {name for name in keep if name})
+                    previous.previous_version if previous else None} - {None}
+            remove_stale_versions(settings.index, keep)
             if milvus is not None:
-                milvus.remove_except({name for name in keep if name})
+                milvus.remove_except(keep)
             plan = _Plan.make(corpus, previous, settings, rebuild)
             if plan.up_to_date and milvus is not None and live_version_name(settings.index) != previous.version:
                 switch_to(settings.index, settings.index / previous.version)  # a build stopped after the alias moved
@@ -184,11 +185,11 @@ def _write_to_milvus_and_switch(index: Path, milvus: MilvusStore, manifest: Mani
 
 def _chunk_rows(articles: list[ArticleInfo], chunks: list[Chunk], lexical: LexicalIndex) -> ChunkRows:
     """What Milvus stores beside each chunk's vector, for filters and the sparse side."""
-    number = {a.id: i for i, a in enumerate(articles)}
     by_id = {a.id: a for a in articles}
     days = [day_numbers(by_id[c.article_id].date) for c in chunks]
     return ChunkRows(
-        article_numbers=[number[c.article_id] for c in chunks],
+        # Numbered as the version's chunk table numbers them, which the filters' expressions use.
+        article_numbers=ChunkTable.from_chunks(chunks, {a.id: a.text for a in articles}).article_numbers.tolist(),
         date_first=[first for first, _ in days],
         date_last=[last for _, last in days],
         outlets=[(by_id[c.article_id].outlet or "").casefold() for c in chunks],
@@ -335,9 +336,9 @@ def _previous(index: Path, milvus: MilvusStore | None = None) -> _Previous | Non
                 damaged["Milvus collection"] = f"holds {stored or 0} of {manifest.counts['chunks']} rows"
         articles = {} if ARTICLES in damaged else read_articles(index, index / manifest.version)
         retrieval = RetrievalSettings.from_json(manifest.retrieval)
-    except RagError as error:
-        if isinstance(error, StoreUnavailableError):
-            raise
+    except StoreUnavailableError:
+        raise  # not a version to rebuild but a Milvus to reach: said as such
+    except RagError:
         return None
     return _Previous(
         vectors_in="milvus" if manifest.dense.get("type") == "milvus" else "faiss",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rag.errors import FilterError, RagError
 from rag.limits import checked_values
-from rag.text.dates import is_iso_date, iso_bounds
+from rag.text.dates import day_numbers, is_iso_date, iso_bounds
 
 
 
@@ -67,8 +67,7 @@ class Filters:
 
     def covers(self, when: str | None) -> bool:
         """Does the date (YYYY, YYYY-MM, YYYY-MM-DD, or an interval "start/end") fall within the bounds?"""
-        when = (when or "").split("/")[0][:10]
-        if not when or not is_iso_date(when):
+        first, last = day_numbers(when)
+        if not first:
             return False
-        first, last = iso_bounds(when)
-        return not (self.since and last < iso_bounds(self.since)[0]) and not (self.until and first > iso_bounds(self.until)[1])
+        return not (self.since and last < day_numbers(self.since)[0]) and not (self.until and first > day_numbers(self.until)[1])

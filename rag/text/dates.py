@@ -186,8 +186,9 @@ def iso_bounds(value: str) -> tuple[str, str]:
 
 
 def day_numbers(when: str | None) -> tuple[int, int]:
-    """First and last day a stored date stands for, as YYYYMMDD numbers; (0, 0) when it is no date.
-    Read as `Filters.covers` reads it, so a filter run inside a database admits what it admits."""
+    """First and last day a stored date (YYYY, YYYY-MM, YYYY-MM-DD, or an interval "start/end", read
+    by its start) stands for, as YYYYMMDD numbers; (0, 0) when it is no date. `Filters.covers` and the
+    Milvus rows both read dates through it, so a filter run inside a database admits what it admits."""
     when = (when or "").split("/")[0][:10]
     if not when or not is_iso_date(when):
         return 0, 0
