@@ -56,6 +56,9 @@ def test_unknown_mode_is_refused(assistant):
         (Filters(since="2024"), {"004_a696b740d2fb54b0"}),
         (Filters(since="2016-06", until="2016-12-31"), {"000_9156ad8b8e089001", "003_fcff50e6fce6b534"}),
         (Filters(article_ids=("001_2d6a8a213c43a204",)), {"001_2d6a8a213c43a204"}),
+        # what `rag eval --without-answers` leaves out
+        (Filters(excluded=frozenset({"000_9156ad8b8e089001", "001_2d6a8a213c43a204"})),
+         {"002_f3feb7890c547006", "003_fcff50e6fce6b534", "004_a696b740d2fb54b0"}),
     ],
 )
 def test_filters_restrict_every_retriever(assistant, filters, expected):

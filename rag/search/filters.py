@@ -25,6 +25,10 @@ class Filters:
     # its time unknown. Set for time read from a question, which may be about what a text tells
     # rather than when it appeared; bounds set by hand stay strict.
     on_events: bool = False
+    # Articles left out whatever else admits them. Not a reader's filter: `rag eval
+    # --without-answers` asks each question again with the articles that hold its answer left out,
+    # where the right reply is "not in the corpus".
+    excluded: frozenset[str] = frozenset()
 
     def __post_init__(self):
         checked_values(self.outlets, "outlet")
@@ -50,11 +54,11 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.since or self.until or self.outlets or self.article_ids)
+        return bool(self.since or self.until or self.outlets or self.article_ids or self.excluded)
 
     def admits(self, article_id: str, outlet: str | None, published: str | None, events: tuple[str, ...] = ()) -> bool:
         """`events`: dates of the events the article states, read when `on_events`."""
-        if self.article_ids and article_id not in self.article_ids:
+        if self.article_ids and article_id not in self.article_ids or article_id in self.excluded:
             return False
         if self.outlets and not (outlet and any(o.casefold() in outlet.casefold() for o in self.outlets)):
             return False

@@ -30,7 +30,7 @@ def milvus_expression(filters: Filters, admitted: np.ndarray, chunk_article: np.
         parts.append(f"article_no in {[n for n, a in enumerate(article_ids) if a in wanted]}")
     outlets = [o.casefold() for o in filters.outlets]
     dated = bool(filters.since or filters.until)
-    if (outlets and not all(_LIKE_SAFE.match(o) for o in outlets)) or (dated and filters.on_events):
+    if (outlets and not all(_LIKE_SAFE.match(o) for o in outlets)) or (dated and filters.on_events) or filters.excluded:
         parts = [f"article_no in {np.flatnonzero(admitted).tolist()}"]
     else:
         if outlets:
