@@ -141,10 +141,11 @@ def test_cap_demotes_but_never_drops():
 
 
 def test_english_words_bring_their_indonesian_equivalents(assistant):
-    concepts = assistant.index.lexical.analyzer.concepts("When did the mayor of Kisarazu visit Bogor?")
-    flat = {t for c in concepts for t in c}
-    assert "walikota" in flat and "kisarazu" in flat and any("kunjung" in t for t in flat)
-    assert all(len(c) >= 1 for c in concepts)
+    concepts = assistant.index.lexical.analyzer.concepts("When did the students of Kisarazu visit Bogor?")
+    by_word = {c.words: dict(zip(c.terms, c.weights)) for c in concepts}
+    assert by_word["kisarazu"]["kisarazu"] == 1.0  # a word is its own first term, weighing 1
+    assert "siswa" in by_word["students"] and "kunjung" in by_word["visit"]  # translations, from the lexicon
+    assert all(0.5 < w <= 1.0 for terms in by_word.values() for w in terms.values())
 
 
 @pytest.mark.slow

@@ -64,8 +64,11 @@ def test_a_correction_is_no_conflict_and_the_later_report_is_marked(newsroom, ne
 
 
 @pytest.mark.parametrize(("question", "said"), [
-    ("Kapan Bandung dan Hamamatsu menandatangani nota kesepahaman?", "Sumber berbeda soal tanggalnya: «Rabu (9/11/2022)» [1], «Selasa (8/11/2022)» [2]."),
-    ("When did Bandung and Hamamatsu sign their memorandum of understanding?", "The sources differ on the date: "),
+    ("Kapan Bandung dan Hamamatsu menandatangani nota kesepahaman?", "Sumber berbeda soal tanggalnya: «"),
+    pytest.param("When did Bandung and Hamamatsu sign their memorandum of understanding?", "The sources differ on the date: ",
+                 marks=pytest.mark.xfail(strict=True, reason="reads 'sign' and 'memorandum of understanding' only "
+                                         "through the hand glossary, deleted; the learned lexicon holds no pair for them "
+                                         "at 0.90 precision (docs/lexicon.md)")),
 ])
 def test_an_answer_says_the_sources_differ_in_the_questions_language(newsroom, question, said):
     answer = newsroom.ask(question)
@@ -74,7 +77,8 @@ def test_an_answer_says_the_sources_differ_in_the_questions_language(newsroom, q
     assert {v["article_id"] for v in data["values"]} == {"bandung-hamamatsu-kompas", "bandung-hamamatsu-antara"}
     cited = {c.n: c.article_id for c in answer.citations}
     assert all(cited[v["citation"]] == v["article_id"] for v in data["values"])
-    assert answer.disagreement.said(answer.language).startswith(said)
+    sentence = answer.disagreement.said(answer.language)
+    assert sentence.startswith(said) and all(f"{v['text']}" in sentence for v in data["values"])
     assert "⚠" in "".join(answer_pieces(answer))
 
 

@@ -21,8 +21,11 @@ SEED_QUESTIONS = [
     ("Kerja sama apa yang ditandatangani Bogor pada 2016?", TODAY, ("2016", "2016", False), SEEDS_2016),
     ("What did Bogor sign in 2016?", TODAY, ("2016", "2016", False), SEEDS_2016),
     ("Kerja sama apa yang dijajaki Kemendagri pada 2024?", TODAY, ("2024", "2024", False), {"004_a696b740d2fb54b0"}),
-    ("Who did the Ministry of Home Affairs explore cooperation with in 2024?", TODAY, ("2024", "2024", False),
-     {"004_a696b740d2fb54b0"}),
+    pytest.param("Who did the Ministry of Home Affairs explore cooperation with in 2024?", TODAY, ("2024", "2024", False),
+                 {"004_a696b740d2fb54b0"}, marks=pytest.mark.xfail(
+                     strict=True, reason="'home affairs', 'explore' and 'cooperation' reached the article only through "
+                                         "the hand glossary, deleted; the learned lexicon has no pair for them at 0.90 "
+                                         "precision, so too few of the question's concepts are found (docs/lexicon.md)")),
     ("Apa yang ditandatangani Bogor sebelum 2017?", TODAY, (None, "2016", False), SEEDS_2016),
     ("What did Bogor join after 2016?", TODAY, ("2017", None, False), {"002_f3feb7890c547006", "004_a696b740d2fb54b0"}),
     ("Forum apa yang diikuti Bogor sejak 2017?", TODAY, ("2017", None, False),

@@ -27,7 +27,7 @@ from rag.text.sentences import Span, split_sentences
 from rag.ingest.corpus import ArticleInfo
 
 # The language of the articles: a question in another one is read through the dense side and the
-# glossary, and its words that the corpus never uses are not held against the evidence.
+# lexicon (rag/text/lexicon.py), and its words that the corpus never uses are not held against the evidence.
 CORPUS_LANGUAGE = "id"
 
 
@@ -78,6 +78,15 @@ class AnswerSpan:
     kind: str
 
 
+class Confidence(StrEnum):
+    """How surely the quotes answer: the best sentence's support (its coverage of the question,
+    through the lexicon) against the calibrated levels in AnswerSettings."""
+
+    ANSWERED = "answered"
+    UNSURE = "unsure"  # the closest passages are shown as related, no answer is asserted
+    NOT_FOUND = "not_found"  # "not in the corpus"
+
+
 class AnswerMode(StrEnum):
     EXTRACTIVE = "extractive"  # sentences of the articles, quoted
     GENERATIVE = "generative"  # a language model's sentences, each checked against its passage
@@ -112,6 +121,11 @@ class Answer:
     # Independent quoted sources that give different values for what the question asks
     # (rag/answers/disagreement.py).
     disagreement: Disagreement | None = None
+    # Abstained answers: UNSURE when passages cover the question in part (they are the related
+    # ones), NOT_FOUND when none does; ANSWERED otherwise.
+    confidence: Confidence = Confidence.ANSWERED
+    # The best sentence's support: the share of the question's weight it covers (None: no search).
+    support: float | None = None
 
 
 @dataclass(frozen=True)
@@ -143,9 +157,15 @@ def compose_answer(
     choose from, newest first, by the date each states for its event, else its article's date."""
     language = detect_language(query.text)
     sentences = score_sentences(query, hits, articles, lexical, settings)
-    if not answerable(sentences, settings):
+    found = confidence(sentences, settings)
+    support = round(sentences[0].coverage, 4) if sentences else 0.0
+    if found is Confidence.NOT_FOUND:
         related = [make_citation(i + 1, h, articles) for i, h in enumerate(hits[:3])]
-        return Answer(query.text, in_language(ANSWERS, language)["not_found"], True, [], related, language)
+        return Answer(query.text, in_language(ANSWERS, language)["not_found"], True, [], related, language,
+                      confidence=found, support=support)
+    if found is Confidence.UNSURE:
+        return Answer(query.text, in_language(ANSWERS, language)["unsure"], True, [], closest(sentences, articles),
+                      language, confidence=found, support=support)
     chosen = _choose(sentences, settings, is_list=asks_for_list(query.text),
                      newest_first=_newest_first(query.text, articles) if latest else None)
     quoted: dict[str, list[ScoredSentence]] = {}  # by chunk, numbered in the order first quoted
@@ -157,7 +177,8 @@ def compose_answer(
     terms = set(query.terms)
     span = answer_span(query.text, [(s, citations[s.hit.chunk.id].n) for s in chosen],
                        lambda word: bool(set(lexical.analyzer.terms(word)) & terms))
-    return Answer(query.text, join_parts(parts), False, list(citations.values()), [], language, parts, answer_span=span)
+    return Answer(query.text, join_parts(parts), False, list(citations.values()), [], language, parts, answer_span=span,
+                  support=support)
 
 
 def _newest_first(question: str, articles: dict[str, ArticleInfo]):
@@ -178,14 +199,27 @@ def _when(sentence: ScoredSentence, articles: dict[str, ArticleInfo]) -> str:
     return max(stated + [published or ""])
 
 
-def answerable(sentences: list[ScoredSentence], settings: AnswerSettings) -> bool:
-    """Enough of the question is covered, and, for a question of a strong kind (who, when, how
-    many, where), a sentence that covers it states an answer of that kind."""
-    if not sentences or sentences[0].coverage < settings.min_coverage:
-        return False
-    if not sentences[0].enough_concepts:
-        return False
-    return any(s.typed for s in sentences if s.coverage >= settings.min_coverage)
+def confidence(sentences: list[ScoredSentence], settings: AnswerSettings) -> Confidence:
+    """NOT_FOUND when the best sentence covers too little of the question (or, for a question in
+    another language, too few of its concepts); UNSURE when it covers less than the confident
+    level, or when no covering sentence states an answer of the kind a who / when / how many /
+    where question asks; ANSWERED otherwise."""
+    if not sentences or sentences[0].coverage < settings.min_coverage or not sentences[0].enough_concepts:
+        return Confidence.NOT_FOUND
+    if sentences[0].coverage < settings.confident or not any(s.typed for s in sentences if s.coverage >= settings.min_coverage):
+        return Confidence.UNSURE
+    return Confidence.ANSWERED
+
+
+def closest(sentences: list[ScoredSentence], articles: dict[str, ArticleInfo], count: int = 3) -> list[Citation]:
+    """The passages of the best sentences, each with its best sentence marked: what an unsure
+    answer shows instead of asserting one."""
+    best: dict[str, ScoredSentence] = {}  # by chunk, its best sentence
+    for sentence in sentences:
+        best.setdefault(sentence.hit.chunk.id, sentence)
+        if len(best) == count:
+            break
+    return [make_citation(n, s.hit, articles, (Span(s.start, s.end),)) for n, s in enumerate(best.values(), start=1)]
 
 
 def answer_span(question: str, quoted: list[tuple[ScoredSentence, int]], is_question_term) -> AnswerSpan | None:
@@ -205,14 +239,14 @@ def join_parts(parts: list[AnswerPart]) -> str:
 def score_sentences(
     query: Query, hits: list[Hit], articles: dict[str, ArticleInfo], lexical: LexicalIndex, settings: AnswerSettings
 ) -> list[ScoredSentence]:
-    # A concept weighs as its most common alternative: an English word absent from an Indonesian
-    # corpus must not outweigh the Indonesian word that translates it. Nor does an English word the
+    # A concept weighs as rare as its word, or its most common alternative where the corpus does not
+    # use the word itself (Concept.rarity). Nor does an English word the
     # corpus never uses count as missing evidence: in another language than the corpus's, absence
     # says nothing; the dense side of retrieval carries such a word's meaning instead.
-    weights = {concept: min(lexical.idf(t) for t in concept) for concept in query.concepts}
+    weights = {concept: concept.rarity(lexical) for concept in query.concepts}
     foreign = detect_language(query.text) != CORPUS_LANGUAGE
     if foreign:
-        weights = {c: w for c, w in weights.items() if any(lexical.knows(t) for t in c)}
+        weights = {c: w for c, w in weights.items() if any(lexical.knows(t) for t in c.terms)}
     # So most of a foreign question is invisible to these counts, and one word the corpus shares
     # with it ("water", "air") must not pass for evidence: ask for two of its concepts.
     required = min(settings.min_concepts, len(query.concepts)) if foreign else 0
@@ -221,10 +255,10 @@ def score_sentences(
     words = question_words(query.text)
 
     def coverage_of(present: set[str]) -> float:
-        return sum(w for c, w in weights.items() if not present.isdisjoint(c)) / total if total else 0.0
+        return sum(w * c.found(present) for c, w in weights.items()) / total if total else 0.0
 
     def matched_in(present: set[str]) -> int:
-        return sum(not present.isdisjoint(c) for c in weights)
+        return sum(not present.isdisjoint(c.terms) for c in weights)
 
     # Ranker scores are on no fixed scale: a chunk's relevance is its place between worst and best.
     top, bottom = (hits[0].score, min(h.score for h in hits)) if hits else (0.0, 0.0)
@@ -264,11 +298,11 @@ def _choose(sentences: list[ScoredSentence], settings: AnswerSettings, is_list: 
     with `newest_first` (a sentence's date), the eligible ones by date, newest first."""
     limit = settings.max_sentences_list if is_list else settings.max_sentences
     floor = sentences[0].score * settings.keep_ratio
-    eligible = [s for s in sentences if s.score >= floor and s.coverage >= settings.min_coverage]
+    eligible = [s for s in sentences if s.score >= floor and s.coverage >= settings.join_coverage]
     if is_list:
         firsts: dict[str, ScoredSentence] = {}
         for s in sentences:
-            if s.coverage >= settings.min_coverage:
+            if s.coverage >= settings.join_coverage:
                 firsts.setdefault(s.hit.chunk.article_id, s)
         eligible = list(firsts.values()) + [s for s in eligible if s not in firsts.values()]
     if newest_first is not None:
@@ -306,6 +340,8 @@ def answer_to_json(answer: Answer) -> dict:
         "question": answer.question,
         "answer": answer.answer,
         "abstained": answer.abstained,
+        "confidence": str(answer.confidence),
+        "support": answer.support,
         "language": answer.language,
         "citations": [citation_to_json(c) for c in answer.citations],
         "related": [citation_to_json(c) for c in answer.related],

@@ -10,8 +10,14 @@ from dataclasses import dataclass
 class AnswerSettings:
     """Tunable by measurement (rag eval); see README for the figures behind the defaults."""
 
-    # Abstain when the best sentence covers less than this share of the question's term weight.
+    # "Not in the corpus" when the best sentence covers less than this share of the question's
+    # term weight (through the lexicon); "the closest passages, not a confident answer" when it
+    # covers less than `confident_coverage`. Chosen on FacQA valid's risk-coverage curve and the
+    # development files, for both languages (each measured apart chose the same): docs/answers.md.
     min_coverage: float = 0.35
+    confident_coverage: float = 0.40
+    # A sentence that covers less than this never joins an answer (the best one still decides).
+    join_coverage: float = 0.10
     # For a question in another language, also when it covers fewer than this many of its concepts
     # (all of them, for a question with fewer).
     min_concepts: int = 2
@@ -26,6 +32,11 @@ class AnswerSettings:
     context_weight: float = 0.2
     type_weight: float = 0.2
     relevance_weight: float = 0.2
+
+    @property
+    def confident(self) -> float:
+        """The confident level, never below the not-found one (--min-coverage may raise that)."""
+        return max(self.min_coverage, self.confident_coverage)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.text.glossary import ENGLISH_TO_INDONESIAN, MAX_PHRASE_WORDS
+from rag.text.lexicon import alternatives
 
 # Function words and question words of Indonesian and English. Question words matter most: "siapa"
 # or "kapan" in a question say what kind of answer is wanted, not which passage holds it.
@@ -59,6 +59,28 @@ class LexicalSettings:
     method: str = "lucene"
 
 
+@dataclass(frozen=True)
+class Concept:
+    """A key word of a question: its own terms (weight 1) and its lexicon alternatives' terms,
+    each weighing how surely it says the same (the judged precision of the pair's band)."""
+
+    words: str  # as the question writes it, lower-cased
+    terms: tuple[str, ...]  # the word's own stems first
+    weights: tuple[float, ...]
+    own: int = 1  # how many of `terms` are the word's own stems
+
+    def found(self, present: set[str] | frozenset[str]) -> float:
+        """How much of the concept a text with these terms holds: its best term's weight, 0 if none."""
+        return max((w for t, w in zip(self.terms, self.weights) if t in present), default=0.0)
+
+    def rarity(self, index: LexicalIndex) -> float:
+        """The concept's weight in a question: the idf of the word's own stems where the corpus uses
+        them, else of its commonest alternative (an English word no Indonesian article uses must not
+        outweigh the Indonesian word that translates it)."""
+        known = [t for t in self.terms[: self.own] if index.knows(t)]
+        return min(index.idf(t) for t in (known or self.terms))
+
+
 class Analyzer:
     """Text to BM25 terms."""
 
@@ -67,36 +89,27 @@ class Analyzer:
 
         self._stemmer = Stemmer.Stemmer(settings.stemmer) if settings.stemmer else None
 
-    def concepts(self, question: str) -> list[tuple[str, ...]]:
-        """The question's key terms, each with its alternatives (Indonesian for an English word).
+    def concepts(self, question: str) -> list[Concept]:
+        """The question's key words, each with its terms and its lexicon alternatives' (rag/text/lexicon.py).
 
-        A concept is covered when any alternative occurs; lexical search uses them all.
+        A concept is found in a text that uses any of its terms, to the extent of that term's
+        weight; lexical search uses them all. A word the analysis drops (a function word) is none.
         """
-        concepts: list[tuple[str, ...]] = []
-        for _, concept in self.worded_concepts(question):
-            if concept not in concepts:
-                concepts.append(concept)
-        return concepts
-
-    def worded_concepts(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
-        """Each key term as the question words it (lowercased), with its alternatives."""
-        words = re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", _fold_variants(question.lower()))
-        worded: list[tuple[str, tuple[str, ...]]] = []
-        i = 0
-        while i < len(words):
-            for size in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
-                phrase = " ".join(words[i : i + size])
-                if phrase in ENGLISH_TO_INDONESIAN:
-                    translations = ENGLISH_TO_INDONESIAN[phrase]
-                    alternatives = self.terms(phrase) + [t for tr in translations for t in self.terms(tr)] if translations else []
-                    i += size
-                    break
-            else:
-                phrase, alternatives = words[i], self.terms(words[i])
-                i += 1
-            if alternatives:
-                worded.append((phrase, tuple(dict.fromkeys(alternatives))))
-        return worded
+        concepts: dict[frozenset[str], Concept] = {}
+        for word in re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", _fold_variants(question.lower())):
+            own = self.terms(word)
+            if not own:
+                continue
+            weights = dict.fromkeys(own, 1.0)
+            weights.update((v, 1.0) for term in own for v in nasal_variants(word, term) if v not in weights)
+            # "ministry's", "capacity-building": each part is looked up, without the possessive.
+            parts = [p for p in re.split(r"['’-]", word) if p and p != "s"]
+            for alternative in (a for part in parts for a in alternatives(part)):
+                for term in self.terms(alternative.word):
+                    weights[term] = max(weights.get(term, 0.0), alternative.weight)
+            concept = Concept(word, tuple(weights), tuple(weights.values()), len(own))
+            concepts.setdefault(frozenset(concept.terms), concept)
+        return list(concepts.values())
 
     def terms(self, text: str) -> list[str]:
         lowered = _fold_variants(text.lower())
@@ -104,6 +117,26 @@ class Analyzer:
         if self._stemmer is None:
             return words
         return [w if w.isdigit() else stem for w, stem in zip(words, self._stemmer.stemWords(words))]
+
+
+_VOWEL = "aeiou"
+
+
+def nasal_variants(word: str, stem: str) -> list[str]:
+    """The stems the same word takes in its other voice. The meN- / peN- prefixes swallow a root's
+    first t or k ("menandatangani", "pengunjung"), which Snowball's stemmer does not give back:
+    it stems "ditandatangani" to "tandatangan" but "menandatangani" to "andatangan", "dikunjungi" to
+    "kunjung" but "mengunjungi" to "unjung". So a question's word matches the other forms too: its
+    stem with the letter put back, or without it (only question words get variants; an index is
+    analysed as it always was)."""
+    if len(stem) > 3 and stem[0] in "tk" and stem[1] in _VOWEL:
+        return [stem[1:]]
+    if stem[:1] and stem[0] in _VOWEL:
+        if re.match(rf"(meng|peng)[{_VOWEL}]", word):
+            return ["k" + stem]
+        if re.match(rf"(men|pen)[{_VOWEL}]", word):
+            return ["t" + stem]
+    return []
 
 
 def _fold_variants(lowered: str) -> str:

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from rag.text.answer_kinds import AnswerKind, answer_kind, answer_spans, question_words, span_words
-from rag.index.lexical import Analyzer
+from rag.index.lexical import Analyzer, Concept, LexicalIndex
 from rag.text.sentences import split_sentences
 
 FEATURES = (
@@ -39,7 +39,7 @@ _FEATURE_KIND = {AnswerKind.PERSON: "person", AnswerKind.DATE: "date", AnswerKin
 class QuestionProfile:
     """What the features need of a question, computed once per question."""
 
-    concepts: list[tuple[str, ...]]
+    concepts: list[Concept]
     weights: list[float]
     bigrams: list[tuple[str, str]]
     words: frozenset[str]
@@ -69,11 +69,11 @@ class ChunkProfile:
         return self.answers[kind]
 
 
-def profile_question(question: str, concepts: list[tuple[str, ...]], idf) -> QuestionProfile:
-    heads = [c[0] for c in concepts]
+def profile_question(question: str, concepts: list[Concept], lexical: LexicalIndex) -> QuestionProfile:
+    heads = [c.terms[0] for c in concepts]
     return QuestionProfile(
         concepts=concepts,
-        weights=[min(idf(t) for t in c) for c in concepts],
+        weights=[c.rarity(lexical) for c in concepts],
         bigrams=list(zip(heads, heads[1:])),
         words=question_words(question),
         phrases=[p.strip().lower() for p in _CAPITALISED_RUN.findall(question) if len(p.strip()) > 3],
@@ -119,7 +119,7 @@ def feature_matrix(question: QuestionProfile, chunks: list[ChunkProfile], lexica
     total = sum(question.weights) or 1.0
     rows = np.zeros((len(chunks), len(FEATURES)), dtype=np.float32)
     for row, chunk in enumerate(chunks):
-        covered = [not chunk.terms.isdisjoint(c) for c in question.concepts]
+        covered = [not chunk.terms.isdisjoint(c.terms) for c in question.concepts]
         rows[row] = (
             lexical[row] / top_lexical,
             dense[row] - top_dense,
@@ -145,14 +145,14 @@ def _states_new_answer(question: QuestionProfile, chunk: ChunkProfile) -> bool:
 
 
 def _coverage(question: QuestionProfile, terms: frozenset[str]) -> float:
-    return sum(w for c, w in zip(question.concepts, question.weights) if not terms.isdisjoint(c))
+    return sum(w for c, w in zip(question.concepts, question.weights) if not terms.isdisjoint(c.terms))
 
 
 def _proximity(question: QuestionProfile, chunk: ChunkProfile, matched: int) -> float:
     """Matched concepts over the width of the tightest window that holds that many matches."""
     if matched < 2:
         return 0.0
-    positions = sorted(p for c in question.concepts for t in c for p in chunk.positions.get(t, ())[:3])
+    positions = sorted(p for c in question.concepts for t in c.terms for p in chunk.positions.get(t, ())[:3])
     if len(positions) < matched:
         return 0.0
     width = min(positions[i + matched - 1] - positions[i] for i in range(len(positions) - matched + 1))

@@ -18,6 +18,7 @@ import numpy as np
 
 from rag.errors import IndexCorruptError, repair_hint
 from rag.index.chunking import Chunk
+from rag.index.lexical import Concept
 from rag.index.models import DEFAULT_MODEL, MINILM
 from rag.search.modes import RetrieverMode
 from rag.search.filters import Filters
@@ -109,13 +110,13 @@ class RetrievalSettings:
 @dataclass(frozen=True)
 class Query:
     text: str
-    # Key terms, each with its alternatives (see Analyzer.concepts); `terms` flattens them for BM25.
-    concepts: list[tuple[str, ...]]
+    # Key words, each with its terms and its alternatives' (see Analyzer.concepts); `terms` flattens them for BM25.
+    concepts: list[Concept]
     vector: np.ndarray
 
     @property
     def terms(self) -> list[str]:
-        return list(dict.fromkeys(t for concept in self.concepts for t in concept))
+        return list(dict.fromkeys(t for concept in self.concepts for t in concept.terms))
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ class Retriever:
         positions = np.unique(np.concatenate([lexical_top, dense_top]).astype(np.int64))
         lexical = lexical_all[positions]
         dense = self._index.dense.scores_for(query.vector, positions)
-        question = profile_question(query.text, query.concepts, self._index.lexical.idf)
+        question = profile_question(query.text, query.concepts, self._index.lexical)
         features = feature_matrix(question, [self._profiles.get(int(p)) for p in positions], lexical, dense)
         return Candidates(positions, lexical, dense, features)
 

@@ -200,7 +200,7 @@ def best_span(question: str, sentences: list[str], is_question_term) -> tuple[in
     person in two words or more, a place after "di / ke / dari / in", a date with a number), then
     the best sentence's, and in it the one nearest the question's terms: a sentence that restates
     a question puts the answer beside those words. `is_question_term` tells whether a word of a
-    sentence is one of the question's (their stems and glossary translations count)."""
+    sentence is one of the question's (their stems and lexicon alternatives count)."""
     kind = answer_kind(question)
     words = question_words(question)
     best: tuple[tuple, int, Span] | None = None
