@@ -470,16 +470,22 @@ def check(claim: str, corpus: Path | None, index: Path | None, store: str | None
 @filter_options
 @answer_options
 @llm_options
+@click.option("--without-answers", is_flag=True,
+              help="Ask each answerable question again without the articles that hold its answer, where the right "
+                   "reply is no answer, and report how often it is given.")
+@click.option("--curve", is_flag=True,
+              help="Print the risk-coverage curve: at each confident level, the share of questions answered and the "
+                   "share of those answers that are right (questions asked with and without their answers).")
 @json_option
 def eval_command(file: Path, corpus: Path | None, index: Path | None, store: str | None, model: str | None, chunk_tokens: int | None,
                  retriever: str, since, until, outlets, article_ids, top_k, min_coverage, llm_url, llm_model, llm_key,
-                 llm_timeout, as_json: bool) -> None:
+                 llm_timeout, without_answers: bool, curve: bool, as_json: bool) -> None:
     """Run an evaluation FILE (.jsonl of question/answers/sources) and print the figures.
 
     With --corpus, that corpus is indexed first, into --index or a temporary folder.
     """
     from rag.build import progress
-    from rag.devtools.evaluate import evaluate, read_eval_file
+    from rag.devtools.evaluate import evaluate, read_eval_file, risk_coverage
 
     questions = read_eval_file(file)
     filters = _filters(since, until, outlets, article_ids)
@@ -491,11 +497,16 @@ def eval_command(file: Path, corpus: Path | None, index: Path | None, store: str
             raise RagError(f"--store {settings.store} with --corpus needs --index: a temporary index would move "
                            f"the store's live alias")
         assistant = _open_for_eval(settings, build=corpus is not None)
-        report = evaluate(assistant, questions, progress(questions, sys.stderr.isatty(), "asking", "questions"), filters, retriever)
+        report = evaluate(assistant, questions, progress(questions, sys.stderr.isatty(), "asking", "questions"), filters,
+                          retriever, without_answers)
+        curves = risk_coverage(assistant, questions, filters, retriever,
+                               lambda asked: progress(asked, sys.stderr.isatty(), "curve", "questions")) if curve else None
     if as_json:
-        click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**asdict(report), **({"risk_coverage": curves} if curves else {})}, ensure_ascii=False, indent=2))
         return
     click.echo(_report_table(report))
+    if curves:
+        click.echo("\n" + _curve_table(curves))
 
 
 @cli.command()
@@ -643,7 +654,11 @@ def _report_table(report) -> str:
         ("answer in answer", f"{report.answer_in_answer:.3f}"),
         ("citation validity", "—" if report.citation_validity is None else f"{report.citation_validity:.3f}"),
         ("abstained, unanswerable", "—" if report.abstained_unanswerable is None else f"{report.abstained_unanswerable:.3f}"),
-        ("abstained, answerable", f"{report.abstained_answerable:.3f}"),
+        ("abstained, answerable", f"{report.abstained_answerable:.3f} (of which 'not in the corpus' "
+                                  f"{report.refused_answerable:.3f})"),
+        *(() if report.removed is None else [(
+            "without their answers", f"{report.removed['questions']} asked, abstained {report.removed['abstained']:.3f} "
+                                     f"('not in the corpus' {report.removed['refused']:.3f})")]),
         ("answer span holds answer", "—" if report.answer_span is None else f"{report.answer_span:.3f}"),
         *_language_rows(report.by_language),
         ("latency p50 / p95", f"{report.latency_ms['p50']:.0f} / {report.latency_ms['p95']:.0f} ms"),
@@ -663,6 +678,17 @@ def _language_rows(by_language: dict[str, dict]) -> list[tuple[str, str]]:
                      f"{figures['abstained_answerable']:.3f}, unanswerable "
                      + ("—" if unanswerable is None else f"{unanswerable:.3f}")))
     return rows
+
+
+def _curve_table(curves: dict[str, list[dict]]) -> str:
+    """One block per question language: at each confident level, what would be answered, and how well."""
+    lines = ["risk-coverage: level  answered  right of answered  answer in answer  abstained without answers"]
+    for language, points in curves.items():
+        lines.append(f"  {language}:")
+        for p in points:
+            cells = [p["answered"], p["right_of_answered"], p["answer_in_answer"], p["abstained_without_answers"]]
+            lines.append(f"    {p['level']:.2f}  " + "  ".join("—" if c is None else f"{c:.3f}" for c in cells))
+    return "\n".join(lines)
 
 
 def main() -> None:

@@ -202,3 +202,20 @@ def test_not_in_the_corpus_is_said_when_too_little_of_the_question_is_found(assi
     assert answer.confidence is Confidence.NOT_FOUND and answer.abstained and answer.support < 0.35
     assert answer_to_json(answer)["confidence"] == "not_found"
 
+
+def test_eval_asks_each_question_again_without_its_answer_and_draws_the_curve(cli_index):
+    """Left without the articles that hold its answer, a question has no right answer: the figure
+    says how often one is given anyway. The curve answers fewer questions as its level rises."""
+    from tests.conftest import SEED_QUESTIONS
+
+    report = run_json("eval", str(SEED_QUESTIONS), "--index", str(cli_index), "--without-answers", "--curve", "--json")
+    removed = report["removed"]
+    assert removed["questions"] == 20 and 0.5 <= removed["abstained"] <= 1.0 and removed["refused"] <= removed["abstained"]
+    assert report["refused_answerable"] <= report["abstained_answerable"]
+    for language, points in report["risk_coverage"].items():
+        assert points[0]["level"] >= 0.35  # none below the not-found level
+        answered = [p["answered"] for p in points]
+        held_back = [p["abstained_without_answers"] for p in points]
+        assert answered == sorted(answered, reverse=True) and held_back == sorted(held_back), language
+    at_default = next(p for p in report["risk_coverage"]["id"] if p["level"] == 0.4)
+    assert at_default["answer_in_answer"] == report["by_language"]["id"]["answer_in_answer"]

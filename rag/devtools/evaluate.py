@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from rag.answers.extractive import Answer, AnswerMode
+from rag.answers.extractive import Answer, AnswerMode, Confidence
 from rag.errors import EvalFileError, QuestionError
 from rag.jsonl import JsonLine, json_lines
 from rag.search.filters import Filters
@@ -76,6 +76,11 @@ class Outcome:
     def answered(self) -> bool:
         return not self.answer.abstained and bool(self.question.answers)
 
+    @property
+    def refused(self) -> bool:
+        """Said "not in the corpus" (an unsure answer shows the closest passages instead)."""
+        return self.answer.confidence is Confidence.NOT_FOUND
+
     def valid_citations(self) -> tuple[int, int]:
         """(sentences whose cited snippet contains them, sentences) of this answer."""
         valid = 0
@@ -105,8 +110,13 @@ class EvalReport:
     retriever: str = RetrieverMode.HYBRID.value
     # Share of answered questions whose answer_span holds the gold answer (None: nothing answered).
     answer_span: float | None = None
+    # Share of answerable questions answered "not in the corpus" (abstained counts unsure answers too).
+    refused_answerable: float = 0.0
     # The answer and abstention figures again, for the questions detected as each language.
     by_language: dict[str, dict] = field(default_factory=dict)
+    # With --without-answers: each answerable question asked again with every article that holds
+    # its answer left out, where the right reply is no answer (see `without_answers`).
+    removed: dict | None = None
     misses: list[dict] = field(default_factory=list)
 
 
@@ -176,15 +186,97 @@ def evaluate(
     progress: Iterable | None = None,
     filters: Filters | None = None,
     mode: RetrieverMode = RetrieverMode.HYBRID,
+    without_answers: bool = False,
 ) -> EvalReport:
-    """Ask every question through the assistant and summarise."""
+    """Ask every question through the assistant and summarise; with `without_answers`, ask each
+    answerable one again without the articles that hold its answer."""
+    outcomes = ask_all(assistant, questions, progress, filters, mode)
+    report = summarise(outcomes, mode)
+    if without_answers:
+        removed = ask_all(assistant, answers_removed(assistant, questions), None, filters, mode)
+        report = replace(report, removed=_removed_figures(removed))
+    return report
+
+
+def ask_all(assistant, questions: Iterable[EvalQuestion], progress: Iterable | None = None,
+            filters: Filters | None = None, mode: RetrieverMode = RetrieverMode.HYBRID) -> list[Outcome]:
     outcomes = []
     for question in progress if progress is not None else questions:
         try:
-            outcomes.append(run_question(assistant, question, filters, mode))
+            outcomes.append(run_question(assistant, question, _leaving_out(filters, question), mode))
         except QuestionError as error:
             raise EvalFileError(f"question {question.question[:60]!r} cannot be asked: {error}") from error
-    return summarise(outcomes, mode)
+    return outcomes
+
+
+@dataclass(frozen=True)
+class RemovedQuestion(EvalQuestion):
+    """An answerable question asked without the articles that hold its answer: unanswerable there."""
+
+    left_out: frozenset[str] = frozenset()
+
+
+def answers_removed(assistant, questions: list[EvalQuestion]) -> list[RemovedQuestion]:
+    """Each answerable question, with every article that holds one of its answers (or is one of its
+    sources) to be left out. FacQA labels one passage a question, but others often hold the answer
+    too: those go as well, so that any answer given is unsupported."""
+    texts = {article.id: fold(article.text) for article in assistant.index.articles.values()}
+    removed = []
+    for question in questions:
+        if question.answers:
+            holding = {a for a, text in texts.items() if any(fold(answer) in text for answer in question.answers)}
+            removed.append(RemovedQuestion(question.question, [], [], question.history,
+                                           frozenset(holding | set(question.sources))))
+    return removed
+
+
+def _leaving_out(filters: Filters | None, question: EvalQuestion) -> Filters | None:
+    if not isinstance(question, RemovedQuestion):
+        return filters
+    return replace(filters or Filters(), excluded=question.left_out)
+
+
+def _removed_figures(outcomes: list[Outcome]) -> dict:
+    return {"questions": len(outcomes), "abstained": _share(o.answer.abstained for o in outcomes),
+            "refused": _share(o.refused for o in outcomes),
+            "by_language": {language: {"questions": len(subset), "abstained": _share(o.answer.abstained for o in subset)}
+                            for language in sorted({o.answer.language for o in outcomes})
+                            if (subset := [o for o in outcomes if o.answer.language == language])}}
+
+
+# The confident levels the risk-coverage curve tries (rag eval --curve).
+CURVE_LEVELS = tuple(round(0.10 + 0.05 * i, 2) for i in range(18))
+
+
+def risk_coverage(assistant, questions: list[EvalQuestion], filters: Filters | None = None,
+                  mode: RetrieverMode = RetrieverMode.HYBRID, progress=None) -> dict[str, list[dict]]:
+    """For each question language and confident level, the share of questions answered and the
+    share of those answers that are right, over the answerable questions, the unanswerable ones,
+    and each answerable one again without its answer (where any answer is wrong). The questions
+    are asked once, with every answer the quotes can give (the confident levels at the not-found
+    ones, which also decide which sentences may join an answer); an answer's support then says at
+    which levels it would stand. `progress` wraps the list asked (the removed copies with them)."""
+    floor = replace(assistant.settings.answer, confident_coverage=assistant.settings.answer.min_coverage)
+    open_handed = replace(assistant, settings=replace(assistant.settings, answer=floor))
+    asked = list(questions) + answers_removed(assistant, questions)
+    outcomes = ask_all(open_handed, progress(asked) if progress else asked, None, filters, mode)
+    curves = {}
+    for language in sorted({o.answer.language for o in outcomes}):
+        mine = [o for o in outcomes if o.answer.language == language]
+        answerable = [o for o in mine if o.question.answers and not isinstance(o.question, RemovedQuestion)]
+        removed = [o for o in mine if isinstance(o.question, RemovedQuestion)]
+        points = []
+        for level in (level for level in CURVE_LEVELS if level >= floor.min_coverage):
+            # The register's answers (support None) come from no sentence's coverage: they stand at every level.
+            stands = {id(o) for o in mine if not o.answer.abstained and (o.answer.support is None or o.answer.support >= level)}
+            answered = [o for o in mine if id(o) in stands]
+            points.append({"level": level, "answered": _share(id(o) in stands for o in mine),
+                           "right_of_answered": _share(o.answer_in_answer for o in answered) if answered else None,
+                           "answer_in_answer": _share(id(o) in stands and o.answer_in_answer for o in answerable)
+                           if answerable else None,
+                           "abstained_without_answers": _share(id(o) not in stands for o in removed) if removed else None})
+        curves[language] = points
+    return curves
 
 
 def _percentiles(values_ms: np.ndarray) -> dict[str, float]:
@@ -226,6 +318,7 @@ def _answer_figures(outcomes: list[Outcome]) -> dict:
         "answer_in_answer": _share(o.answer_in_answer for o in answerable if o.question.answers),
         "abstained_unanswerable": _share(o.answer.abstained for o in unanswerable) if unanswerable else None,
         "abstained_answerable": _share(o.answer.abstained for o in answerable),
+        "refused_answerable": _share(o.refused for o in answerable),
         "answer_span": _share(o.answer_in_span for o in answered) if answered else None,
     }
 
