@@ -35,6 +35,9 @@ DAMAGES = {
     "CURRENT not UTF-8": lambda index: _swap_current(index, lambda p: p.write_bytes(b"v-\xff\xfe")),
     "CURRENT a folder": lambda index: _swap_current(index, lambda p: p.mkdir()),
     "vectors emptied": lambda index: (live_version(index) / "vectors.faiss").write_bytes(b""),
+    # A manifest that lost its list of files would check none: the emptied file is still found.
+    "no list of files, chunks emptied": lambda index: (_manifest(index, lambda m: m.pop("files")),
+                                                       (live_version(index) / "chunks.npy").write_bytes(b"")),
 }
 
 

@@ -259,7 +259,7 @@ def load_index(index: Path, version: str | None = None, milvus: MilvusStore | No
         groups = read_copy_groups(folder)
     except IndexCorruptError:
         raise
-    except (OSError, ValueError, TypeError, KeyError, IndexError, RuntimeError) as error:
+    except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, RuntimeError) as error:
         raise IndexCorruptError(f"index at {index} is damaged ({type(error).__name__}: {str(error)[:160]}): {fix}") from error
     expected = manifest.counts["chunks"]
     if not (len(chunks) == len(dense) == len(lexical) == expected) or len(articles) != manifest.counts["articles"]:
@@ -328,9 +328,11 @@ def damage_said(damaged: dict[str, str]) -> list[str]:
 
 
 def damaged_files(index: Path, manifest: Manifest, checksums: bool = True) -> dict[str, str]:
-    """File name → what is wrong with it, for each file of the version that differs from the manifest."""
+    """File name → what is wrong with it, for each file of the version that differs from the manifest.
+    A build lists every file it writes, so a file the manifest does not list is damage too: without
+    that, a manifest that lost its list would check nothing."""
     folder = index / manifest.version
-    wrong = {}
+    wrong = {name: "not in the manifest" for name in _files_in(folder) if name not in manifest.files and name != MANIFEST}
     for name, expected in sorted(manifest.files.items()):
         path = folder / name
         size = _size(path)
@@ -341,6 +343,10 @@ def damaged_files(index: Path, manifest: Manifest, checksums: bool = True) -> di
         elif checksums and _sha256(path) != expected["sha256"]:
             wrong[name] = "changed (checksum differs)"
     return wrong
+
+
+def _files_in(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
 def new_version_folder(index: Path) -> Path:
@@ -365,9 +371,9 @@ def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo],
         np.savez(out, **copies.signature_arrays(copy_index))
     lexical.save(folder / LEXICAL)
     files = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        _fsync(path)
-        files[path.relative_to(folder).as_posix()] = {"bytes": path.stat().st_size, "sha256": _sha256(path)}
+    for name in _files_in(folder):
+        _fsync(folder / name)
+        files[name] = {"bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)}
     manifest = replace(manifest, files=files, version=folder.name, dense=dense if isinstance(dense, dict) else dense.settings)
     _write_atomically(folder / MANIFEST, _json(manifest.to_json()))
     return manifest
