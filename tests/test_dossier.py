@@ -142,7 +142,9 @@ def test_the_app_downloads_a_dossier_for_an_answer_and_a_claim_that_opens_offlin
             box.fill("Kapan Bandung dan Hamamatsu menandatangani nota kesepahaman?")
             box.press("Enter")
             offline, fetched = _downloaded(page, browser, "answer", tmp_path / "answer.html")
-            expect(offline.locator("mark").first).to_contain_text("Pemerintah Kota Bandung menandatangani nota kesepahaman")
+            # both reports' quotes marked (their order follows the quotes')
+            expect(offline.locator("mark", has_text="Pemerintah Kota Bandung menandatangani nota kesepahaman")).to_have_count(1)
+            expect(offline.locator("mark", has_text="ditandatangani Selasa (8/11/2022)")).to_have_count(1)
             assert offline.locator('a[href="https://kompas.example/bandung-hamamatsu"]').count() == 1
             expect(offline.locator("body")).to_contain_text(version)
             assert fetched == [(tmp_path / "answer.html").as_uri()]
