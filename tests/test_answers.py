@@ -195,6 +195,16 @@ def test_a_partly_supported_answer_says_it_is_unsure_and_shows_the_closest_passa
     assert data["confidence"] == "unsure" and data["abstained"] is True and data["support"] == unsure.support
 
 
+def test_an_english_question_the_corpus_reads_one_word_of_is_unsure_not_refused(assistant):
+    """Only "Kisarazu" of "Who is the mayor of Kisarazu?" is in the corpus: the answer is not
+    asserted, but the closest passages hold it; "not in the corpus" would be false."""
+    from rag.answers.extractive import Confidence
+
+    answer = assistant.ask("Who is the mayor of Kisarazu?")
+    assert answer.confidence is Confidence.UNSURE and answer.abstained and answer.language == "en"
+    assert any("Yushikuni Watanabe" in c.snippet for c in answer.related)
+
+
 def test_not_in_the_corpus_is_said_when_too_little_of_the_question_is_found(assistant):
     from rag.answers.extractive import Confidence
 

@@ -200,13 +200,15 @@ def _when(sentence: ScoredSentence, articles: dict[str, ArticleInfo]) -> str:
 
 
 def confidence(sentences: list[ScoredSentence], settings: AnswerSettings) -> Confidence:
-    """NOT_FOUND when the best sentence covers too little of the question (or, for a question in
-    another language, too few of its concepts); UNSURE when it covers less than the confident
-    level, or when no covering sentence states an answer of the kind a who / when / how many /
-    where question asks; ANSWERED otherwise."""
-    if not sentences or sentences[0].coverage < settings.min_coverage or not sentences[0].enough_concepts:
+    """NOT_FOUND when the best sentence covers too little of the question; UNSURE when it covers
+    less than the confident level, when a question in another language has too few of its concepts
+    in it (the corpus cannot read the rest: "Who is the mayor of Kisarazu?" has only "Kisarazu"),
+    or when no covering sentence states an answer of the kind a who / when / how many / where
+    question asks; ANSWERED otherwise."""
+    if not sentences or sentences[0].coverage < settings.min_coverage:
         return Confidence.NOT_FOUND
-    if sentences[0].coverage < settings.confident or not any(s.typed for s in sentences if s.coverage >= settings.min_coverage):
+    if sentences[0].coverage < settings.confident or not sentences[0].enough_concepts \
+            or not any(s.typed for s in sentences if s.coverage >= settings.min_coverage):
         return Confidence.UNSURE
     return Confidence.ANSWERED
 
