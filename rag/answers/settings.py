@@ -13,7 +13,7 @@ class AnswerSettings:
     # "Not in the corpus" when the best sentence covers less than this share of the question's
     # term weight (through the lexicon); "the closest passages, not a confident answer" when it
     # covers less than `confident_coverage`. Chosen on FacQA valid's risk-coverage curve and the
-    # development files, for both languages (each measured apart chose the same): docs/answers.md.
+    # development files, one level for both languages: docs/answers.md.
     min_coverage: float = 0.35
     confident_coverage: float = 0.40
     # A sentence that covers less than this never joins an answer (the best one still decides).
