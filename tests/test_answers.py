@@ -5,7 +5,7 @@ import re
 import pytest
 
 from rag.errors import QuestionError
-from rag.answers.extractive import answer_to_json
+from rag.answers.extractive import Confidence, answer_to_json
 from rag.devtools.evaluate import distinct_articles, fold
 from tests.conftest import run_json
 
@@ -176,7 +176,6 @@ def test_a_partly_supported_answer_says_it_is_unsure_and_shows_the_closest_passa
     passages, as related, in the question's language, with what was searched."""
     from dataclasses import replace
 
-    from rag.answers.extractive import Confidence
     from rag.text.messages import ANSWERS, in_language
 
     question = "Buah apa dari Kisarazu yang akan dikembangkan di Bogor?"
@@ -198,16 +197,12 @@ def test_a_partly_supported_answer_says_it_is_unsure_and_shows_the_closest_passa
 def test_an_english_question_the_corpus_reads_one_word_of_is_unsure_not_refused(assistant):
     """Only "Kisarazu" of "Who is the mayor of Kisarazu?" is in the corpus: the answer is not
     asserted, but the closest passages hold it; "not in the corpus" would be false."""
-    from rag.answers.extractive import Confidence
-
     answer = assistant.ask("Who is the mayor of Kisarazu?")
     assert answer.confidence is Confidence.UNSURE and answer.abstained and answer.language == "en"
     assert any("Yushikuni Watanabe" in c.snippet for c in answer.related)
 
 
 def test_not_in_the_corpus_is_said_when_too_little_of_the_question_is_found(assistant):
-    from rag.answers.extractive import Confidence
-
     answer = assistant.ask("Siapa pemenang Piala Dunia sepak bola 2018?")
     assert answer.confidence is Confidence.NOT_FOUND and answer.abstained and answer.support < 0.35
     assert answer_to_json(answer)["confidence"] == "not_found"

@@ -27,7 +27,7 @@ class Filters:
     on_events: bool = False
     # Articles left out whatever else admits them. Not a reader's filter: `rag eval
     # --without-answers` asks each question again with the articles that hold its answer left out,
-    # where the right reply is "not in the corpus".
+    # where the right reply is no answer (unsure, or "not in the corpus").
     excluded: frozenset[str] = frozenset()
 
     def __post_init__(self):
