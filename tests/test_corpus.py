@@ -32,6 +32,19 @@ def test_furniture_stays_out_of_the_indexed_text(seeds):
             assert furniture not in indexed, (article.id, furniture)
 
 
+def test_an_article_pasted_as_one_line_keeps_its_words_after_a_breadcrumb(seeds):
+    """Furniture is a line of its own: a breadcrumb at the start of an article pasted as one line
+    (the seed's text with its line breaks turned into spaces) does not take the article with it."""
+    from rag.ingest.cleaning import clean
+
+    one_line = " ".join(seeds["003_fcff50e6fce6b534"].text.split())
+    assert one_line.startswith("Beranda >")
+    kept = " ".join(one_line[b.start:b.end] for b in clean(one_line).blocks)
+    assert "Wali Kota Kisarazu Yushikuni Watanabe" in kept and len(kept) > 0.9 * len(one_line)
+    seed = seeds["003_fcff50e6fce6b534"]
+    assert "Beranda" not in seed.content and seed.content.startswith(seed.text[seed.blocks[0].start:seed.blocks[0].end])
+
+
 def test_blocks_point_into_the_original_file(seeds):
     for article in seeds.values():
         original = (CORPUS / f"{article.id}.txt").read_text(encoding="utf-8")

@@ -18,7 +18,9 @@ from rag.text.sentences import Span
 
 # Each rule: (reason, pattern matched against a stripped line, case-insensitive).
 _FURNITURE_LINES = (
-    ("breadcrumb", r"^(beranda|home|index|indeks|berita|news)\s*(>|›|»|/)"),
+    # A trail of links has no sentence in it: a line that starts like one and runs on into the
+    # article (a text pasted as one line) is content.
+    ("breadcrumb", r"^(beranda|home|index|indeks|berita|news)\s*(>|›|»|/)[^.!?]{0,200}$"),
     ("breadcrumb", r"^[^.!?]{0,120}\s(>|›|»)\s*$"),
     ("share prompt", r"^cek berita dan artikel( yang)? lain(nya)? di\b.*$"),
     ("share prompt", r"^(google news|ikuti kami di google news|follow us on google news)$"),
