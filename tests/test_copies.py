@@ -1,25 +1,25 @@
-"""Copies that repeat (issue 18, part 3): a press release reposted three times with edits is one
-group, its earliest article the origin, cited first and counted once; found by MinHash/LSH with
-the work of a build proportional to what changed.
+"""Copies that repeat (issue 18, part 3; issue 28, part 1): a press release reposted three times
+with edits is one group, its earliest article the origin, cited first and counted once; found by
+MinHash/LSH candidates scored exactly, with the work of a build proportional to what changed; and
+measured on a generated population of reposts and look-alikes (tests/reposts.py).
 
-    python -m tests.test_copies     prints the similarities THRESHOLD was chosen between
+    python -m tests.reposts     prints the population's curve THRESHOLD was chosen on
 """
 
 from __future__ import annotations
 
-import itertools
 import json
-import random
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from rag.index import copies
 from rag.web.cards import sources_html
-from tests.conftest import CORPUS, SHARED, run_json
+from tests.conftest import SHARED, run_json
 from tests.newsroom.articles import ARTICLES, PRESS_RELEASE
+from tests.reposts import curve, highest_negative, in_selection_half, population
 
 FACQA = SHARED / "data" / "facqa" / "passages.jsonl"
 GROUP = ("malang-chiangmai-pr", "malang-chiangmai-post", "malang-chiangmai-radar", "malang-chiangmai-jatim")
@@ -34,6 +34,10 @@ class Doc:
     @property
     def content_hash(self) -> str:
         return str(hash(self.text))
+
+    @property
+    def content(self) -> str:
+        return self.text
 
 
 def _docs(rows) -> list[Doc]:
@@ -106,7 +110,8 @@ def test_an_answer_cites_the_origin_once_and_counts_one_independent_source(newsr
         assert origin[part.start:part.start + len(part.text)] == part.text
     assert "4 laporan, 1 di antaranya independen" in answer.sources.said("id")
     cards = sources_html(answer, newsroom.index.articles)  # the app's source cards
-    assert "juga dimuat (salinan) malang-chiangmai-jatim" in cards and "4 laporan" in cards
+    # The Jatim repost words the sentence with one word more ("... lalu."): the same sentence, carried too.
+    assert "juga di malang-chiangmai-jatim" in cards and "4 laporan" in cards
 
 
 def test_a_claim_check_and_the_register_count_the_copies_once(newsroom):
@@ -120,37 +125,76 @@ def test_a_claim_check_and_the_register_count_the_copies_once(newsroom):
     assert row["sources"] == {"reports": 4, "independent": 1}
 
 
-def _edited(text: str, rng: random.Random, share: float, vocabulary: list[str]) -> str:
-    """A repost: dateline and footer added, one sentence dropped, `share` of the words replaced."""
-    sentences = re.split(r"(?<=[.!?])\s+", text)
-    if len(sentences) > 3:
-        sentences.pop(rng.randrange(1, len(sentences)))
-    words = [rng.choice(vocabulary) if rng.random() < share else w for w in " ".join(sentences).split()]
-    return "KOTA, Warta — " + " ".join(words) + " (Editor: Redaksi)"
+def _measured_on_the_report_half() -> dict:
+    generated = population()
+    return {"selection": [p for p in generated if in_selection_half(p)],
+            "curve": curve([p for p in generated if not in_selection_half(p)])}
 
 
-def threshold_figures() -> dict:
-    """The similarities THRESHOLD sits between (module docstring of rag/index/copies.py): different
-    reports of the same events (the seeds, the test articles outside the press release's group),
-    FacQA's passage pairs by band (0.44 and above are one passage repeated, inspected by hand), and
-    lightly edited copies."""
-    seeds = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
-    reports = seeds + [a["text"] for a in ARTICLES if a["id"] not in GROUP]
-    report_signatures = [copies.signature(t) for t in reports]
-    different = max(copies.similarity(a, b) for a, b in itertools.combinations(report_signatures, 2))
-    passages = [json.loads(line)["text"] for line in FACQA.read_text(encoding="utf-8").splitlines()]
-    signatures = np.stack([copies.signature(t) for t in passages])
-    scores = np.concatenate([(signatures[i + 1:] == signatures[i]).mean(axis=1) for i in range(len(passages))])
-    bands = {f"{low:.1f}-{high:.1f}": int(((scores >= low) & (scores < high)).sum())
-             for low, high in ((0.1, 0.2), (0.2, 0.3), (0.3, 0.4), (0.4, 0.999))}
-    rng, vocabulary = random.Random(1), [w for t in passages[:200] for w in t.split()]
-    edits = {}
-    for share in (0.05, 0.10):
-        edited = [copies.similarity(copies.signature(t), copies.signature(_edited(t, rng, share, vocabulary)))
-                  for t in seeds + passages[:100]]
-        edits[share] = {"p5": round(float(np.percentile(edited, 5)), 3), "median": round(float(np.median(edited)), 3)}
-    return {"different_reports_max": round(different, 3), "facqa_pairs_by_similarity": bands, "edited_copies": edits}
+@pytest.mark.slow
+def test_generated_reposts_at_the_detectors_measured_figures():
+    """No same-event or same-template pair is taken for a copy, and reposts are found at least as
+    often as measured when THRESHOLD was last set (docs/copies.md): a guard, not the goal."""
+    measured = _measured_on_the_report_half()
+    assert highest_negative(measured["selection"]) < copies.THRESHOLD
+    curve_ = measured["curve"]
+    assert curve_["pairs"] >= 1_900 and sum(curve_["negatives"].values()) >= 350
+    assert curve_["false_positives"] == {} and curve_["precision_syndication"] == 1.0
+    syndication = curve_["recall"]["syndication"]
+    assert syndication["0.05"] >= 0.70 and syndication["0.25"] >= 0.45 and syndication["0.40"] >= 0.30
 
 
-if __name__ == "__main__":
-    print(json.dumps(threshold_figures(), indent=2))
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 28's recall targets: Word 4-shingles scored by their Ochiai "
+                   "coefficient meet them on this population but cost 23% of the 100,000-article build "
+                   "(docs/copies.md); the shipped detector does not")
+def test_generated_reposts_meet_the_issues_recall_targets():
+    syndication = _measured_on_the_report_half()["curve"]["recall"]["syndication"]
+    assert all(syndication[share] >= 0.95 for share in ("0.05", "0.10", "0.15", "0.20", "0.25"))
+    assert all(syndication[share] >= 0.80 for share in ("0.30", "0.35", "0.40"))
+
+
+def test_the_threshold_separates_a_repost_from_the_same_event_told_again():
+    """The test articles: the reposts of the press release above THRESHOLD, two outlets' reports
+    of one signing and a report and its correction far below it."""
+    signed = {a["id"]: copies.signature(a["text"]) for a in ARTICLES}
+    for repost in GROUP[1:]:
+        assert copies.similarity(signed[GROUP[0]], signed[repost]) >= copies.THRESHOLD
+    assert copies.similarity(signed["bandung-hamamatsu-kompas"], signed["bandung-hamamatsu-antara"]) < 0.1
+    assert copies.similarity(signed["makassar-davao-first"], signed["makassar-davao-correction"]) < 0.1
+
+
+def test_one_sentence_two_articles_carry_is_quoted_once(tmp_path, embedder):
+    """A background paragraph another outlet copied into a report of its own (the two are not
+    copies): the sentence is quoted once, and its citation names the other article too."""
+    from rag.assistant import Assistant
+    from rag.build import build_index
+    from rag.config import load_settings
+    from tests.newsroom.articles import write_corpus
+
+    shared = ("Pemerintah Kota Ambon dan Pemerintah Kota Darwin, Australia, menandatangani nota kesepahaman "
+              "kota kembar pada Rabu (12/5/2021) di Balai Kota Ambon.")
+    articles = [
+        {"id": "ambon-darwin", "outlet": "Humas Ambon", "date": "2021-05-12", "title": "Ambon dan Darwin Teken MoU",
+         "text": shared + " Kerja sama itu meliputi perikanan dan pendidikan vokasi. Wali Kota Ambon Richard "
+                          "Louhenapessy mengatakan nelayan Ambon akan belajar pengolahan ikan di Darwin."},
+        {"id": "ambon-festival", "outlet": "Siwalima", "date": "2022-08-02", "title": "Festival Musik Ambon",
+         "text": "Festival musik tahunan Kota Ambon dibuka Selasa malam di Lapangan Merdeka dan dihadiri ribuan "
+                 "warga. Panitia mengundang musisi dari Darwin sebagai tamu kehormatan tahun ini. " + shared +
+                 " Sejak itu, pertukaran budaya kedua kota rutin digelar. Festival berlangsung hingga Minggu "
+                 "dengan dua puluh panggung di seluruh kota. Dinas Pariwisata mencatat jumlah pengunjung naik "
+                 "dibanding tahun lalu, terutama dari Maluku Tengah dan Seram Bagian Barat. Pedagang kuliner di "
+                 "sekitar lapangan mengaku omzet mereka berlipat selama pekan festival. Panitia juga menyiapkan "
+                 "lomba paduan suara anak dan pameran alat musik tradisional tifa dan totobuang."},
+    ]
+    settings = load_settings(corpus=write_corpus(tmp_path / "corpus", articles=articles), index=tmp_path / "index",
+                             environ={})
+    build_index(settings, embedder, show_progress=False)
+    assistant = Assistant.open(settings, embedder)
+    assert assistant.index.copies.groups == ()  # not copies: each tells its own story
+    answer = assistant.ask("Kapan Ambon dan Darwin menandatangani nota kesepahaman kota kembar?")
+    assert not answer.abstained
+    assert [p.text for p in answer.parts].count(shared) == 1
+    carrying = [c for c in answer.citations if shared in c.snippet or any(
+        assistant.index.articles[c.article_id].text[q.start:q.end] == shared for q in c.quotes)]
+    assert {a for c in carrying for a in (c.article_id, *c.also_in)} == {"ambon-darwin", "ambon-festival"}

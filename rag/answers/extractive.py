@@ -8,7 +8,10 @@ related, and the closest passages are listed as possibly related, not as citatio
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import re
+from collections import Counter
+
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
 from rag.text.event_dates import event_dates
@@ -173,6 +176,11 @@ def compose_answer(
         quoted.setdefault(sentence.hit.chunk.id, []).append(sentence)
     citations = {chunk_id: make_citation(n, group[0].hit, articles, tuple(Span(s.start, s.end) for s in group))
                  for n, (chunk_id, group) in enumerate(quoted.items(), start=1)}
+    for chunk_id, group in quoted.items():
+        citation = citations[chunk_id]
+        carriers = {s.hit.chunk.article_id for s in sentences if any(same_sentence(s.text, q.text) for q in group)}
+        more = sorted(carriers - {citation.article_id, *citation.also_in})
+        citations[chunk_id] = replace(citation, also_in=[*citation.also_in, *more]) if more else citation
     parts = [AnswerPart(s.text, citations[s.hit.chunk.id].n, start=s.start) for s in chosen]
     terms = set(query.terms)
     span = answer_span(query.text, [(s, citations[s.hit.chunk.id].n) for s in chosen],
@@ -232,6 +240,25 @@ def answer_span(question: str, quoted: list[tuple[ScoredSentence, int]], is_ques
     which, span = found
     sentence, citation = quoted[which]
     return AnswerSpan(span.text, sentence.start + span.start, sentence.start + span.end, citation, str(span.kind))
+
+
+def same_sentence(first: str, second: str) -> bool:
+    """One sentence carried by two articles, as a repost edits it: the same numbers, and nine in ten
+    of each one's words in the other ("... Selasa (14/3/2023) lalu." is "... Selasa (14/3/2023).")."""
+    one, other = Counter(re.findall(r"\w+", first.lower())), Counter(re.findall(r"\w+", second.lower()))
+    if {w for w in one if w.isdigit()} != {w for w in other if w.isdigit()}:
+        return False
+    common = sum((one & other).values())
+    return common >= 0.9 * max(sum(one.values()), sum(other.values()))
+
+
+def _first_of_each(sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The sentences without the later ones that repeat an earlier one."""
+    kept: list[ScoredSentence] = []
+    for sentence in sentences:
+        if not any(same_sentence(sentence.text, earlier.text) for earlier in kept):
+            kept.append(sentence)
+    return kept
 
 
 def join_parts(parts: list[AnswerPart]) -> str:
@@ -300,6 +327,8 @@ def _choose(sentences: list[ScoredSentence], settings: AnswerSettings, is_list: 
     with `newest_first` (a sentence's date), the eligible ones by date, newest first."""
     limit = settings.max_sentences_list if is_list else settings.max_sentences
     floor = sentences[0].score * settings.keep_ratio
+    # One sentence carried by two articles (a repost the copy detector did not group) is quoted once.
+    sentences = _first_of_each(sentences)
     eligible = [s for s in sentences if s.score >= floor and s.coverage >= settings.join_coverage]
     if is_list:
         firsts: dict[str, ScoredSentence] = {}

@@ -1,7 +1,8 @@
 """Copies: one story carried by several articles (a press release reposted by three outlets, a wire
 story with light edits), so that three reports of it are counted as one independent source.
 
-Each article's text is summarised by a MinHash signature of its word shingles (datasketch); two
+Each article's content (its text without site furniture: dateline, credits, "Baca juga",
+copyright) is summarised by a MinHash signature of its word shingles (datasketch); two
 articles are copies when their signatures estimate a Jaccard similarity of at least THRESHOLD.
 Candidate pairs come from banding the signatures (LSH, with datasketch's choice of bands for the
 threshold), so the work grows with the number of articles, not with the number of pairs: a new
@@ -44,9 +45,11 @@ _WORD = re.compile(r"\w+")
 
 class Readable(Protocol):
     id: str
-    text: str
     date: str | None
     content_hash: str
+
+    @property
+    def content(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,7 @@ def _signatures(articles: Sequence[Readable], previous: Signatures | None) -> tu
         if old is not None:
             values[row] = previous.values[old]
         else:
-            values[row] = signature(article.text)
+            values[row] = signature(article.content)
             fresh.add(article.id)
     return Signatures([a.id for a in articles], [a.content_hash for a in articles], values), fresh
 
@@ -253,7 +256,7 @@ def _groups(pairs: Iterable[Pair], dates: dict[str, str | None]) -> CopyGroups:
 
 def to_json(index: CopyIndex) -> dict:
     """copies.json: the parameters, the groups (what readers load) and the pairs (what the next build reuses)."""
-    return {"shingle_words": SHINGLE_WORDS, "num_perm": NUM_PERM, "threshold": THRESHOLD,
+    return {"shingle_words": SHINGLE_WORDS, "num_perm": NUM_PERM, "threshold": THRESHOLD, "compared": "content",
             "groups": index.groups.to_json(), "pairs": [[p.first, p.second, p.similarity] for p in index.pairs]}
 
 
@@ -267,7 +270,8 @@ def signature_arrays(index: CopyIndex) -> dict[str, np.ndarray]:
 
 def from_stored(data: dict, arrays) -> CopyIndex | None:
     """The stored copy index, or None if it was made with other parameters (the next build starts afresh)."""
-    if (data.get("shingle_words"), data.get("num_perm"), data.get("threshold")) != (SHINGLE_WORDS, NUM_PERM, THRESHOLD):
+    if (data.get("shingle_words"), data.get("num_perm"), data.get("threshold"), data.get("compared")) != (
+            SHINGLE_WORDS, NUM_PERM, THRESHOLD, "content"):
         return None
     ids, hashes, values = arrays["ids"].tolist(), arrays["hashes"].tolist(), arrays["values"]
     if values.shape != (len(ids), NUM_PERM) or len(hashes) != len(ids):

@@ -47,6 +47,11 @@ class Article:
     def blocks(self) -> tuple[Span, ...]:
         return self.cleaned.blocks
 
+    @property
+    def content(self) -> str:
+        """The article's own words, without site furniture: what copies are compared on."""
+        return "\n".join(self.text[block.start:block.end] for block in self.blocks)
+
 
 @dataclass(frozen=True)
 class CorpusReading:
