@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rag.text.morphology import english_forms, indonesian_forms, words_pattern
 from rag.text.reporting import INTENTION
 
 # Indonesia's cities (kota) and provinces, as news writes them: a "Kota X" that is not here is foreign.
@@ -83,11 +84,18 @@ COOPERATION = re.compile(
     r"\b(kerja ?sama|kerjsama|bekerja ?sama|kemitraan|bermitra|mitra|partnership|cooperation|agreement)\b", re.I
 )
 
+# The roots of signing: "tanda tangan" (signature) and "teken" (KBBI: to sign, the newsroom's word:
+# "meneken", "diteken"); "sign" and "ink" ("inked a deal"). Their forms come from the affix rules
+# (rag/text/morphology.py), not from a list of the forms seen in articles.
+SIGNING_ROOTS = {"id": ("tanda tangan", "teken"), "en": ("sign", "ink")}
+SIGNING_WORDS = frozenset().union(*(indonesian_forms(r) for r in SIGNING_ROOTS["id"]),
+                                  *(english_forms(r) for r in SIGNING_ROOTS["en"]))
+
 STATUS_PATTERNS = (
     # Intention, plan, target or schedule: a step not yet taken (rag/text/reporting.py).
     ("planned", INTENTION),
     # A renewal is a signing too ("memperpanjang nota kesepahaman", "renewed their agreement").
-    ("signed", re.compile(r"\b(ditandatangani\w*|menandatangani|tandatangani|penandatanganan|signed|resmi|"
+    ("signed", re.compile(rf"\b({words_pattern(SIGNING_WORDS)}|resmi|"
                           r"memperpanjang|diperpanjang|perpanjangan|renew\w*)\b", re.I)),
     ("ongoing", re.compile(r"\b(menjalin|terjalin|bergabung|anggota|sejak|periode|berlangsung|ongoing|member)\b", re.I)),
 )
