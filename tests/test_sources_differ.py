@@ -123,3 +123,22 @@ def test_the_claim_checker_compares_the_events_date_not_the_words(tmp_path, embe
     assert right.verdict in ("supported", "partly_supported") and right.mismatches == [], right
     wrong = assistant.check("Ambon menandatangani nota kesepahaman kota kembar dengan Darwin pada 11 Mei 2023")
     assert wrong.verdict == "contradicted" and wrong.mismatches[0].evidence_text == "kemarin"
+
+
+@pytest.mark.parametrize("form", ["MoU", "nota kesepahaman"])
+def test_a_claim_and_a_question_naming_the_form_in_other_words_meet_the_same_dispute(newsroom, form):
+    """Kompas and Antara both write "nota kesepahaman"; a claim or a question that calls it "MoU"
+    is about the same step (rag/text/forms.py), so the check and the answer both see the dispute."""
+    result = newsroom.check(f"Bandung dan Hamamatsu menandatangani {form} pada 9 November 2022")
+    assert result.verdict == "disputed", result
+    answer = newsroom.ask(f"Kapan Bandung dan Hamamatsu menandatangani {form}?")
+    assert answer.disagreement is not None and {v.article_id for v in answer.disagreement.values} == {
+        "bandung-hamamatsu-kompas", "bandung-hamamatsu-antara"}
+
+
+def test_a_form_is_named_by_any_of_its_words_and_no_other_form():
+    from rag.text.names import names_all_in
+
+    assert names_all_in([("MoU",), ("Hamamatsu",)], "Nota kesepahaman Bandung dan Hamamatsu ditandatangani.")
+    assert not names_all_in([("MoU",), ("Hamamatsu",)], "Surat pernyataan minat Bandung dan Hamamatsu ditandatangani.")
+    assert not names_all_in([("LoI",)], "Nota kesepahaman ditandatangani.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rag.text.forms import CITY_FORMS, FORM_PATTERNS, LADDER  # noqa: F401 (the register's words, in one place)
 from rag.text.morphology import english_forms, indonesian_forms, words_pattern
 from rag.text.reporting import INTENTION
 
@@ -63,22 +64,6 @@ NOT_PLACES = frozenset(
     "Hujan Pusaka Cerdas Hijau Persahabatan Kembar Bersahabat Pintar Mitra Kembang Pahlawan Pelajar Santri "
     "Wisata Industri Tua Baru Administrasi Besar Kecil Metropolitan".split()
 )
-
-# Forms, most advanced last within the ladder of one partnership.
-FORM_PATTERNS = (
-    ("exploration", re.compile(r"\b(menjajaki|penjajakan|jajaki|dijajaki|explor\w*)\b", re.I)),
-    ("membership", re.compile(r"\b(bergabung|keanggotaan|kepesertaan|menjadi anggota|anggota|member(ship)?|joined)\b", re.I)),
-    ("letter of interest", re.compile(r"\b(letter of interest|LoI|surat pernyataan minat|pernyataan minat)\b", re.I)),
-    ("MoU", re.compile(r"\b(MoU|MOU|(?i:nota kesepahaman|memorandum of understanding))\b")),
-    ("cooperation agreement", re.compile(r"\b(perjanjian kerja ?sama|cooperation agreement|menandatangani kerja ?sama|"
-                                         r"penandatanganan kerja ?sama)\b", re.I)),
-    ("business-to-business", re.compile(r"\b(business to business|business-to-business|B2B|bisnis ke bisnis)\b", re.I)),
-)
-CITY_FORMS = (
-    ("sister city", re.compile(r"\b(kota kembar|sister city|sister cities)\b", re.I)),
-    ("friendship city", re.compile(r"\b(kota persahabatan|kota (yang )?bersahabat|friendship city)\b", re.I)),
-)
-LADDER = ("exploration", "membership", "letter of interest", "MoU", "cooperation agreement", "business-to-business")
 
 COOPERATION = re.compile(
     r"\b(kerja ?sama|kerjsama|bekerja ?sama|kemitraan|bermitra|mitra|partnership|cooperation|agreement)\b", re.I

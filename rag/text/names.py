@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from rag.text.dates import FULL_MONTH_NUMBER
+from rag.text.forms import forms_in
 
 _NAME = re.compile(r"\b[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
 # Capitalised words that name roles and bodies, not who or where.
@@ -27,5 +28,12 @@ def names_in(text: str) -> list[tuple[str, ...]]:
 
 
 def names_all_in(names: list[tuple[str, ...]], text: str) -> bool:
-    lowered = text.lower()
-    return all(" ".join(name).lower() in lowered for name in names)
+    """Whether `text` names every one of `names`; a name that is a partnership's form ("MoU") is
+    named by any of that form's words ("nota kesepahaman", "memorandum of understanding")."""
+    lowered, named_forms = text.lower(), forms_in(text)
+    for name in names:
+        joined = " ".join(name)
+        as_form = forms_in(joined)
+        if not (as_form <= named_forms if as_form else joined.lower() in lowered):
+            return False
+    return True
