@@ -5,6 +5,8 @@ signing, and a report followed by its correction, are not."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from rag.answers.extractive import answer_to_json
@@ -65,10 +67,8 @@ def test_a_correction_is_no_conflict_and_the_later_report_is_marked(newsroom, ne
 
 @pytest.mark.parametrize(("question", "said"), [
     ("Kapan Bandung dan Hamamatsu menandatangani nota kesepahaman?", "Sumber berbeda soal tanggalnya: «"),
-    pytest.param("When did Bandung and Hamamatsu sign their memorandum of understanding?", "The sources differ on the date: ",
-                 marks=pytest.mark.xfail(strict=True, reason="reads 'sign' and 'memorandum of understanding' only "
-                                         "through the hand glossary, deleted; the learned lexicon holds no pair for them "
-                                         "at 0.90 precision (docs/lexicon.md)")),
+    # "memorandum of understanding" finds "nota kesepahaman", the same form's other name (rag/text/forms.py).
+    ("When did Bandung and Hamamatsu sign their memorandum of understanding?", "The sources differ on the date: "),
 ])
 def test_an_answer_says_the_sources_differ_in_the_questions_language(newsroom, question, said):
     answer = newsroom.ask(question)
@@ -142,3 +142,64 @@ def test_a_form_is_named_by_any_of_its_words_and_no_other_form():
     assert names_all_in([("MoU",), ("Hamamatsu",)], "Nota kesepahaman Bandung dan Hamamatsu ditandatangani.")
     assert not names_all_in([("MoU",), ("Hamamatsu",)], "Surat pernyataan minat Bandung dan Hamamatsu ditandatangani.")
     assert not names_all_in([("LoI",)], "Nota kesepahaman ditandatangani.")
+
+
+KENDARI_ANSAN = [
+    {"id": "kendari-ansan-a", "outlet": "Kendari Pos", "date": "2023-07-12", "title": "Kendari dan Ansan Teken MoU Kota Kembar",
+     "text": "KENDARI - Pemerintah Kota Kendari dan Pemerintah Kota Ansan, Korea Selatan, menandatangani MoU kota kembar "
+             "di Balai Kota Kendari, Selasa (11/7/2023). Kerja sama itu meliputi perikanan, pengelolaan pelabuhan, dan "
+             "pelatihan vokasi. Wali Kota Kendari Sulkarnain Kadir mengatakan nelayan Kendari akan belajar pengolahan "
+             "hasil laut di Ansan."},
+    {"id": "kendari-ansan-b", "outlet": "Antara Sultra", "date": "2023-07-13", "title": "Kendari jalin sister city dengan Ansan",
+     "text": "Kendari (ANTARA) - Nota kesepahaman sister city antara Kota Kendari dan Kota Ansan ditandatangani pada Rabu "
+             "(12/7/2023) oleh wali kota kedua kota. Delegasi Ansan dipimpin Wali Kota Lee Min-geun yang juga meninjau "
+             "Pelabuhan Perikanan Samudera Kendari. Program pertama adalah pertukaran pegawai dinas kelautan mulai tahun depan."},
+]
+
+
+@pytest.fixture(scope="module")
+def kendari_ansan(tmp_path_factory, embedder):
+    """Two independent reports of one signing a day apart, one writing "MoU kota kembar", the other
+    "nota kesepahaman sister city" (issue 28)."""
+    from rag.assistant import Assistant
+    from rag.build import build_index
+    from rag.config import load_settings
+    from tests.newsroom.articles import write_corpus
+
+    root = tmp_path_factory.mktemp("kendari-ansan")
+    settings = load_settings(corpus=write_corpus(root / "corpus", articles=KENDARI_ANSAN), index=root / "index",
+                             environ={})
+    build_index(settings, embedder, show_progress=False)
+    return Assistant.open(settings, embedder)
+
+
+def _claims():
+    """The claim in each form's name, each city form's, four date formats and two word orders."""
+    forms = ("MoU", "nota kesepahaman", "memorandum of understanding")
+    dates = ("11 Juli 2023", "11/7/2023", "Selasa (11/7/2023)", "Selasa, 11 Juli 2023")
+    for form, city, date in itertools.product(forms, ("kota kembar", "sister city"), dates):
+        yield form, city, f"Kendari dan Ansan menandatangani {form} {city} pada {date}"
+        yield form, city, f"{form[0].upper()}{form[1:]} {city} Kendari dan Ansan ditandatangani pada {date}"
+
+
+@pytest.mark.parametrize("form, city, claim", list(_claims()))
+def test_one_signing_reported_in_other_words_is_disputed_by_check_and_answer_alike(kendari_ansan, form, city, claim):
+    result = kendari_ansan.check(claim)
+    assert result.verdict == "disputed", result
+    assert {c.article_id for c in result.citations} == {"kendari-ansan-a", "kendari-ansan-b"}
+    answer = kendari_ansan.ask(f"Kapan Kendari dan Ansan menandatangani {form} {city}?")
+    assert answer.disagreement is not None
+
+
+@pytest.mark.parametrize("claim", ["Kendari and Ansan signed a sister city memorandum of understanding on July 11, 2023",
+                                   "Kendari and Ansan signed a sister city MoU on 11 July 2023"])
+def test_the_same_dispute_in_an_english_claim(kendari_ansan, claim):
+    assert kendari_ansan.check(claim).verdict == "disputed"
+
+
+def test_every_alias_of_a_form_is_read_as_that_form_by_the_register():
+    from rag.text.forms import FORM_ALIASES, forms_in
+
+    for form, aliases in FORM_ALIASES.items():
+        for alias in aliases:
+            assert form in forms_in(f"Kedua kota menandatangani {alias} kemarin."), (form, alias)

@@ -18,6 +18,7 @@ from rag.answers.extractive import Citation, ScoredSentence, citation_to_json, m
 from rag.answers.settings import AnswerSettings
 from rag.index.copies import CopyGroups, SourceCount
 from rag.answers.disagreement import later_correction
+from rag.text.forms import other_stage
 from rag.text.names import names_all_in, names_in
 from rag.text.reporting import is_intention, restates_error
 from rag.text.dates import YEAR, find_dates
@@ -31,7 +32,9 @@ from rag.search.searched import Searched
 # and for "supported".
 MIN_COVERAGE = 0.45
 SUPPORT_COVERAGE = 0.7
-EVIDENCE_SENTENCES = 3
+# Four: a form named otherwise (rag/text/forms.py) brings in other articles' sentences on the step,
+# and the sentence that dates it must still find a place.
+EVIDENCE_SENTENCES = 4
 
 
 
@@ -86,7 +89,8 @@ def check_claim(query: Query, hits: list[Hit], articles, lexical, copies: CopyGr
     sentences = score_sentences(query, hits, articles, lexical, AnswerSettings())
     if not sentences or sentences[0].coverage < MIN_COVERAGE:
         return CheckResult(query.text, Verdict.NOT_FOUND, [], [], sentences[0].coverage if sentences else 0.0)
-    evidence = _evidence(sentences)
+    planned = is_intention(query.text)
+    evidence = _evidence(sentences, planned)
     citations: dict[str, Citation] = {}
     for sentence in evidence:
         _cite(citations, sentence, articles)
@@ -98,8 +102,11 @@ def check_claim(query: Query, hits: list[Hit], articles, lexical, copies: CopyGr
             # Names are looked up in the cited articles: a name is rarely restated in every sentence.
             unmatched += " ".join(item.value) not in cited_text
             continue
-        # A correction's restatement of the error ("sebelumnya disebutkan … 9/2") states nothing.
-        said = [(s, _stated(s, item.kind, articles)) for s in evidence if not restates_error(s.text)]
+        # A correction's restatement of the error ("sebelumnya disebutkan … 9/2") states nothing, and
+        # a plan's day says nothing of the day the step was taken, nor the reverse: a plan and its
+        # carrying out are two steps, as in the register.
+        said = [(s, _stated(s, item.kind, articles)) for s in evidence if not restates_error(s.text)
+                and (item.kind != "date" or not other_stage(s.text, planned))]
         agreeing = [(s, e) for s, found in said for e in found if _comparable(item, e) and _matches(item, e)]
         differing = [(s, e) for s, found in said if not any(_matches(item, f) for f in found)
                      for e in found if _comparable(item, e)]
@@ -130,10 +137,12 @@ def check_claim(query: Query, hits: list[Hit], articles, lexical, copies: CopyGr
                        supports=supports, corrected_by=corrected_by)
 
 
-def _evidence(sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+def _evidence(sentences: list[ScoredSentence], planned: bool) -> list[ScoredSentence]:
     """The best sentences that cover the claim, one per article first: a second report of the
-    same event is what can confirm or dispute it."""
-    covering = [s for s in sentences if s.coverage >= MIN_COVERAGE]
+    same event is what can confirm or dispute it. A sentence that reports a step as the claim does
+    (taken, or planned) comes before one that does not ("akan menandatangani" is no evidence of
+    when a letter was signed)."""
+    covering = sorted((s for s in sentences if s.coverage >= MIN_COVERAGE), key=lambda s: other_stage(s.text, planned))
     firsts = list({s.hit.chunk.article_id: s for s in reversed(covering)}.values())[::-1]
     chosen = [covering[0]] + [s for s in firsts if s is not covering[0]]
     chosen += [s for s in covering if s not in chosen]

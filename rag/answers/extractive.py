@@ -26,6 +26,8 @@ from rag.text.answer_kinds import answer_kind, asks_for_list, best_span, holds_a
 from rag.search.retrieval import Hit, Query
 from rag.search.searched import Searched
 from rag.search.time_question import InferredTime
+from rag.text.forms import other_stage
+from rag.text.reporting import is_intention
 from rag.text.sentences import Span, split_sentences
 from rag.ingest.corpus import ArticleInfo
 
@@ -170,7 +172,8 @@ def compose_answer(
         return Answer(query.text, in_language(ANSWERS, language)["unsure"], True, [], closest(sentences, articles),
                       language, confidence=found, support=support)
     chosen = _choose(sentences, settings, is_list=asks_for_list(query.text),
-                     newest_first=_newest_first(query.text, articles) if latest else None)
+                     newest_first=_newest_first(query.text, articles) if latest else None,
+                     planned=is_intention(query.text))
     quoted: dict[str, list[ScoredSentence]] = {}  # by chunk, numbered in the order first quoted
     for sentence in chosen:
         quoted.setdefault(sentence.hit.chunk.id, []).append(sentence)
@@ -322,9 +325,11 @@ def score_sentences(
 
 
 def _choose(sentences: list[ScoredSentence], settings: AnswerSettings, is_list: bool,
-            newest_first=None) -> list[ScoredSentence]:
+            newest_first=None, planned: bool = False) -> list[ScoredSentence]:
     """The best sentence, then close runners-up; a list question takes one per article first;
-    with `newest_first` (a sentence's date), the eligible ones by date, newest first."""
+    with `newest_first` (a sentence's date), the eligible ones by date, newest first. Sentences
+    that report a step as the question asks of it (taken, or planned) come first: "akan
+    menandatangani … 7-10 Juni" does not answer when a letter was signed."""
     limit = settings.max_sentences_list if is_list else settings.max_sentences
     floor = sentences[0].score * settings.keep_ratio
     # One sentence carried by two articles (a repost the copy detector did not group) is quoted once.
@@ -336,6 +341,7 @@ def _choose(sentences: list[ScoredSentence], settings: AnswerSettings, is_list: 
             if s.coverage >= settings.join_coverage:
                 firsts.setdefault(s.hit.chunk.article_id, s)
         eligible = list(firsts.values()) + [s for s in eligible if s not in firsts.values()]
+    eligible.sort(key=lambda s: other_stage(s.text, planned))
     if newest_first is not None:
         eligible = newest_first(eligible)
     return eligible[:limit]

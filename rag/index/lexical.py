@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.text.lexicon import alternatives
+from rag.text.forms import form_names_in
 
 # Function words and question words of Indonesian and English. Question words matter most: "siapa"
 # or "kapan" in a question say what kind of answer is wanted, not which passage holds it.
@@ -94,9 +95,15 @@ class Analyzer:
 
         A concept is found in a text that uses any of its terms, to the extent of that term's
         weight; lexical search uses them all. A word the analysis drops (a function word) is none.
+        A word of a partnership form's name ("MoU", "surat pernyataan minat") is also found by the
+        words of the form's other names ("nota kesepahaman"; "letter of interest", "LoI"): two
+        reports of one step in other words are read alike (rag/text/forms.py).
         """
         concepts: dict[frozenset[str], Concept] = {}
-        for word in re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", _fold_variants(question.lower())):
+        folded = _fold_variants(question.lower())
+        form_words = {word: {w for other in others for w in other.split()}
+                      for name, others in form_names_in(folded) for word in name.split()}
+        for word in re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", folded):
             own = self.terms(word)
             if not own:
                 continue
@@ -107,6 +114,8 @@ class Analyzer:
             for alternative in (a for part in parts for a in alternatives(part)):
                 for term in self.terms(alternative.word):
                     weights[term] = max(weights.get(term, 0.0), alternative.weight)
+            for term in (t for other in sorted(form_words.get(word, ())) for t in self.terms(other)):
+                weights[term] = 1.0  # another name of the same form says the same
             concept = Concept(word, tuple(weights), tuple(weights.values()), len(own))
             concepts.setdefault(frozenset(concept.terms), concept)
         return list(concepts.values())

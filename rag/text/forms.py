@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from rag.text.reporting import is_intention
+
 # Forms, most advanced last within the ladder of one partnership.
 FORM_PATTERNS = (
     ("exploration", re.compile(r"\b(menjajaki|penjajakan|jajaki|dijajaki|explor\w*)\b", re.I)),
@@ -23,6 +25,38 @@ CITY_FORMS = (
     ("friendship city", re.compile(r"\b(kota persahabatan|kota (yang )?bersahabat|friendship city)\b", re.I)),
 )
 LADDER = ("exploration", "membership", "letter of interest", "MoU", "cooperation agreement", "business-to-business")
+
+
+# The plain names of the forms a claim or question may use for one another, each matched by its
+# form's pattern above (tests/test_morphology.py checks): "MoU" in a claim finds "nota
+# kesepahaman" in an article.
+FORM_ALIASES = {
+    "letter of interest": ("letter of interest", "LoI", "surat pernyataan minat"),
+    "MoU": ("MoU", "nota kesepahaman", "memorandum of understanding"),
+    "cooperation agreement": ("perjanjian kerja sama", "cooperation agreement"),
+    "sister city": ("kota kembar", "sister city"),
+    "friendship city": ("kota persahabatan", "friendship city"),
+}
+
+
+def form_names_in(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each name of a form the text uses, lower-cased, with the form's other names:
+    ("mou", ("nota kesepahaman", "memorandum of understanding"))."""
+    lowered = text.lower()
+    found = []
+    for aliases in FORM_ALIASES.values():
+        names = [a.lower() for a in aliases]
+        for name in names:
+            if re.search(rf"\b{re.escape(name)}\b", lowered):
+                found.append((name, tuple(n for n in names if n != name)))
+    return found
+
+
+def other_stage(text: str, planned: bool) -> bool:
+    """Whether `text` reports a partnership's step at the other stage than asked: a plan ("akan
+    menandatangani LoI … 7-10 Juni") where the step taken is asked about, or the reverse. A plan and
+    its carrying out are two steps, as in the register."""
+    return bool(forms_in(text)) and is_intention(text) != planned
 
 
 def forms_in(text: str) -> frozenset[str]:

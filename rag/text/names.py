@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text.dates import FULL_MONTH_NUMBER
+from rag.text.dates import FULL_MONTH_NUMBER, WEEKDAYS_EN, WEEKDAYS_ID
 from rag.text.forms import forms_in
 
 _NAME = re.compile(r"\b[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
@@ -17,11 +17,16 @@ _TITLE_WORDS = frozenset(
 )
 
 
+# Nor are months and weekdays: they belong to a date ("Selasa (11/7)" and "Rabu (12/7)" are two
+# dates of one signing, not two things the sentences are about).
+_NOT_NAMES = _TITLE_WORDS | set(FULL_MONTH_NUMBER) | set(WEEKDAYS_ID) | set(WEEKDAYS_EN)
+
+
 def names_in(text: str) -> list[tuple[str, ...]]:
     """Each name as its words; a sentence's first word is left out (capitalised anyway)."""
     names = []
     for match in _NAME.finditer(text):
-        words = [w for w in match.group().split() if w.lower() not in _TITLE_WORDS and w.lower() not in FULL_MONTH_NUMBER]
+        words = [w for w in match.group().split() if w.lower() not in _NOT_NAMES]
         if words and match.start() > 0:
             names.append(tuple(words))
     return names
