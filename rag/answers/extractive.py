@@ -290,7 +290,7 @@ def score_sentences(
         return sum(w * c.found(present) for c, w in weights.items()) / total if total else 0.0
 
     def matched_in(present: set[str]) -> int:
-        return sum(not present.isdisjoint(c.terms) for c in weights)
+        return sum(c.found(present) > 0 for c in weights)
 
     # Ranker scores are on no fixed scale: a chunk's relevance is its place between worst and best.
     top, bottom = (hits[0].score, min(h.score for h in hits)) if hits else (0.0, 0.0)

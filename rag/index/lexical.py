@@ -69,10 +69,20 @@ class Concept:
     terms: tuple[str, ...]  # the word's own stems first
     weights: tuple[float, ...]
     own: int = 1  # how many of `terms` are the word's own stems
+    # Other names of the same form, each as its terms, found only whole: "kembar" is in "sister
+    # city", not in "city" alone.
+    phrases: tuple[tuple[str, ...], ...] = ()
 
     def found(self, present: set[str] | frozenset[str]) -> float:
         """How much of the concept a text with these terms holds: its best term's weight, 0 if none."""
+        if any(all(t in present for t in phrase) for phrase in self.phrases):
+            return 1.0
         return max((w for t, w in zip(self.terms, self.weights) if t in present), default=0.0)
+
+    @property
+    def search_terms(self) -> tuple[str, ...]:
+        """Every term lexical search looks for: the concept's and its phrases'."""
+        return tuple(dict.fromkeys((*self.terms, *(t for phrase in self.phrases for t in phrase))))
 
     def rarity(self, index: LexicalIndex) -> float:
         """The concept's weight in a question: the idf of the word's own stems where the corpus uses
@@ -95,14 +105,13 @@ class Analyzer:
 
         A concept is found in a text that uses any of its terms, to the extent of that term's
         weight; lexical search uses them all. A word the analysis drops (a function word) is none.
-        A word of a partnership form's name ("MoU", "surat pernyataan minat") is also found by the
-        words of the form's other names ("nota kesepahaman"; "letter of interest", "LoI"): two
-        reports of one step in other words are read alike (rag/text/forms.py).
+        A word of a partnership form's name ("MoU", "surat pernyataan minat") is also found by any
+        whole other name of the form ("nota kesepahaman"; "letter of interest", "LoI"): two reports
+        of one step in other words are read alike (rag/text/forms.py).
         """
         concepts: dict[frozenset[str], Concept] = {}
         folded = _fold_variants(question.lower())
-        form_words = {word: {w for other in others for w in other.split()}
-                      for name, others in form_names_in(folded) for word in name.split()}
+        other_names = {word: others for name, others in form_names_in(folded) for word in name.split()}
         for word in re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", folded):
             own = self.terms(word)
             if not own:
@@ -114,9 +123,8 @@ class Analyzer:
             for alternative in (a for part in parts for a in alternatives(part)):
                 for term in self.terms(alternative.word):
                     weights[term] = max(weights.get(term, 0.0), alternative.weight)
-            for term in (t for other in sorted(form_words.get(word, ())) for t in self.terms(other)):
-                weights[term] = 1.0  # another name of the same form says the same
-            concept = Concept(word, tuple(weights), tuple(weights.values()), len(own))
+            phrases = tuple(tuple(self.terms(other)) for other in other_names.get(word, ()) if self.terms(other))
+            concept = Concept(word, tuple(weights), tuple(weights.values()), len(own), phrases)
             concepts.setdefault(frozenset(concept.terms), concept)
         return list(concepts.values())
 

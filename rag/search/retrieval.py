@@ -116,7 +116,7 @@ class Query:
 
     @property
     def terms(self) -> list[str]:
-        return list(dict.fromkeys(t for concept in self.concepts for t in concept.terms))
+        return list(dict.fromkeys(t for concept in self.concepts for t in concept.search_terms))
 
 
 @dataclass(frozen=True)

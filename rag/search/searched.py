@@ -56,7 +56,7 @@ def what_was_searched(text: str, articles: dict[str, ArticleInfo], lexical: Lexi
                                                    ("outlets", list(filters.outlets)),
                                                    ("article_ids", list(filters.article_ids))) if value}
     absent = [_as_written(concept.words, text) for concept in lexical.analyzer.concepts(text)
-              if not any(lexical.knows(term) for term in concept.terms)]
+              if not any(lexical.knows(term) for term in concept.search_terms)]
     return Searched(len(admitted), dates[0] if dates else None, dates[-1] if dates else None, set_filters, str(mode),
                     tuple(dict.fromkeys(absent)), tuple(dict.fromkeys(closest)), detect_language(text))
 
