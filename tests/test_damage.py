@@ -38,6 +38,10 @@ DAMAGES = {
     # A manifest that lost its list of files would check none: the emptied file is still found.
     "no list of files, chunks emptied": lambda index: (_manifest(index, lambda m: m.pop("files")),
                                                        (live_version(index) / "chunks.npy").write_bytes(b"")),
+    # Found by the deep corruption property (tests/test_hostile.py): the list loses a file, and the
+    # file goes too; neither check would see it without the files every build writes.
+    "chunks gone from the list and the disk": lambda index: (
+        _manifest(index, lambda m: m["files"].pop("chunks.npy")), (live_version(index) / "chunks.npy").unlink()),
 }
 
 

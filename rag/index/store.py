@@ -333,6 +333,9 @@ def damaged_files(index: Path, manifest: Manifest, checksums: bool = True) -> di
     that, a manifest that lost its list would check nothing."""
     folder = index / manifest.version
     wrong = {name: "not in the manifest" for name in _files_in(folder) if name not in manifest.files and name != MANIFEST}
+    # Nor may the list lose a file every build writes: gone from both, it would be missed by both.
+    wrong.update((name, "missing (and not in the manifest)") for name in _written_by_every_build(manifest)
+                 if name not in manifest.files and name not in wrong)
     for name, expected in sorted(manifest.files.items()):
         path = folder / name
         size = _size(path)
@@ -343,6 +346,14 @@ def damaged_files(index: Path, manifest: Manifest, checksums: bool = True) -> di
         elif checksums and _sha256(path) != expected["sha256"]:
             wrong[name] = "changed (checksum differs)"
     return wrong
+
+
+def _written_by_every_build(manifest: Manifest) -> tuple[str, ...]:
+    """The files each version of this format holds; the vectors only where FAISS keeps them."""
+    if manifest.format_version < FORMAT_VERSION:
+        return ()
+    faiss = (VECTORS,) if manifest.dense.get("type") != "milvus" else ()
+    return (ARTICLES, SPANS, REGISTER_FILE, *faiss)
 
 
 def _files_in(folder: Path) -> list[str]:
