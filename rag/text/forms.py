@@ -28,7 +28,7 @@ LADDER = ("exploration", "membership", "letter of interest", "MoU", "cooperation
 
 
 # The plain names of the forms a claim or question may use for one another, each matched by its
-# form's pattern above (tests/test_morphology.py checks): "MoU" in a claim finds "nota
+# form's pattern above (tests/test_sources_differ.py checks): "MoU" in a claim finds "nota
 # kesepahaman" in an article.
 FORM_ALIASES = {
     "letter of interest": ("letter of interest", "LoI", "surat pernyataan minat"),
