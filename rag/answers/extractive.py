@@ -170,7 +170,9 @@ def compose_answer(
     if found is Confidence.UNSURE:
         return Answer(query.text, in_language(ANSWERS, language)["unsure"], True, [], closest(sentences, articles),
                       language, confidence=found, support=support)
-    chosen = _choose(sentences, settings, is_list=asks_for_list(query.text),
+    # One sentence carried by two articles (a repost the copy detector did not group) is quoted once.
+    unique, carriers = _first_of_each(sentences)
+    chosen = _choose(unique, settings, is_list=asks_for_list(query.text),
                      newest_first=_newest_first(query.text, articles) if latest else None,
                      planned=is_intention(query.text))
     quoted: dict[str, list[ScoredSentence]] = {}  # by chunk, numbered in the order first quoted
@@ -180,8 +182,7 @@ def compose_answer(
                  for n, (chunk_id, group) in enumerate(quoted.items(), start=1)}
     for chunk_id, group in quoted.items():
         citation = citations[chunk_id]
-        carriers = {s.hit.chunk.article_id for s in sentences if any(same_sentence(s.text, q.text) for q in group)}
-        more = sorted(carriers - {citation.article_id, *citation.also_in})
+        more = sorted({a for q in group for a in carriers[id(q)]} - {citation.article_id, *citation.also_in})
         citations[chunk_id] = replace(citation, also_in=[*citation.also_in, *more]) if more else citation
     parts = [AnswerPart(s.text, citations[s.hit.chunk.id].n, start=s.start) for s in chosen]
     terms = set(query.terms)
@@ -244,23 +245,30 @@ def answer_span(question: str, quoted: list[tuple[ScoredSentence, int]], is_ques
     return AnswerSpan(span.text, sentence.start + span.start, sentence.start + span.end, citation, str(span.kind))
 
 
-def same_sentence(first: str, second: str) -> bool:
-    """One sentence carried by two articles, as a repost edits it: the same numbers, and nine in ten
-    of each one's words in the other ("... Selasa (14/3/2023) lalu." is "... Selasa (14/3/2023).")."""
-    one, other = Counter(re.findall(r"\w+", first.lower())), Counter(re.findall(r"\w+", second.lower()))
-    if {w for w in one if w.isdigit()} != {w for w in other if w.isdigit()}:
+def _same_sentence(first: Counter, second: Counter) -> bool:
+    """One sentence carried by two articles, as a repost edits it, given each one's words: the same
+    numbers, and nine in ten of each one's words in the other ("... Selasa (14/3/2023) lalu." is
+    "... Selasa (14/3/2023).")."""
+    if {w for w in first if w.isdigit()} != {w for w in second if w.isdigit()}:
         return False
-    common = sum((one & other).values())
-    return common >= 0.9 * max(sum(one.values()), sum(other.values()))
+    common = sum((first & second).values())
+    return common >= 0.9 * max(first.total(), second.total())
 
 
-def _first_of_each(sentences: list[ScoredSentence]) -> list[ScoredSentence]:
-    """The sentences without the later ones that repeat an earlier one."""
-    kept: list[ScoredSentence] = []
+def _first_of_each(sentences: list[ScoredSentence]) -> tuple[list[ScoredSentence], dict[int, set[str]]]:
+    """The sentences without the later ones that repeat an earlier one; and for each kept one (by
+    id), the articles that carry it, its own and those of its repeats."""
+    kept: list[tuple[ScoredSentence, Counter]] = []
+    carriers: dict[int, set[str]] = {}
     for sentence in sentences:
-        if not any(same_sentence(sentence.text, earlier.text) for earlier in kept):
-            kept.append(sentence)
-    return kept
+        words = Counter(re.findall(r"\w+", sentence.text.lower()))
+        earlier = next((k for k, k_words in kept if _same_sentence(words, k_words)), None)
+        if earlier is None:
+            kept.append((sentence, words))
+            carriers[id(sentence)] = {sentence.hit.chunk.article_id}
+        else:
+            carriers[id(earlier)].add(sentence.hit.chunk.article_id)
+    return [k for k, _ in kept], carriers
 
 
 def join_parts(parts: list[AnswerPart]) -> str:
@@ -331,8 +339,6 @@ def _choose(sentences: list[ScoredSentence], settings: AnswerSettings, is_list: 
     menandatangani … 7-10 Juni" does not answer when a letter was signed."""
     limit = settings.max_sentences_list if is_list else settings.max_sentences
     floor = sentences[0].score * settings.keep_ratio
-    # One sentence carried by two articles (a repost the copy detector did not group) is quoted once.
-    sentences = _first_of_each(sentences)
     eligible = [s for s in sentences if s.score >= floor and s.coverage >= settings.join_coverage]
     if is_list:
         firsts: dict[str, ScoredSentence] = {}
