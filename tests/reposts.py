@@ -372,7 +372,7 @@ def _tokens(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Doc:
+class Doc:
     """A text as the build reads it: its content is what cleaning keeps (rag/ingest/cleaning.py)."""
 
     id: str
@@ -395,8 +395,8 @@ def in_selection_half(pair: GeneratedPair) -> bool:
 
 def score(pair: GeneratedPair) -> float:
     """The detector's score of the pair's contents: their signatures' estimated Jaccard similarity."""
-    return copies.similarity(copies.signature(_Doc("a", pair.first).content),
-                             copies.signature(_Doc("b", pair.second).content))
+    return copies.similarity(copies.signature(Doc("a", pair.first).content),
+                             copies.signature(Doc("b", pair.second).content))
 
 
 def highest_negative(pairs: list[GeneratedPair]) -> float:
@@ -406,7 +406,7 @@ def highest_negative(pairs: list[GeneratedPair]) -> float:
 
 def detected(pair: GeneratedPair) -> bool:
     """Whether the build's copy detector (LSH candidates, then the exact score) groups the pair."""
-    return bool(copies.find_copies([_Doc("a", pair.first), _Doc("b", pair.second)]).pairs)
+    return bool(copies.find_copies([Doc("a", pair.first), Doc("b", pair.second)]).pairs)
 
 
 def curve(pairs: list[GeneratedPair]) -> dict:

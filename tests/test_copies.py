@@ -9,7 +9,6 @@ measured on a generated population of reposts and look-alikes (tests/reposts.py)
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,25 +18,10 @@ from rag.index import copies
 from rag.web.cards import sources_html
 from tests.conftest import SHARED, run_json
 from tests.newsroom.articles import ARTICLES, PRESS_RELEASE
-from tests.reposts import curve, highest_negative, in_selection_half, population
+from tests.reposts import Doc, curve, highest_negative, in_selection_half, population
 
 FACQA = SHARED / "data" / "facqa" / "passages.jsonl"
 GROUP = ("malang-chiangmai-pr", "malang-chiangmai-post", "malang-chiangmai-radar", "malang-chiangmai-jatim")
-
-
-@dataclass(frozen=True)
-class Doc:
-    id: str
-    text: str
-    date: str | None = None
-
-    @property
-    def content_hash(self) -> str:
-        return str(hash(self.text))
-
-    @property
-    def content(self) -> str:
-        return self.text
 
 
 def _docs(rows) -> list[Doc]:
