@@ -37,7 +37,7 @@ from rag.errors import BuildLockedError, IndexWriteError, RagError, StoreUnavail
 from rag.index.lexical import LexicalIndex, LexicalSettings
 from rag.index.milvus import ChunkRows, MilvusStore, open_store
 from rag.text.dates import day_numbers
-from rag.register.extraction import EXTRACTOR_VERSION, extract_corpus
+from rag.register.extraction import extract_corpus, extractor_version
 from rag.search.retrieval import RetrievalSettings
 from rag.index.store import (
     ARTICLES, COPIES, FORMAT_VERSION, LEXICAL, SIGNATURES, ArticleInfo, Manifest, damaged_files, discard_version, ensure_index_folder,
@@ -315,8 +315,8 @@ class _Previous:
 
     @property
     def register_current(self) -> bool:
-        """Was the register read by this program's rules (rag.register.extraction.EXTRACTOR_VERSION)?"""
-        return (self.register or {}).get("extractor") == EXTRACTOR_VERSION
+        """Was the register read by this program's rules (rag.register.extraction.extractor_version)?"""
+        return (self.register or {}).get("extractor") == extractor_version()
 
 
 def _previous(index: Path, milvus: MilvusStore | None = None) -> _Previous | None:

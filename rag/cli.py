@@ -476,14 +476,21 @@ def check(claim: str, corpus: Path | None, index: Path | None, store: str | None
 @click.option("--curve", is_flag=True,
               help="Print the risk-coverage curve: at each confident level, the share of questions answered and the "
                    "share of those answers that are right (questions asked with and without their answers).")
+@click.option("--register", "register_gold", is_flag=True,
+              help="FILE is a register gold file (.jsonl of records, docs/register.md): print the register's "
+                   "precision and recall per field against it, and every difference. With --corpus, that corpus's "
+                   "register (nothing is embedded); else the index's.")
 @json_option
 def eval_command(file: Path, corpus: Path | None, index: Path | None, store: str | None, model: str | None, chunk_tokens: int | None,
                  retriever: str, since, until, outlets, article_ids, top_k, min_coverage, llm_url, llm_model, llm_key,
-                 llm_timeout, without_answers: bool, curve: bool, as_json: bool) -> None:
+                 llm_timeout, without_answers: bool, curve: bool, register_gold: bool, as_json: bool) -> None:
     """Run an evaluation FILE (.jsonl of question/answers/sources) and print the figures.
 
     With --corpus, that corpus is indexed first, into --index or a temporary folder.
     """
+    if register_gold:
+        _eval_register(file, corpus, index, store, as_json)
+        return
     from rag.build import progress
     from rag.devtools.evaluate import evaluate, read_eval_file, risk_coverage
 
@@ -603,6 +610,30 @@ def _bench_table(result: dict) -> str:
                      f"{row['recall_at_10']:>9.3f} {row['rss_mb']:>8.0f} {row['rss_limit_mb']:>8.0f}")
     lines.append(f"\nbench took {result['bench_s']:.0f} s")
     return "\n".join(lines)
+
+
+def _eval_register(file: Path, corpus: Path | None, index: Path | None, store: str | None, as_json: bool) -> None:
+    from rag.devtools.register_eval import read_register_gold, report_table, score_register
+    from rag.ingest.corpus import load_corpus
+    from rag.register.extraction import build_register, extract, register_from_stored
+
+    gold = read_register_gold(file)
+    settings = load_settings(corpus, index, store=store)
+    if corpus is not None:
+        records = build_register(m for article in load_corpus(settings.corpus).articles for m in extract(article))
+    else:
+        from rag.index.milvus import open_store
+        from rag.index.store import live_name, load_index
+
+        milvus = open_store(settings.store)
+        records = register_from_stored(load_index(settings.index, live_name(settings.index, milvus), milvus).register)
+    report = score_register(records, gold)
+    if as_json:
+        click.echo(json.dumps({"records": report.records, "differences": report.differences,
+                               "scores": {name: {**asdict(s), "precision": s.precision, "recall": s.recall}
+                                          for name, s in report.scores.items()}}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(report_table(report))
 
 
 def _open_for_eval(settings: Settings, build: bool):

@@ -197,7 +197,7 @@ def test_the_register_tab_filters_sorts_and_opens_a_rows_sources(running_app, tm
         page.get_by_role("tab", name="Register kemitraan").click()
         table = page.locator("#register")
         expect(table).to_contain_text("Kisarazu", timeout=30_000)
-        timeline = page.locator("#timeline svg circle")
+        timeline = page.locator("#timeline svg.rag-timeline circle")
         expect(timeline.first).to_be_attached()
         assert timeline.count() >= 5  # a dot per dated step
         partner_header = table.locator('th[title="Mitra"]:visible').first

@@ -1,28 +1,101 @@
-"""The register on articles written for the tests (issue 18, part 5): the issue's targets on the
-development set, and on the held-out set the figures the README reports (tests/register_eval.py)."""
+"""The register against gold files of the records a careful reader writes (issue 28, part 3):
+the seeds, the test articles it was written beside, and six written after its rules were frozen."""
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
+from rag.devtools.register_eval import GoldRecord, GoldStage, score_register
+from rag.errors import EvalFileError
+from rag.register.extraction import Partnership, Source, Stage
 from rag.text.language import detect_language
-from tests.register_eval import SETS, evaluate, register_of
+from tests.conftest import CORPUS, run_rag
+from tests.register_eval import NEWSROOM, SEEDS_GOLD, newsroom_report, seeds_report
+
+FIELDS = ("partner", "form", "status", "date", "fields", "people", "conflicts", "stages")
 
 
-def test_the_register_meets_the_issues_targets_on_the_test_articles(tmp_path):
-    articles, expected = SETS["development"]
+def _meets_the_issues_targets(report) -> bool:
+    return all(report.scores[f].precision >= 0.95 and report.scores[f].recall >= 0.90 for f in FIELDS)
+
+
+def test_the_seeds_register_is_what_a_careful_reader_writes():
+    report = seeds_report()
+    assert report.records == 8
+    assert _meets_the_issues_targets(report), report.differences
+
+
+def test_the_register_of_the_test_articles_holds_its_figures(tmp_path):
+    articles, _ = NEWSROOM["development"]
     assert len(articles) >= 12 and {detect_language(a["text"]) for a in articles} == {"id", "en"}
-    scores, invented = evaluate(register_of(articles, tmp_path), expected)
-    assert scores["status"].precision >= 0.9 and scores["form"].precision >= 0.9, scores
-    assert scores["fields"].recall >= 0.8 and scores["people"].recall >= 0.8, scores
-    assert invented == []
-    assert scores["conflicts"].recall == 1.0 and scores["conflicts"].precision == 1.0
+    report = newsroom_report("development", tmp_path)
+    scores = report.scores
+    assert all(scores[f].precision == 1.0 and scores[f].recall == 1.0
+               for f in ("partner", "form", "status", "date", "people", "conflicts", "stages")), report.differences
+    assert scores["fields"].recall >= 0.95 and scores["fields"].precision >= 0.9, report.differences
 
 
-def test_the_held_out_articles_do_no_worse_than_the_readme_says(tmp_path):
-    """Written after the rules were frozen; the README gives these figures, measured once before the
-    fixes they showed were needed and once after: a change that makes them worse fails here."""
-    articles, expected = SETS["held out"]
-    scores, invented = evaluate(register_of(articles, tmp_path), expected)
-    assert scores["partner"].recall == 1.0 and scores["form"].precision == 1.0
-    assert scores["status"].precision >= 0.8 and scores["date"].recall >= 0.8
-    assert scores["fields"].recall >= 0.8 and scores["people"].recall >= 0.8
-    assert invented == []
+def test_the_held_out_articles_do_no_worse_than_the_docs_say(tmp_path):
+    """Written after the rules were frozen; docs/register.md gives these figures: a change that
+    makes them worse fails here."""
+    scores = newsroom_report("held out", tmp_path).scores
+    assert all(scores[f].precision == 1.0 for f in ("partner", "form", "status", "fields", "people", "stages"))
+    assert scores["date"].recall >= 5 / 6
+
+
+@pytest.mark.xfail(strict=True, reason="fields 0.91 precision on the development articles (a field given in both "
+                   "languages is two values; 'program magang' read as education), date 0.83 on the held-out ones "
+                   "(Guangzhou's renewal dated by 'since … 2005' in the next sentence): docs/register.md")
+@pytest.mark.parametrize("name", list(NEWSROOM))
+def test_the_issues_targets_on_the_test_articles(name, tmp_path):
+    assert _meets_the_issues_targets(newsroom_report(name, tmp_path))
+
+
+def _record(**values) -> Partnership:
+    source = Source("a", 0, 1)
+    stages = [Stage("MoU", "2020-01-02", "signed", source), Stage("MoU", None, "planned", source)]
+    return Partnership(**{"local_party": "Pemerintah Kota X", "partner": "Y", "partner_type": "city", "form": "MoU",
+                          "date": "2020-01-02", "fields": ["trade", "pariwisata"], "people": [], "status": "signed",
+                          "stages": stages, **values})
+
+
+def test_each_field_is_scored_by_hand_counted_figures():
+    """The scorer against counts made by hand on one record: a field named in either language
+    counts once, a value twice is one right and one wrong, an unmatched stage is one wrong."""
+    gold = GoldRecord("Pemerintah Kota X", "Y", "MoU", "signed", ("2020-01-02",),
+                      (frozenset({"trade"}), frozenset({"tourism", "pariwisata"}), frozenset({"health"})), (),
+                      (GoldStage("MoU", "signed", ("2020-01-02",)),), ())
+    report = score_register([_record(), _record(partner="Z")], [gold])
+    scores = report.scores
+    assert (scores["partner"].correct, scores["partner"].predicted, scores["partner"].expected) == (1, 2, 1)
+    assert (scores["fields"].correct, scores["fields"].predicted, scores["fields"].expected) == (2, 2, 3)
+    assert (scores["stages"].correct, scores["stages"].predicted, scores["stages"].expected) == (1, 2, 1)
+    assert scores["date"].precision == 1.0
+    assert "Y: fields 'health' missing" in report.differences
+    assert "Pemerintah Kota X — Z: not in the gold file" in report.differences
+
+
+def test_rag_eval_register_prints_every_field_and_each_difference(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    rows = [json.loads(line) for line in SEEDS_GOLD.read_text(encoding="utf-8").splitlines()]
+    rows[0]["status"] = "planned"  # one wrong value, to be reported
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = run_rag("eval", str(gold), "--register", "--corpus", str(CORPUS), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report["scores"]) == set(FIELDS)
+    assert report["scores"]["status"]["correct"] == 7
+    assert report["differences"] == ["Seoul: status 'signed', expected 'planned'"]
+
+
+def test_a_bad_gold_file_is_named_with_its_line(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"local_party": "A", "partner": "B"}\n{"partner": 3}\n', encoding="utf-8")
+    result = run_rag("eval", str(gold), "--register", "--corpus", str(CORPUS))
+    assert result.returncode != 0 and f"{gold}:2" in result.stderr and "Traceback" not in result.stderr
+    from rag.devtools.register_eval import read_register_gold
+    with pytest.raises(EvalFileError, match='a stage is a form, or an object with a "form"'):
+        gold.write_text('{"local_party": "A", "partner": "B", "stages": [{"status": "signed"}]}\n', encoding="utf-8")
+        read_register_gold(gold)

@@ -62,7 +62,7 @@ def test_the_register_tab_at_desktop_and_phone_widths(assistant, tmp_path, width
         table = page.locator("#register")
         expect(table).to_contain_text(headers[6], timeout=30_000)
         expect(table).to_contain_text("friendship city" if english else "kota persahabatan")
-        timeline = page.locator("#timeline svg")
+        timeline = page.locator("#timeline svg.rag-timeline")  # not the loading spinner's svg
         expect(timeline).to_be_visible()
         legend = "Dot colours" if english else "Warna titik"
         expect(page.locator("#timeline")).to_contain_text(legend)

@@ -11,13 +11,18 @@ named last. Records of the same local party and partner merge across articles, e
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 
 from rag.errors import IndexCorruptError, repair_hint
 from rag.text.dates import WEEKDAY, find_dates
+from rag.text.forms import DOCUMENTS, NAMED_AGREEMENT, forms_in
 from rag.text.event_dates import DateBasis, event_dates, place_year, weekday_given
 from rag.text.reporting import is_correction, restates_error
 from rag.ingest.corpus import Article
@@ -158,6 +163,8 @@ def extract(article: Article) -> list[Mention]:
     correction = is_correction(article.title, article.text)
     mentions: list[Mention] = []
     last: list[str] = []
+    document: dict[str, str] = {}  # partner → the letter or MoU named last
+    officials = {name: role for t in texts for name, role in _people(t, set(partners))}
     for span, text, speaks, found, context_date in zip(sentences, texts, cooperation, shaped, neighbours):
         named = [name for name, _, _ in found if name in partners]
         named += [name for name, pattern in bare if pattern.search(text) and name not in named]
@@ -172,6 +179,12 @@ def extract(article: Article) -> list[Mention]:
             kind, own_local = partners[partner]
             mention = _mention(article, text, Source(article.id, span.start, span.end), partner, kind,
                                own_local or local, context_date, speaks, set(partners))
+            if speakers := [p for p in _speakers(text, officials) if p not in mention.people]:
+                mention = replace(mention, people=mention.people + tuple(speakers))
+            if mention.form in DOCUMENTS:
+                document[partner] = mention.form
+            elif mention.form == "cooperation agreement" and partner in document and not NAMED_AGREEMENT.search(text):
+                mention = replace(mention, form=document[partner])  # "penandatanganan kerja sama" of the letter named
             mentions.append(replace(mention, correction=True) if correction else mention)
     return mentions
 
@@ -311,16 +324,23 @@ _NOT_A_FIELD = re.compile(rf"^(?:lain|lainnya|other|others)$|\d|\b(?:{WEEKDAY})\
 def _fields(text: str) -> tuple[str, ...]:
     """The fields a sentence names: the gazetteer's name for each it knows, and each item of a
     listed field it does not know in the article's own words ("ekonomi kreatif")."""
-    known = [name for name, pattern in FIELD_PATTERNS if pattern.search(text)]
+    known = [name for name, pattern in FIELD_PATTERNS if any(not _in_a_name(text, m) for m in pattern.finditer(text))]
     own = []
     for match in FIELD_LIST.finditer(text):
         listed = FIELD_LIST_END.split(match.group(1))[0]
-        for item in re.split(r",\s*(?:dan|serta|and)?\s*|\s+(?:dan|serta|and|&)\s+", listed):
+        for item in re.split(r"[,;]\s*(?:dan|serta|and)?\s*|\s+(?:dan|serta|and|&)\s+", listed):
             item = _LIST_LEAD.sub("", item.strip()).strip(" ,")
             if (item and 1 <= len(item.split()) <= 5 and not _NOT_A_FIELD.search(item)
                     and not any(p.search(item) for _, p in FIELD_PATTERNS)):
                 own.append(item)
     return tuple(dict.fromkeys(known + own))
+
+
+def _in_a_name(text: str, match: re.Match) -> bool:
+    """A field's word capitalised within a sentence is part of a name ("Menteri Lingkungan Hidup",
+    "Program Manajemen Teknologi"), not a field the cooperation covers: both languages write
+    fields in lower case."""
+    return match.start() > 0 and match.group()[0].isupper()
 
 
 # Dates ---------------------------------------------------------------------------------------
@@ -342,11 +362,17 @@ class _Event:
         return _Event(self.date, self.basis, f"{said}; {self.reason}" if self.reason else said, self.undated, self.text)
 
 
+# A date after the verb that attributes a quote ("…," ujarnya, Selasa (7/6/2016); "Mr X said on
+# Tuesday") is when it was said, the news convention for dating a statement, not when the step was.
+_SAID_ON = re.compile(r"\b(?:ujar|kata|ucap|tutur|jelas|terang|ungkap|papar|sebut|tegas|imbuh|tambah)(?:nya)?"
+                      r"(?:\s+[A-Z][\w.'-]*){0,4}(?:\s+(?:di|in)\s+[A-Z][\w-]*)?,?\s*$|\bsaid(?:\s+on)?\s*$")
+
+
 def _sentence_event(text: str, article_date: str | None) -> _Event | None:
     """The most precise date the sentence gives for an event: a day before a month before a year,
     a stated date before a resolved one. A year-less date with a day of the week, in an article with
     no date, waits for the register to place its year; a date the text does not give is None."""
-    found = event_dates(text, article_date)
+    found = [d for d in event_dates(text, article_date) if not _SAID_ON.search(text[:d.start])]
     if found:
         best = min(found, key=lambda d: (-len(d.date.split("/")[0]), list(DateBasis).index(d.basis), d.start))
         return _Event(best.date, str(best.basis), best.reason, text=best.text)
@@ -361,16 +387,40 @@ def _sentence_event(text: str, article_date: str | None) -> _Event | None:
 
 def _neighbouring_events(texts: list[str], article_date: str | None) -> list[_Event | None]:
     """For each sentence, the date the sentence just after it (else just before) gives, where that
-    one speaks of cooperation or of a step: "…ditandatanganinya surat pernyataan minat."
-    "Penandatanganan surat dilakukan … Rabu 8 Juni." Never further away, and never the article's
-    own date: a date two sentences off is often another event's, and when a story appeared is not
+    one speaks of cooperation or of a step, and of the same step if it names one: "…ditandatanganinya
+    surat pernyataan minat." "Penandatanganan surat dilakukan … Rabu 8 Juni." Never further away,
+    never another step's date (the membership "sejak April 2016" is not the date of the agreement
+    planned in the next sentence), and never the article's own date: when a story appeared is not
     when the event took place."""
     events = [_sentence_event(t, article_date) if COOPERATION.search(t) or _status(t) else None for t in texts]
-    return [(events[i + 1] if i + 1 < len(events) else None) or (events[i - 1] if i else None)
-            for i in range(len(texts))]
+    forms = [forms_in(t) for t in texts]
+
+    def usable(i: int, j: int) -> _Event | None:
+        if not 0 <= j < len(texts) or (forms[i] and forms[j] and not forms[i] & forms[j]):
+            return None
+        return events[j]
+
+    return [usable(i, i + 1) or usable(i, i - 1) for i in range(len(texts))]
 
 
 # People --------------------------------------------------------------------------------------
+
+# "…, kata Dinar." The one who speaks of a partnership for a party is one of its people, by the
+# name and role the article gave them where it introduced them.
+_SPEAKER = re.compile(r"\b(?:kata|ujar|ucap|tutur|jelas|beber|papar|ungkap|tegas|imbuh|said)\s+([A-Z][\w'’-]+)")
+# A national office (a minister, the president) is context or a witness in a city's partnership.
+_NATIONAL_OFFICE = re.compile(r"^(?:Menteri|Presiden|Wakil Presiden|Minister|President)\b")
+
+
+def _speakers(text: str, officials: dict[str, str]) -> list[tuple[str, str]]:
+    named = {m.group(1) for m in _SPEAKER.finditer(text)}
+    return [(name, role) for name, role in officials.items() if named & set(name.split())]
+
+
+def _party_people(local_party: str, people: Iterable[tuple[str, str]]) -> Iterable[tuple[str, str]]:
+    national = local_party in ("Kemendagri", "Pemerintah Indonesia")
+    return ((name, role) for name, role in people if national or not _NATIONAL_OFFICE.match(role))
+
 
 _RUN_TOKEN = re.compile(rf"\s*(?!(?i:{WEEKDAY})\b)(\([^)]*\)|,|[A-Z][\w'’-]*(?:\.(?=\s[A-Z]))?|dan|di|&)")
 
@@ -451,7 +501,7 @@ def _record(group: list[Mention]) -> Partnership:
     sources: dict[str, list[Source]] = {"partner": [m.source for m in group if m.form or m.city_form]
                                         or [m.source for m in group]}
     formed = [m for m in group if m.form]
-    reached = [m for m in formed if m.status in ("signed", "ongoing")] or formed  # "akan …" is not a step taken
+    reached = [m for m in formed if _taken(m)] or formed  # "akan …" is not a step taken
     form = max((m.form for m in reached), key=LADDER.index) if reached else None
     city_form = next((m.city_form for m in group if m.city_form), None)
     shown_form = f"{form} ({city_form})" if form and city_form and form != "membership" else (form or city_form)
@@ -482,7 +532,7 @@ def _record(group: list[Mention]) -> Partnership:
     sources["fields"] = [m.source for m in group if m.fields]
     people: dict[str, Person] = {}
     for mention in group:
-        for name, role in mention.people:
+        for name, role in _party_people(first.local_party, mention.people):
             people.setdefault(name, Person(name, role, mention.source))
     for name in list(people):  # "Bima Arya" and "Bima Arya Sugiarto" are one person: the fuller name stays
         if any(other != name and other.startswith(name + " ") for other in people):
@@ -495,11 +545,17 @@ def _record(group: list[Mention]) -> Partnership:
 
 def _headline(stages: list[Stage]) -> Stage | None:
     stages = [s for s in stages if s.corrected_by is None]
-    taken = [s for s in stages if s.status in ("signed", "ongoing")]
+    taken = [s for s in stages if _taken(s)]
     candidates = taken or [s for s in stages if s.status]
     if not candidates:
         return None
     return max(candidates, key=lambda s: (LADDER.index(s.form), s.date is not None, s.date or ""))
+
+
+def _taken(stage: Stage | Mention) -> bool:
+    """A step taken: signed, or under way past exploring. Exploring is what comes before any step,
+    so a letter of interest planned says more of a partnership than the exploring under way."""
+    return stage.status == "signed" or (stage.status == "ongoing" and stage.form != "exploration")
 
 
 def _years_placed(group: list[Mention]) -> list[Mention]:
@@ -526,12 +582,30 @@ def _years_placed(group: list[Mention]) -> list[Mention]:
 
 def _distinct_stages(stages: list[Stage]) -> list[Stage]:
     """One stage for each step and date: "Juni 2016" and "8 Juni 2016" of the same signing are one
-    (the more precise kept); two different days are two sources' dates, both kept (a conflict)."""
+    (the more precise kept); two different days are two sources' dates, both kept (a conflict). A
+    sentence that names a step without its status ("MoU ini mencakup …") speaks of a step the
+    articles give with one, and adds a stage only where none does; its date, if the other lacks
+    one, goes to that stage when both are in one article."""
+    stated = [s for s in stages if s.status]
     kept: list[Stage] = []
-    for stage in sorted(stages, key=lambda s: -len(s.date or "")):
+    for stage in sorted(stated, key=lambda s: -len(s.date or "")):
         if not any(_same_step(stage, other) and _compatible(stage.date, other.date) for other in kept):
             kept.append(stage)
+    for bare in (s for s in stages if not s.status):
+        same = [i for i, other in enumerate(kept) if other.form == bare.form and _compatible(bare.date, other.date)]
+        if not same:
+            kept.append(bare)
+            continue
+        undated = [i for i in same if not kept[i].date and kept[i].source.article_id == bare.source.article_id]
+        if bare.date and undated:
+            kept[undated[0]] = replace(kept[undated[0]], date=bare.date, date_basis=bare.date_basis,
+                                       date_reason=_joined("another sentence of the article names this step and its date",
+                                                           bare.date_reason))
     return sorted(kept, key=lambda s: s.date or "9999")
+
+
+def _joined(*reasons: str | None) -> str:
+    return "; ".join(r for r in reasons if r)
 
 
 def _same_step(first: Stage, second: Stage) -> bool:
@@ -588,15 +662,26 @@ def _articles_disjoint(values: list[Stage], stages: list[Stage]) -> bool:
 
 # Stored with the index --------------------------------------------------------------------------
 
-# Raised whenever the rules change: mentions stored by older rules are extracted again.
-EXTRACTOR_VERSION = 5
+# The modules whose rules decide what a sentence says of a partnership. Their text, not a number
+# someone must remember to raise, names the rules a register was read by: any change to them reads
+# every article again (a few seconds of rules, no embedding).
+RULE_MODULES = ("rag.register.extraction", "rag.register.words", "rag.text.forms", "rag.text.reporting",
+                "rag.text.morphology", "rag.text.dates", "rag.text.event_dates", "rag.text.sentences")
+
+
+@functools.cache
+def extractor_version() -> str:
+    digest = hashlib.sha256()
+    for name in RULE_MODULES:
+        digest.update(Path(importlib.import_module(name).__file__).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def extract_corpus(articles: Iterable[Article], unchanged: set[str], stored: dict | None) -> dict:
     """Each article's mentions, by article id; articles in `unchanged` (same fingerprint as in the
     last build, whose register is `stored`) keep theirs without being read again. Articles that
     mention no partnership, most of a news archive, take no room."""
-    reusable = stored["articles"] if stored and stored.get("extractor") == EXTRACTOR_VERSION else None
+    reusable = stored["articles"] if stored and stored.get("extractor") == extractor_version() else None
     result = {}
     for article in articles:
         if reusable is not None and article.id in unchanged:
@@ -605,7 +690,7 @@ def extract_corpus(articles: Iterable[Article], unchanged: set[str], stored: dic
             mentions = [_mention_to_json(m) for m in extract(article)]
         if mentions:
             result[article.id] = mentions
-    return {"extractor": EXTRACTOR_VERSION, "articles": result}
+    return {"extractor": extractor_version(), "articles": result}
 
 
 def register_from_stored(stored: object) -> list[Partnership]:

@@ -12,7 +12,7 @@ import re
 
 from rag.text.forms import CITY_FORMS, FORM_PATTERNS, LADDER  # noqa: F401 (the register's words, in one place)
 from rag.text.morphology import english_forms, indonesian_forms, words_pattern
-from rag.text.reporting import INTENTION
+from rag.text.reporting import EXPLORING, PLAN
 
 # Indonesia's cities (kota) and provinces, as news writes them: a "Kota X" that is not here is foreign.
 INDONESIAN_PLACES = frozenset(
@@ -78,11 +78,13 @@ SIGNING_WORDS = frozenset().union(*(indonesian_forms(r) for r in SIGNING_ROOTS["
 
 STATUS_PATTERNS = (
     # Intention, plan, target or schedule: a step not yet taken (rag/text/reporting.py).
-    ("planned", INTENTION),
+    ("planned", PLAN),
     # A renewal is a signing too ("memperpanjang nota kesepahaman", "renewed their agreement").
     ("signed", re.compile(rf"\b({words_pattern(SIGNING_WORDS)}|resmi|"
                           r"memperpanjang|diperpanjang|perpanjangan|renew\w*)\b", re.I)),
     ("ongoing", re.compile(r"\b(menjalin|terjalin|bergabung|anggota|sejak|periode|berlangsung|ongoing|member)\b", re.I)),
+    # Exploring is under way, not planned ("tengah menjajaki"); "akan menjajaki" is planned by "akan".
+    ("ongoing", EXPLORING),
 )
 STATUS_ORDER = ("planned", "ongoing", "signed")
 
@@ -102,12 +104,13 @@ FIELDS = (
     ("housing", r"permukiman|perumahan|housing"),
     ("technology", r"teknologi|technology"),
     ("public services", r"pelayanan publik|public service\w*"),
+    ("security", r"keamanan|security"),
 )
 FIELD_PATTERNS = tuple((name, re.compile(rf"\b({pattern})\b", re.I)) for name, pattern in FIELDS)
 # What introduces the list of a cooperation's fields: "di bidang A, B dan C", "meliputi …", "covers …".
 FIELD_LIST = re.compile(
     r"\b(?:di bidang|dalam bidang|bidang|meliputi|mencakup|berfokus pada|fokus pada|"
-    r"in the fields? of|covers|covering|focus(?:es|ed)? on)\s+([^.;:()]+)", re.I)
+    r"in the fields? of|covers|covering|focus(?:es|ed)? on)\s+([^.:()\"\u201c\u201d]+)", re.I)
 # Where a list of fields ends: a clause that says something else about them.
 FIELD_LIST_END = re.compile(r"\s(?:yang|karena|sehingga|untuk|bagi|agar|dengan|which|because|so that|for|with)\s", re.I)
 

@@ -73,7 +73,9 @@ _DATE_SHAPES = (
 CALENDAR_DATE = rf"{_WEEKDAY}?(?:" + "|".join(f"(?:{shape})" for shape in _DATE_SHAPES) + ")"
 _CALENDAR_DATE = re.compile(rf"(?<![\w/])(?:{CALENDAR_DATE})(?![\d/])", re.IGNORECASE)
 # A year named as the time of something: "pada tahun 2016", "sejak 2017", "in 2016".
-_CUED_YEAR = re.compile(rf"\b(?:periode|tahun|pada|sejak|since|in)\s(?P<year>{YEAR_PATTERN})\b", re.IGNORECASE)
+# A year given as the time of something, also as a part of it ("akhir 2024", "the end of 2024").
+_CUED_YEAR = re.compile(rf"\b(?:periode|tahun|pada|sejak|since|in|akhir|awal|pertengahan|end of|early|late|mid-?)"
+                        rf"\s?(?<=[\s-])(?P<year>{YEAR_PATTERN})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from rag.text.reporting import is_intention
+from rag.text.reporting import EXPLORING, is_intention
 
 # Forms, most advanced last within the ladder of one partnership.
 FORM_PATTERNS = (
-    ("exploration", re.compile(r"\b(menjajaki|penjajakan|jajaki|dijajaki|explor\w*)\b", re.I)),
+    ("exploration", EXPLORING),
     ("membership", re.compile(r"\b(bergabung|keanggotaan|kepesertaan|menjadi anggota|anggota|member(ship)?|joined)\b", re.I)),
     ("letter of interest", re.compile(r"\b(letter of interest|LoI|surat pernyataan minat|pernyataan minat)\b", re.I)),
     ("MoU", re.compile(r"\b(MoU|MOU|(?i:nota kesepahaman|memorandum of understanding))\b")),
@@ -24,6 +24,10 @@ CITY_FORMS = (
     ("sister city", re.compile(r"\b(kota kembar|sister city|sister cities)\b", re.I)),
     ("friendship city", re.compile(r"\b(kota persahabatan|kota (yang )?bersahabat|friendship city)\b", re.I)),
 )
+# "Menandatangani kerja sama" (to sign a cooperation) names a signing, not which document: an
+# agreement where the article names no other, else the letter or MoU it named before.
+NAMED_AGREEMENT = re.compile(r"\b(perjanjian kerja ?sama|cooperation agreement)\b", re.I)
+DOCUMENTS = ("letter of interest", "MoU")
 LADDER = ("exploration", "membership", "letter of interest", "MoU", "cooperation agreement", "business-to-business")
 
 

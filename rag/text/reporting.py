@@ -13,10 +13,15 @@ from __future__ import annotations
 import re
 
 # A step not yet taken: intention, plan, target or schedule ("menargetkan penandatanganan …").
-INTENTION = re.compile(
-    r"\b(akan|rencana\w*|berencana|segera|nanti|harus|diharapkan|menjajaki|penjajakan|jajaki|"
+PLAN = re.compile(
+    r"\b(akan|rencana\w*|berencana|segera|nanti|harus|diharapkan|"
     r"menargetkan|ditargetkan|targetkan|target|dijadwalkan|terjadwal|"
     r"will|plan\w*|expect\w*|intend\w*|aims?\s+to|scheduled|hopes?\s+to|targets?)\b", re.I)
+# Exploring a partnership: a step short of any signing, so never the step a question about a
+# signing asks for; but an activity under way, not a plan, where the register gives its status.
+# Discussing a cooperation's opportunities ("peluang kerja sama") is exploring it too.
+EXPLORING = re.compile(r"\b(menjajaki|penjajakan|jajaki|dijajaki|explor\w*|peluang kerja ?sama|"
+                       r"cooperation opportunit\w+|opportunit(?:y|ies) (?:for|of) cooperation)\b", re.I)
 # A report that corrects an earlier one, by its heading or its formula.
 CORRECTION = re.compile(r"\b(ralat|koreksi|yang benar|mohon maaf atas kekeliruan|correction|corrected|"
                         r"clarification)\b", re.I)
@@ -27,7 +32,8 @@ RESTATED_ERROR = re.compile(
 
 
 def is_intention(sentence: str) -> bool:
-    return INTENTION.search(sentence) is not None
+    """A step not yet taken: planned, or only explored."""
+    return PLAN.search(sentence) is not None or EXPLORING.search(sentence) is not None
 
 
 def is_correction(title: str | None, text: str) -> bool:

@@ -1,0 +1,218 @@
+"""The register measured against the records a careful reader writes: precision and recall per
+field, and every disagreement listed, so that a rule is judged on articles, not on one example.
+
+A gold file is JSON Lines, one partnership a line (docs/register.md has the format):
+
+    {"local_party": "Pemerintah Kota Bogor", "partner": "Kisarazu",
+     "form": "letter of interest (friendship city)", "status": "signed", "date": [null],
+     "fields": ["education", ["pertukaran informasi", "information exchange"]],
+     "people": [["Bima Arya Sugiarto", "Bima Arya"]],
+     "stages": [{"form": "letter of interest", "status": "signed", "date": [null]}],
+     "conflicts": []}
+
+`date` lists the acceptable headline dates (null: the articles state none; two dates where the
+sources disagree). A field or a person is a name or a list of names any of which counts. A stage
+is a form, or a form with its status and acceptable dates; each stage the register gives must
+match one of them, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.errors import EvalFileError
+from rag.jsonl import json_lines
+from rag.register.extraction import Partnership, Stage
+
+ONE_VALUE_FIELDS = ("form", "status", "date")
+
+
+@dataclass(frozen=True)
+class GoldStage:
+    form: str
+    status: str | None = None  # None: any status
+    dates: tuple[str | None, ...] | None = None  # None: any date
+
+    def matches(self, stage: Stage) -> bool:
+        return (stage.form == self.form and (self.status is None or stage.status == self.status)
+                and (self.dates is None or stage.date in self.dates))
+
+    def __str__(self) -> str:
+        return " ".join(filter(None, (self.form, self.status, "/".join(map(str, self.dates or ())))))
+
+
+@dataclass(frozen=True)
+class GoldRecord:
+    local_party: str
+    partner: str
+    form: str | None
+    status: str | None
+    dates: tuple[str | None, ...]
+    fields: tuple[frozenset[str], ...]
+    people: tuple[frozenset[str], ...]
+    stages: tuple[GoldStage, ...]
+    conflicts: tuple[frozenset[str], ...]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.local_party, self.partner
+
+
+@dataclass(frozen=True)
+class Score:
+    correct: int
+    predicted: int
+    expected: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.expected if self.expected else 1.0
+
+
+@dataclass
+class RegisterReport:
+    records: int
+    scores: dict[str, Score]
+    # Each disagreement with the gold file, readable: "Seoul: stage cooperation agreement planned not in the gold file".
+    differences: list[str] = field(default_factory=list)
+
+
+def read_register_gold(path: Path) -> list[GoldRecord]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise EvalFileError(f"cannot read register gold file {path} ({error.strerror or error}): "
+                            f"give a .jsonl file of records") from None
+    records = [_gold_record(f"{path}:{line.number}", line.record, line.error) for line in json_lines(text)]
+    if not records:
+        raise EvalFileError(f"register gold file {path} holds no record: one JSON object a line")
+    return records
+
+
+def _gold_record(where: str, row: object, error: str | None) -> GoldRecord:
+    if error:
+        raise EvalFileError(f"{where} is not JSON ({error}): one record a line")
+    if not isinstance(row, dict) or not all(isinstance(row.get(k), str) for k in ("local_party", "partner")):
+        raise EvalFileError(f'{where} has no "local_party" and "partner" strings: see docs/register.md for the format')
+    try:
+        return GoldRecord(
+            row["local_party"], row["partner"], row.get("form"), row.get("status"), _dates(row.get("date", [None])),
+            _alternatives(row.get("fields", [])), _alternatives(row.get("people", [])),
+            tuple(_gold_stage(s) for s in row.get("stages", [])), _alternatives(row.get("conflicts", [])))
+    except (TypeError, AttributeError) as problem:
+        raise EvalFileError(f"{where}: {problem}: see docs/register.md for the format") from None
+
+
+def _dates(value: object) -> tuple[str | None, ...]:
+    values = value if isinstance(value, list) else [value]
+    if not all(v is None or isinstance(v, str) for v in values):
+        raise TypeError("a date is a string or null")
+    return tuple(values)
+
+
+def _alternatives(values: list) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset([value] if isinstance(value, str) else value) for value in values)
+
+
+def _gold_stage(value: str | dict) -> GoldStage:
+    if isinstance(value, str):
+        return GoldStage(value)
+    if not isinstance(value, dict) or not isinstance(value.get("form"), str):
+        raise TypeError('a stage is a form, or an object with a "form" string')
+    return GoldStage(value["form"], value.get("status"), _dates(value["date"]) if "date" in value else None)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def score_register(records: Iterable[Partnership], gold: list[GoldRecord]) -> RegisterReport:
+    """Per field: partner over records; form, status and date over the records found (a record
+    found is a prediction its value is right or wrong in); fields, people, stages and conflicts
+    over every value given and expected."""
+    records = list(records)
+    wanted = {g.key: g for g in gold}
+    found = {(r.local_party, r.partner): r for r in records}
+    matched = [(found[key], wanted[key]) for key in wanted if key in found]
+    differences = [f"{p} — {q}: not in the gold file" for p, q in found if (p, q) not in wanted]
+    differences += [f"{p} — {q}: missing" for p, q in wanted if (p, q) not in found]
+    scores = {"partner": Score(len(matched), len(records), len(gold))}
+    for name in ONE_VALUE_FIELDS:
+        right = 0
+        for record, expected in matched:
+            got, ok = _one_value(name, record, expected)
+            right += ok
+            if not ok:
+                differences.append(f"{record.partner}: {name} {got!r}, expected {_expected_value(name, expected)}")
+        scores[name] = Score(right, len(matched), len(gold))
+    for name, given in (("fields", lambda r: r.fields), ("people", lambda r: [p.name for p in r.people]),
+                        ("conflicts", lambda r: sorted({c.field for c in r.conflicts}))):
+        score, missed = _many_values(name, [(given(r), g) for r, g in matched])
+        scores[name] = score
+        differences += missed
+    score, missed = _stages(matched)
+    scores["stages"] = score
+    differences += missed
+    return RegisterReport(len(gold), scores, differences)
+
+
+def _one_value(name: str, record: Partnership, expected: GoldRecord) -> tuple[object, bool]:
+    got = getattr(record, name)
+    if name == "date":
+        return got, got in expected.dates
+    return got, got == getattr(expected, name)
+
+
+def _expected_value(name: str, expected: GoldRecord) -> str:
+    return " or ".join(map(repr, expected.dates)) if name == "date" else repr(getattr(expected, name))
+
+
+def _many_values(name: str, pairs: list[tuple[list[str], GoldRecord]]) -> tuple[Score, list[str]]:
+    correct = predicted = total = 0
+    differences = []
+    for given, expected in pairs:
+        wanted = list(getattr(expected, name))
+        total += len(wanted)
+        predicted += len(given)
+        for value in given:
+            group = next((g for g in wanted if _folded(value) in map(_folded, g)), None)
+            if group is None:
+                differences.append(f"{expected.partner}: {name} {value!r} not in the gold file")
+            else:
+                wanted.remove(group)
+                correct += 1
+        differences += [f"{expected.partner}: {name} {sorted(group)[0]!r} missing" for group in wanted]
+    return Score(correct, predicted, total), differences
+
+
+def _stages(matched: list[tuple[Partnership, GoldRecord]]) -> tuple[Score, list[str]]:
+    correct = predicted = total = 0
+    differences = []
+    for record, expected in matched:
+        wanted = list(expected.stages)
+        total += len(wanted)
+        predicted += len(record.stages)
+        for stage in record.stages:
+            gold = next((g for g in wanted if g.matches(stage)), None)
+            if gold is None:
+                differences.append(f"{record.partner}: stage {stage.form} {stage.status} {stage.date} not in the gold file")
+            else:
+                wanted.remove(gold)
+                correct += 1
+        differences += [f"{record.partner}: stage {gold} missing" for gold in wanted]
+    return Score(correct, predicted, total), differences
+
+
+def report_table(report: RegisterReport) -> str:
+    lines = [f"{report.records} records in the gold file", "", "| field | precision | recall |", "|---|---|---|"]
+    lines += [f"| {name} | {s.precision:.2f} ({s.correct}/{s.predicted}) | {s.recall:.2f} ({s.correct}/{s.expected}) |"
+              for name, s in report.scores.items()]
+    if report.differences:
+        lines += ["", "Differences:", *(f"- {d}" for d in report.differences)]
+    return "\n".join(lines)
