@@ -7,6 +7,7 @@ The CLI and the app both hold one `Assistant` per process; neither holds logic o
 from __future__ import annotations
 
 import datetime
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -103,6 +104,10 @@ class Served:
     retriever: Retriever
     partnerships: list[Partnership]
     stamp: tuple | None
+
+    @functools.cached_property
+    def partners(self) -> frozenset[str]:
+        return frozenset(p.partner for p in self.partnerships)
 
     @classmethod
     def of(cls, index: StoredIndex, embedder: Embedder, stamp: tuple | None) -> Served:
@@ -222,7 +227,8 @@ class Assistant:
             hits = served.retriever.search(query, max(depth, self.settings.top_k), filters, request.mode)
         with timed(Step.COMPOSE):
             answer = compose_answer(query, hits[: self.settings.top_k], served.index.articles, served.index.lexical,
-                                    self.settings.answer, latest=bool(inferred and inferred.latest))
+                                    self.settings.answer, latest=bool(inferred and inferred.latest),
+                                    parties=served.partners)
             answer = credited_answer(replace(answer, question=question), served.index.copies, served.index.articles)
             answer = replace(answer, disagreement=find_disagreement(answer, served.index.articles, served.index.copies),
                              inferred_time=inferred)

@@ -223,3 +223,20 @@ def test_eval_asks_each_question_again_without_its_answer_and_draws_the_curve(cl
         assert answered == sorted(answered, reverse=True) and held_back == sorted(held_back), language
     at_default = next(p for p in report["risk_coverage"]["id"] if p["level"] == 0.4)
     assert at_default["answer_in_answer"] == report["by_language"]["id"]["answer_in_answer"]
+
+
+def test_a_question_naming_a_partner_is_not_answered_from_a_sentence_about_another(assistant):
+    """Without the article of Bogor and Seoul's signing, the headline "Bogor-Kisarazu Tandatangani
+    LoI" names a letter of interest and Bogor but another partner: it does not say when Bogor and
+    Seoul signed theirs, and is not quoted."""
+    from rag.search.filters import Filters
+
+    signing = "001_2d6a8a213c43a204"
+    for question in ("Kapan surat pernyataan minat Bogor dan Seoul ditandatangani?",
+                     "When did Bogor and Seoul sign the letter of interest?"):
+        answer = assistant.ask(question, filters=Filters(excluded=frozenset({signing})))
+        quoted = [part.text for part in answer.parts]
+        assert quoted and not any("Kisarazu" in text and "Seoul" not in text for text in quoted), quoted
+    # Asked of Kisarazu, that headline is the answer.
+    kisarazu = assistant.ask("Apa yang ditandatangani Bogor dan Kisarazu?", filters=Filters(excluded=frozenset({signing})))
+    assert kisarazu.parts[0].text == "Bogor-Kisarazu Tandatangani LoI Kota Persahabatan"

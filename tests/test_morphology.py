@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rag.register.words import SIGNING_WORDS
+from rag.text.forms import SIGNING_WORDS
 from rag.text.morphology import english_forms, indonesian_forms
 from tests.conftest import CORPUS, SHARED
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
 from rag.text.event_dates import event_dates
-from rag.text.names import names_all_in, names_in
+from rag.text.names import names_all_in, names_in, parties_in
 from rag.text.language import detect_language
 from rag.text.messages import ANSWERS, in_language
 from rag.answers.disagreement import Disagreement
@@ -156,11 +156,14 @@ def compose_answer(
     lexical: LexicalIndex,
     settings: AnswerSettings = AnswerSettings(),
     latest: bool = False,
+    parties: frozenset[str] = frozenset(),
 ) -> Answer:
     """The quoted answer; with `latest` ("terbaru", "latest"), the sentences the answer would
-    choose from, newest first, by the date each states for its event, else its article's date."""
+    choose from, newest first, by the date each states for its event, else its article's date.
+    `parties`: the partners the register knows, so that a question naming one is not answered
+    from a sentence about another."""
     language = detect_language(query.text)
-    sentences = score_sentences(query, hits, articles, lexical, settings)
+    sentences = _about_the_parties_asked(score_sentences(query, hits, articles, lexical, settings), query.text, parties)
     found = confidence(sentences, settings)
     support = round(sentences[0].coverage, 4) if sentences else 0.0
     if found is Confidence.NOT_FOUND:
@@ -190,6 +193,22 @@ def compose_answer(
                        lambda word: bool(set(lexical.analyzer.terms(word)) & terms))
     return Answer(query.text, join_parts(parts), False, list(citations.values()), [], language, parts, answer_span=span,
                   support=support)
+
+
+def _about_the_parties_asked(sentences: list[ScoredSentence], question: str,
+                             parties: frozenset[str]) -> list[ScoredSentence]:
+    """Where the question names a partner, the sentences about another partner and not about it
+    leave ("Bogor-Kisarazu Tandatangani LoI" does not say when Bogor and Seoul signed theirs). A
+    sentence that names no partner is judged by its passage."""
+    asked = parties_in(question, parties)
+    if not asked:
+        return sentences
+
+    def about_others(sentence: ScoredSentence) -> bool:
+        named = parties_in(sentence.text, parties) or parties_in(sentence.hit.chunk.text, parties)
+        return bool(named) and not named & asked
+
+    return [s for s in sentences if not about_others(s)]
 
 
 def _newest_first(question: str, articles: dict[str, ArticleInfo]):

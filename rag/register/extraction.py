@@ -487,11 +487,12 @@ def _is_anchor(token: str, anchors: set[str]) -> bool:
 
 
 def build_register(mentions: Iterable[Mention]) -> list[Partnership]:
-    """One record per local party and partner, every article's mentions merged."""
+    """One record per local party and partner, every article's mentions merged; none where no
+    sentence names a step ("membahas peluang kerja sama" names a partner, not a partnership)."""
     groups: dict[tuple[str, str], list[Mention]] = {}
     for mention in mentions:
         groups.setdefault((mention.local_party, mention.partner), []).append(mention)
-    records = [_record(group) for group in groups.values()]
+    records = [_record(group) for group in groups.values() if any(m.form or m.city_form for m in group)]
     return sorted(records, key=lambda r: (r.date or "9999", r.partner))
 
 

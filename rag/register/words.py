@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from rag.text.forms import CITY_FORMS, FORM_PATTERNS, LADDER  # noqa: F401 (the register's words, in one place)
-from rag.text.morphology import english_forms, indonesian_forms, words_pattern
+from rag.text.forms import CITY_FORMS, FORM_PATTERNS, LADDER, SIGNING_WORDS  # noqa: F401 (the register's words, in one place)
+from rag.text.morphology import words_pattern
 from rag.text.reporting import EXPLORING, PLAN
 
 # Indonesia's cities (kota) and provinces, as news writes them: a "Kota X" that is not here is foreign.
@@ -69,12 +69,6 @@ COOPERATION = re.compile(
     r"\b(kerja ?sama|kerjsama|bekerja ?sama|kemitraan|bermitra|mitra|partnership|cooperation|agreement)\b", re.I
 )
 
-# The roots of signing: "tanda tangan" (signature) and "teken" (KBBI: to sign, the newsroom's word:
-# "meneken", "diteken"); "sign" and "ink" ("inked a deal"). Their forms come from the affix rules
-# (rag/text/morphology.py), not from a list of the forms seen in articles.
-SIGNING_ROOTS = {"id": ("tanda tangan", "teken"), "en": ("sign", "ink")}
-SIGNING_WORDS = frozenset().union(*(indonesian_forms(r) for r in SIGNING_ROOTS["id"]),
-                                  *(english_forms(r) for r in SIGNING_ROOTS["en"]))
 
 STATUS_PATTERNS = (
     # Intention, plan, target or schedule: a step not yet taken (rag/text/reporting.py).

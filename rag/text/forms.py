@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from rag.text.morphology import english_forms, indonesian_forms
 from rag.text.reporting import EXPLORING, is_intention
 
 # Forms, most advanced last within the ladder of one partnership.
@@ -54,6 +55,14 @@ def form_names_in(text: str) -> list[tuple[str, tuple[str, ...]]]:
             if re.search(rf"\b{re.escape(name)}\b", lowered):
                 found.append((name, tuple(n for n in names if n != name)))
     return found
+
+
+# The roots of signing: "tanda tangan" (signature) and "teken" (KBBI: to sign, the newsroom's word:
+# "meneken", "diteken"); "sign" and "ink" ("inked a deal"). Their forms come from the affix rules
+# (rag/text/morphology.py), not from a list of the forms seen in articles.
+SIGNING_ROOTS = {"id": ("tanda tangan", "teken"), "en": ("sign", "ink")}
+SIGNING_WORDS = frozenset().union(*(indonesian_forms(r) for r in SIGNING_ROOTS["id"]),
+                                  *(english_forms(r) for r in SIGNING_ROOTS["en"]))
 
 
 def other_stage(text: str, planned: bool) -> bool:

@@ -42,3 +42,12 @@ def names_all_in(names: list[tuple[str, ...]], text: str) -> bool:
         if not (as_form <= named_forms if as_form else joined.lower() in lowered):
             return False
     return True
+
+
+def parties_in(text: str, parties: frozenset[str]) -> frozenset[str]:
+    """The parties (partners' names, as the register knows them) `text` names, each as a whole
+    name: "Seoul" is not named by "Seoul National University", which is a party of its own."""
+    spans = [(m.start(), m.end(), party) for party in parties
+             for m in re.finditer(rf"(?<![\w-]){re.escape(party)}(?![\w])", text)]
+    return frozenset(party for start, end, party in spans
+                     if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans))

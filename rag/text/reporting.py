@@ -19,9 +19,7 @@ PLAN = re.compile(
     r"will|plan\w*|expect\w*|intend\w*|aims?\s+to|scheduled|hopes?\s+to|targets?)\b", re.I)
 # Exploring a partnership: a step short of any signing, so never the step a question about a
 # signing asks for; but an activity under way, not a plan, where the register gives its status.
-# Discussing a cooperation's opportunities ("peluang kerja sama") is exploring it too.
-EXPLORING = re.compile(r"\b(menjajaki|penjajakan|jajaki|dijajaki|explor\w*|peluang kerja ?sama|"
-                       r"cooperation opportunit\w+|opportunit(?:y|ies) (?:for|of) cooperation)\b", re.I)
+EXPLORING = re.compile(r"\b(menjajaki|penjajakan|jajaki|dijajaki|explor\w*)\b", re.I)
 # A report that corrects an earlier one, by its heading or its formula.
 CORRECTION = re.compile(r"\b(ralat|koreksi|yang benar|mohon maaf atas kekeliruan|correction|corrected|"
                         r"clarification)\b", re.I)
