@@ -275,7 +275,7 @@ class Assistant:
         query = served.retriever.query(checked_text(claim, "claim"))
         hits = served.retriever.search(query, self.settings.top_k, filters)
         index = served.index
-        result = credited_check(check_claim(query, hits, index.articles, index.lexical, index.copies),
+        result = credited_check(check_claim(query, hits, index.articles, index.lexical, index.copies, served.partners),
                                 index.copies, index.articles)
         if result.verdict is Verdict.NOT_FOUND:
             result = replace(result, searched=what_was_searched(

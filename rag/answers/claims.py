@@ -10,11 +10,15 @@ from retrieval scores alone.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Literal
 
-from rag.answers.extractive import Citation, ScoredSentence, citation_to_json, make_citation, score_sentences
+from rag.answers.extractive import (
+    Citation, ScoredSentence, about_the_parties_asked, citation_to_json, make_citation, score_sentences,
+)
 from rag.answers.settings import AnswerSettings
 from rag.index.copies import CopyGroups, SourceCount
 from rag.answers.disagreement import later_correction
@@ -85,8 +89,11 @@ class _Item:
     value: tuple
 
 
-def check_claim(query: Query, hits: list[Hit], articles, lexical, copies: CopyGroups = CopyGroups()) -> CheckResult:
-    sentences = score_sentences(query, hits, articles, lexical, AnswerSettings())
+def check_claim(query: Query, hits: list[Hit], articles, lexical, copies: CopyGroups = CopyGroups(),
+                parties: frozenset[str] = frozenset()) -> CheckResult:
+    """`parties`: the partners the register knows; a sentence about another partner than the
+    claim names is no evidence for or against it."""
+    sentences = about_the_parties_asked(_scored(query, hits, articles, lexical), query.text, parties)
     if not sentences or sentences[0].coverage < MIN_COVERAGE:
         return CheckResult(query.text, Verdict.NOT_FOUND, [], [], sentences[0].coverage if sentences else 0.0)
     planned = is_intention(query.text)
@@ -95,12 +102,13 @@ def check_claim(query: Query, hits: list[Hit], articles, lexical, copies: CopyGr
     for sentence in evidence:
         _cite(citations, sentence, articles)
     mismatches, supports, unmatched, corrected_by = [], [], 0, None
-    cited_text = " ".join(articles[a].text for c in citations.values() for a in [c.article_id, *c.also_in]).lower()
+    cited_text = " ".join(articles[a].text for c in citations.values() for a in [c.article_id, *c.also_in])
     names = names_in(query.text)
     for item in claim_items(query.text):
         if item.kind == "name":
             # Names are looked up in the cited articles: a name is rarely restated in every sentence.
-            unmatched += " ".join(item.value) not in cited_text
+            # A form is named by any of its names ("MoU" by "nota kesepahaman").
+            unmatched += not names_all_in([tuple(item.text.split())], cited_text)
             continue
         # A correction's restatement of the error ("sebelumnya disebutkan … 9/2") states nothing, and
         # a plan's day says nothing of the day the step was taken, nor the reverse: a plan and its
@@ -122,7 +130,7 @@ def check_claim(query: Query, hits: list[Hit], articles, lexical, copies: CopyGr
         if not differing:
             unmatched += 1
             continue
-        sentence, found = differing[0]
+        sentence, found = min(differing, key=lambda pair: _distance(item, pair[1]))
         mismatches.append(Mismatch(item.kind, item.text, found.text, _cite(citations, sentence, articles).n))
     coverage = evidence[0].coverage
     if supports:
@@ -135,6 +143,26 @@ def check_claim(query: Query, hits: list[Hit], articles, lexical, copies: CopyGr
         verdict = Verdict.PARTLY_SUPPORTED
     return CheckResult(query.text, verdict, list(citations.values()), mismatches, round(coverage, 4),
                        supports=supports, corrected_by=corrected_by)
+
+
+def _scored(query: Query, hits: list[Hit], articles, lexical) -> list[ScoredSentence]:
+    """The answer step's sentences, ranked by the whole claim (its date's words help find the
+    sentences about that day), each covering the claim as well as it does with or without its
+    date's words: a date is compared by its value below, so "Sabtu, 21 April 2018" is not half
+    missing from a sentence that writes "21/4/2018"."""
+    ranked = score_sentences(query, hits, articles, lexical, AnswerSettings())
+    undated = _without_dates(query)
+    if undated is query:
+        return ranked
+    coverage = {(s.hit.chunk.id, s.start): s.coverage
+                for s in score_sentences(undated, hits, articles, lexical, AnswerSettings())}
+    return [replace(s, coverage=max(s.coverage, coverage.get((s.hit.chunk.id, s.start), 0.0))) for s in ranked]
+
+
+def _without_dates(query: Query) -> Query:
+    dated = {word.lower() for mention in find_dates(query.text) for word in re.findall(r"\w+", mention.text)}
+    kept = [c for c in query.concepts if not set(c.words.split()) <= dated]
+    return replace(query, concepts=kept) if kept and len(kept) < len(query.concepts) else query
 
 
 def _evidence(sentences: list[ScoredSentence], planned: bool) -> list[ScoredSentence]:
@@ -230,6 +258,16 @@ def _matches(claim: _Item, evidence: _Item) -> bool:
         same_days = first is None or e_first is None or (e_first <= first and last <= e_last)
         return month == e_month and same_year and same_days
     return claim.value == evidence.value
+
+
+def _distance(claim: _Item, evidence: _Item) -> tuple:
+    """How far a differing value is from the claim's, to name the one most likely about the same
+    event: "April 2016" before "Jumat (21/7)" against "May 2016" (same year, same precision)."""
+    if claim.kind != "date":
+        return ()
+    first, _, _, year = claim.value
+    e_first, _, _, e_year = evidence.value
+    return e_year != year, (first is None) != (e_first is None)
 
 
 def _cite(citations: dict[str, Citation], sentence: ScoredSentence, articles) -> Citation:

@@ -163,7 +163,7 @@ def compose_answer(
     `parties`: the partners the register knows, so that a question naming one is not answered
     from a sentence about another."""
     language = detect_language(query.text)
-    sentences = _about_the_parties_asked(score_sentences(query, hits, articles, lexical, settings), query.text, parties)
+    sentences = about_the_parties_asked(score_sentences(query, hits, articles, lexical, settings), query.text, parties)
     found = confidence(sentences, settings)
     support = round(sentences[0].coverage, 4) if sentences else 0.0
     if found is Confidence.NOT_FOUND:
@@ -195,7 +195,7 @@ def compose_answer(
                   support=support)
 
 
-def _about_the_parties_asked(sentences: list[ScoredSentence], question: str,
+def about_the_parties_asked(sentences: list[ScoredSentence], question: str,
                              parties: frozenset[str]) -> list[ScoredSentence]:
     """Where the question names a partner, the sentences about another partner and not about it
     leave ("Bogor-Kisarazu Tandatangani LoI" does not say when Bogor and Seoul signed theirs). A

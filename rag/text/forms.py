@@ -22,7 +22,7 @@ FORM_PATTERNS = (
     ("business-to-business", re.compile(r"\b(business to business|business-to-business|B2B|bisnis ke bisnis)\b", re.I)),
 )
 CITY_FORMS = (
-    ("sister city", re.compile(r"\b(kota kembar|sister city|sister cities)\b", re.I)),
+    ("sister city", re.compile(r"\b(kota kembar|kota bersaudara|sister city|sister cities)\b", re.I)),
     ("friendship city", re.compile(r"\b(kota persahabatan|kota (yang )?bersahabat|friendship city)\b", re.I)),
 )
 # "Menandatangani kerja sama" (to sign a cooperation) names a signing, not which document: an
@@ -39,7 +39,7 @@ FORM_ALIASES = {
     "letter of interest": ("letter of interest", "LoI", "surat pernyataan minat"),
     "MoU": ("MoU", "nota kesepahaman", "memorandum of understanding"),
     "cooperation agreement": ("perjanjian kerja sama", "cooperation agreement"),
-    "sister city": ("kota kembar", "sister city"),
+    "sister city": ("kota kembar", "kota bersaudara", "sister city"),
     "friendship city": ("kota persahabatan", "friendship city"),
 }
 
