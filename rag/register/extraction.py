@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rag.errors import IndexCorruptError, repair_hint
 from rag.text.dates import WEEKDAY, find_dates
-from rag.text.forms import DOCUMENTS, NAMED_AGREEMENT, forms_in
+from rag.text.forms import DOCUMENTS, NAMED_AGREEMENT
 from rag.text.event_dates import DateBasis, event_dates, place_year, weekday_given
 from rag.text.reporting import is_correction, restates_error
 from rag.ingest.corpus import Article
@@ -228,7 +228,11 @@ def _mention(article: Article, text: str, source: Source, partner: str, kind: st
     )
 
 
-_CITY = re.compile(r"\b(?:Pemerintah Kota|Pemkot|Kota|Wali ?[Kk]ota|Walikota|City of)\s+([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)")
+_CITY = re.compile(r"\b(?:Pemerintah Kota|Pemkot|Kota|Wali ?[Kk]ota|Walikota|[Cc]ity of|Mayor of)\s+([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)")
+# English writes a city's name before its office or after it as an apposition: "Ansan Mayor Lee",
+# "Kendari City Hall", "Ansan, a city in South Korea".
+_CITY_BEFORE = re.compile(r"\b([A-Z][\w-]+)(?: (?:Mayor|City (?:Government|Hall|Council)|city (?:government|administration))\b"
+                          r"|, an? (?:\w+ )?city (?:in|of)\b)")
 _UNIVERSITY = re.compile(r"\b(?:Universitas|Universiti|University of)(?:\s[A-Z][\w-]+)+|"
                          r"\b[A-Z][\w-]+\s(?:National\s|State\s)?University\b")
 _CAPITALISED_BEFORE = re.compile(r"(?:[A-Z][\w-]+\s){1,2}$")
@@ -236,8 +240,9 @@ _STUDENTS = re.compile(r"\bPPI\s(?!di\b|dan\b)([A-Z][\w-]+)")
 _GOVERNMENT = re.compile(r"\bPemerintah\s(" + "|".join(sorted(map(re.escape, COUNTRIES), key=len, reverse=True)) + r")\b")
 _ORGANISATION = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ORGANISATIONS), key=len, reverse=True)) + r")(?![\w-])")
 _B2B_PAIR = re.compile(r"((?:PT\.?\s)?[A-Z][\w.-]*(?:\s[A-Z][\w.-]*){0,3})\sdengan\s([A-Z][\w-]*(?:\s[A-Z][\w-]*){0,3})")
-_LOCAL = re.compile(r"\b(?:Pemerintah Kota|Pemkot|Kota|Wali ?[Kk]ota|Walikota|City of|Mayor of)\s([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)|"
-                    r"\b(Kementerian Dalam Negeri|Kemendagri|Pemerintah Indonesia)\b|\b([A-Z][\w-]+) [Cc]ity (?:[Gg]overnment|[Aa]dministration)\b")
+_LOCAL = re.compile(r"\b(?:Pemerintah Kota|Pemkot|Kota|Wali ?[Kk]ota|Walikota|[Cc]ity of|Mayor of)\s([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)|"
+                    r"\b(Kementerian Dalam Negeri|Kemendagri|Pemerintah Indonesia)\b|"
+                    r"\b([A-Z][\w-]+) (?:[Cc]ity (?:[Gg]overnment|[Aa]dministration|Hall)|Mayor)\b")
 
 
 def _partners(text: str, whole: str = "") -> list[tuple[str, str, str]]:
@@ -251,7 +256,7 @@ def _partners(text: str, whole: str = "") -> list[tuple[str, str, str]]:
         found.append((match.start(), f"PPI {match.group(1)}", "students' association", ""))
     for match in _GOVERNMENT.finditer(text):
         found.append((match.start(), COUNTRIES[match.group(1)], "country", "Pemerintah Indonesia"))
-    for match in _CITY.finditer(text):
+    for match in (*_CITY.finditer(text), *_CITY_BEFORE.finditer(text)):
         place = _foreign_place(match.group(1), whole or text)
         if place:
             found.append((match.start(), place, "city", ""))
@@ -355,6 +360,9 @@ class _Event:
     reason: str | None
     undated: tuple[int, int, int] | None = None
     text: str = ""
+    # Given as when something lasting began ("sejak April 2016", "since the partnership began in
+    # 2005"): the date of the sentence's own step, never of a step another sentence names.
+    since: bool = False
 
     def elsewhere(self) -> _Event:
         """The same date, for a sentence of the article that gives none of its own."""
@@ -375,14 +383,24 @@ def _sentence_event(text: str, article_date: str | None) -> _Event | None:
     found = [d for d in event_dates(text, article_date) if not _SAID_ON.search(text[:d.start])]
     if found:
         best = min(found, key=lambda d: (-len(d.date.split("/")[0]), list(DateBasis).index(d.basis), d.start))
-        return _Event(best.date, str(best.basis), best.reason, text=best.text)
+        return _Event(best.date, str(best.basis), best.reason, text=best.text, since=_began(text, best.start))
     mentions = find_dates(text, cued_years=True)
     for mention in mentions:
         weekday = weekday_given(text, mention)
         if mention.year is None and mention.first_day is not None and weekday is not None:
-            return _Event(None, None, None, (mention.first_day, mention.month, weekday), mention.text)
+            return _Event(None, None, None, (mention.first_day, mention.month, weekday), mention.text,
+                          since=_began(text, mention.start))
     cued = [m for m in mentions if m.year is not None and m.month is None]
-    return _Event(f"{cued[0].year:04d}", str(DateBasis.STATED), None, text=cued[0].text) if cued else None
+    if not cued:
+        return None
+    return _Event(f"{cued[0].year:04d}", str(DateBasis.STATED), None, text=cued[0].text, since=_began(text, cued[0].start))
+
+
+_BEGAN = re.compile(r"\b(?:sejak|semenjak|dimulai|berawal|bermula|since|began|begun|started)\b(?:\s+\S+){0,3}\s*$", re.I)
+
+
+def _began(text: str, start: int) -> bool:
+    return _BEGAN.search(text[:start]) is not None
 
 
 def _neighbouring_events(texts: list[str], article_date: str | None) -> list[_Event | None]:
@@ -393,12 +411,12 @@ def _neighbouring_events(texts: list[str], article_date: str | None) -> list[_Ev
     planned in the next sentence), and never the article's own date: when a story appeared is not
     when the event took place."""
     events = [_sentence_event(t, article_date) if COOPERATION.search(t) or _status(t) else None for t in texts]
-    forms = [forms_in(t) for t in texts]
+    steps = [{name for name, pattern in FORM_PATTERNS if pattern.search(t)} for t in texts]
 
     def usable(i: int, j: int) -> _Event | None:
-        if not 0 <= j < len(texts) or (forms[i] and forms[j] and not forms[i] & forms[j]):
+        if not 0 <= j < len(texts) or (steps[i] and steps[j] and not steps[i] & steps[j]):
             return None
-        return events[j]
+        return events[j] if events[j] is None or not events[j].since else None
 
     return [usable(i, i + 1) or usable(i, i - 1) for i in range(len(texts))]
 

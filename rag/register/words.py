@@ -86,7 +86,7 @@ FIELDS = (
     ("smart city", r"kota cerdas|smart city|kota pintar"),
     ("transport", r"transportasi|lalu lintas|angkutan|transport\w*|transit|pedestrian"),
     ("clean water", r"air bersih|clean water|air minum"),
-    ("education", r"pendidikan|sekolah|pelajar|magang|education|beasiswa"),
+    ("education", r"pendidikan|sekolah|pelajar|magang|vokasi|education|vocational|beasiswa"),
     ("culture", r"kebudayaan|budaya|culture|cultural"),
     ("tourism", r"pariwisata|wisata|tourism"),
     ("agriculture", r"pertanian|agro\w*|agricultur\w*|organic city"),
@@ -99,6 +99,10 @@ FIELDS = (
     ("technology", r"teknologi|technology"),
     ("public services", r"pelayanan publik|public service\w*"),
     ("security", r"keamanan|security"),
+    ("fisheries", r"perikanan|fisheries|fishery"),
+    # A port as a field of work, not "kota pelabuhan" (a port city) nor a port's name.
+    ("port management", r"(?:pengelolaan|pengembangan|logistik|manajemen|operasional) pelabuhan|kepelabuhanan|"
+                        r"port (?:management|logistics|development|operations?)|harbou?r management"),
 )
 FIELD_PATTERNS = tuple((name, re.compile(rf"\b({pattern})\b", re.I)) for name, pattern in FIELDS)
 # What introduces the list of a cooperation's fields: "di bidang A, B dan C", "meliputi …", "covers …".

@@ -18,6 +18,8 @@ ABBREVIATIONS = (
     "telp", "tel", "mr", "mrs", "ms", "jr", "sr", "vs", "inc", "ltd", "co", "corp", "no", "kol",
     "letjen", "mayjen", "brigjen", "jend", "kompol", "akbp", "ipda", "bripka", "u.p", "a.n", "s.h",
     "s.e", "m.si", "ph.d", "e.g", "i.e", "etc",
+    # Short months, as English and Indonesian news write dates ("Oct. 12, 2023", "12 Agt. 2023").
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "agu", "agt", "sep", "sept", "oct", "okt", "nov", "dec", "des",
 )
 
 _ABBREVIATION_GUARDS = "".join(
