@@ -394,9 +394,8 @@ def in_selection_half(pair: GeneratedPair) -> bool:
 
 
 def score(pair: GeneratedPair) -> float:
-    """The detector's score of the pair's contents: their signatures' estimated Jaccard similarity."""
-    return copies.similarity(copies.signature(Doc("a", pair.first).content),
-                             copies.signature(Doc("b", pair.second).content))
+    """The detector's score of the pair's contents: their shingle sets' Ochiai coefficient."""
+    return copies.similarity(Doc("a", pair.first).content, Doc("b", pair.second).content)
 
 
 def highest_negative(pairs: list[GeneratedPair]) -> float:

@@ -1,7 +1,8 @@
 """Copies that repeat (issue 18, part 3; issue 28, part 1): a press release reposted three times
 with edits is one group, its earliest article the origin, cited first and counted once; found by
-MinHash/LSH candidates scored exactly, with the work of a build proportional to what changed; and
-measured on a generated population of reposts and look-alikes (tests/reposts.py).
+MinHash/LSH candidates, estimated and where needed counted exactly, with the work of a build
+proportional to what changed; and measured on a generated population of reposts and look-alikes
+(tests/reposts.py).
 
     python -m tests.reposts     prints the population's curve THRESHOLD was chosen on
 """
@@ -39,19 +40,43 @@ def test_a_press_release_and_three_reposts_are_one_group_with_the_earliest_first
 
 
 def test_lsh_finds_what_brute_force_finds():
-    """Every pair the signatures put at or above THRESHOLD + 0.1 is found through the bands, and
-    every pair found is at or above THRESHOLD: the LSH against all pairs compared one by one."""
+    """Against every pair counted exactly (one sparse matrix product): each pair found is at or
+    above THRESHOLD and shares more than a sentence, and each pair clearly so (THRESHOLD + 0.1,
+    half as much again as a sentence) is found through the bands and the estimate."""
+    from scipy import sparse
+
     docs = _docs(json.loads(line) for line in FACQA.read_text(encoding="utf-8").splitlines()) + _docs(ARTICLES)
     found = copies.find_copies(docs)
-    values = found.signatures.values
-    brute = set()
-    for i in range(len(values)):
-        similar = np.nonzero((values[i + 1:] == values[i]).mean(axis=1) >= copies.THRESHOLD + 0.1)[0]
-        brute.update((docs[i].id, docs[i + 1 + j].id) for j in similar)
+    shingled = [np.unique(copies.shingle_hashes(d.content)) for d in docs]
+    longest = np.array([copies.longest_sentence(d.content) for d in docs])
+    columns, compact = np.unique(np.concatenate(shingled), return_inverse=True)
+    lengths = np.array([len(h) for h in shingled])
+    matrix = sparse.csr_matrix((np.ones(len(compact)), compact, np.r_[0, np.cumsum(lengths)]),
+                               shape=(len(docs), len(columns)))
+    common = (matrix @ matrix.T).toarray()
+    ochiai = common / np.sqrt(np.outer(lengths, lengths))
+    beyond = np.minimum.outer(longest, longest)
+    exact = {tuple(sorted((docs[i].id, docs[j].id))): (ochiai[i, j], common[i, j] > beyond[i, j])
+             for i, j in zip(*np.nonzero(np.triu(common, 1)))}
+    clear = {pair for (pair, (score, _)), (i, j) in zip(exact.items(), zip(*np.nonzero(np.triu(common, 1))))
+             if score >= copies.THRESHOLD + 0.1 and common[i, j] > 1.5 * beyond[i, j]}
     pairs = {(p.first, p.second) for p in found.pairs}
-    assert len(brute) > 20  # FacQA repeats passages: the reference is not empty
-    assert {tuple(sorted(pair)) for pair in brute} <= pairs
-    assert all(p.similarity >= copies.THRESHOLD for p in found.pairs)
+    assert len(clear) > 20  # FacQA repeats passages: the reference is not empty
+    assert clear <= pairs
+    assert all(exact[pair][0] >= copies.THRESHOLD - 1e-9 and exact[pair][1] for pair in pairs)
+
+
+def test_two_articles_sharing_one_sentence_are_not_copies():
+    """One quote, or one long sentence, is what two reports of one event share; however short the
+    articles (here it is most of each), that makes no copy. Two of their sentences do."""
+    quote = ("Kerja sama ini membuka peluang pertukaran pelajar, pelatihan guru dan promosi wisata kedua kota "
+             "dalam lima tahun ke depan kata wali kota")
+    first = Doc("a", f"Wali kota hadir di balai kota. {quote}.", "2023-01-01")
+    second = Doc("b", f"Delegasi tiba pagi hari. {quote}.", "2023-01-02")
+    assert copies.similarity(first.content, second.content) >= copies.THRESHOLD  # by the coefficient alone, a copy
+    assert copies.find_copies([first, second]).pairs == ()
+    third = Doc("c", f"Delegasi tiba pagi hari. {quote}. Wali kota hadir di balai kota.", "2023-01-03")
+    assert [(p.first, p.second) for p in copies.find_copies([first, third]).pairs] == [("a", "c")]
 
 
 def test_a_new_article_is_signed_and_compared_alone():
@@ -109,43 +134,35 @@ def test_a_claim_check_and_the_register_count_the_copies_once(newsroom):
     assert row["sources"] == {"reports": 4, "independent": 1}
 
 
-def _measured_on_the_report_half() -> dict:
+@pytest.fixture(scope="module")
+def measured() -> dict:
     generated = population()
     return {"selection": [p for p in generated if in_selection_half(p)],
             "curve": curve([p for p in generated if not in_selection_half(p)])}
 
 
 @pytest.mark.slow
-def test_generated_reposts_at_the_detectors_measured_figures():
-    """No same-event or same-template pair is taken for a copy, and reposts are found at least as
-    often as measured when THRESHOLD was last set (docs/copies.md): a guard, not the goal."""
-    measured = _measured_on_the_report_half()
+def test_generated_reposts_meet_the_issues_targets(measured):
+    """Issue 28: on at least 2,000 generated pairs (the report half: the other half may choose
+    THRESHOLD), reposts found ≥ 0.95 of the time up to 25% changed words and ≥ 0.80 up to 40%, and
+    no same-event or same-template pair taken for a copy (docs/copies.md has the curve)."""
     assert highest_negative(measured["selection"]) < copies.THRESHOLD
     curve_ = measured["curve"]
     assert curve_["pairs"] >= 1_900 and sum(curve_["negatives"].values()) >= 350
-    assert curve_["false_positives"] == {} and curve_["precision_syndication"] == 1.0
+    assert curve_["false_positives"] == {} and curve_["precision_syndication"] >= 0.99
     syndication = curve_["recall"]["syndication"]
-    assert syndication["0.05"] >= 0.70 and syndication["0.25"] >= 0.45 and syndication["0.40"] >= 0.30
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 28's recall targets: Word 4-shingles scored by their Ochiai "
-                   "coefficient meet them on this population but cost 23% of the 100,000-article build "
-                   "(docs/copies.md); the shipped detector does not")
-def test_generated_reposts_meet_the_issues_recall_targets():
-    syndication = _measured_on_the_report_half()["curve"]["recall"]["syndication"]
-    assert all(syndication[share] >= 0.95 for share in ("0.05", "0.10", "0.15", "0.20", "0.25"))
-    assert all(syndication[share] >= 0.80 for share in ("0.30", "0.35", "0.40"))
+    assert all(syndication[share] >= 0.95 for share in ("0.05", "0.10", "0.15", "0.20", "0.25")), syndication
+    assert all(syndication[share] >= 0.80 for share in ("0.30", "0.35", "0.40")), syndication
 
 
 def test_the_threshold_separates_a_repost_from_the_same_event_told_again():
     """The test articles: the reposts of the press release above THRESHOLD, two outlets' reports
     of one signing and a report and its correction far below it."""
-    signed = {a["id"]: copies.signature(a["text"]) for a in ARTICLES}
+    content = {a["id"]: Doc(a["id"], a["text"]).content for a in ARTICLES}
     for repost in GROUP[1:]:
-        assert copies.similarity(signed[GROUP[0]], signed[repost]) >= copies.THRESHOLD
-    assert copies.similarity(signed["bandung-hamamatsu-kompas"], signed["bandung-hamamatsu-antara"]) < 0.1
-    assert copies.similarity(signed["makassar-davao-first"], signed["makassar-davao-correction"]) < 0.1
+        assert copies.similarity(content[GROUP[0]], content[repost]) >= copies.THRESHOLD
+    assert copies.similarity(content["bandung-hamamatsu-kompas"], content["bandung-hamamatsu-antara"]) < 0.1
+    assert copies.similarity(content["makassar-davao-first"], content["makassar-davao-correction"]) < 0.1
 
 
 def test_one_sentence_two_articles_carry_is_quoted_once(tmp_path, embedder):
@@ -182,3 +199,20 @@ def test_one_sentence_two_articles_carry_is_quoted_once(tmp_path, embedder):
     carrying = [c for c in answer.citations if shared in c.snippet or any(
         assistant.index.articles[c.article_id].text[q.start:q.end] == shared for q in c.quotes)]
     assert {a for c in carrying for a in (c.article_id, *c.also_in)} == {"ambon-darwin", "ambon-festival"}
+
+
+def test_copies_form_groups_around_an_origin_not_chains():
+    """B carries half of A and half of C; A and C share nothing. B is A's copy (A is earlier), and
+    C, unlike A, starts no group of its own with B already taken: a chain of likenesses (A like B,
+    B like C) is not one story. Brute force on the three pairs says the same."""
+    paragraphs = [". ".join(" ".join(f"kata{n}x{i}{j}" for j in range(10)) for i in range(6)) + "." for n in range(4)]
+    texts = {"a": paragraphs[0] + "\n" + paragraphs[1], "b": paragraphs[1] + "\n" + paragraphs[2],
+             "c": paragraphs[2] + "\n" + paragraphs[3]}
+    dates = {"a": "2023-01-01", "b": "2023-01-02", "c": "2023-01-03"}
+    assert copies.similarity(texts["a"], texts["b"]) >= copies.THRESHOLD
+    assert copies.similarity(texts["b"], texts["c"]) >= copies.THRESHOLD
+    assert copies.similarity(texts["a"], texts["c"]) == 0.0
+    found = copies.find_copies([Doc(i, t, dates[i]) for i, t in texts.items()])
+    assert {(p.first, p.second) for p in found.pairs} == {("a", "b"), ("b", "c")}
+    assert found.groups.groups == (("a", "b"),)
+    assert found.groups.count(["a", "b", "c"]).independent == 2

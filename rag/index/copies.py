@@ -1,14 +1,23 @@
 """Copies: one story carried by several articles (a press release reposted by three outlets, a wire
 story with light edits), so that three reports of it are counted as one independent source.
 
-Each article's content (its text without site furniture: dateline, credits, "Baca juga",
-copyright) is summarised by a MinHash signature of its word shingles (datasketch); two
-articles are copies when their signatures estimate a Jaccard similarity of at least THRESHOLD.
-Candidate pairs come from banding the signatures (LSH, with datasketch's choice of bands for the
-threshold), so the work grows with the number of articles, not with the number of pairs: a new
-or changed article is compared with every other in one vectorised pass, and pairs between
-unchanged articles are kept from the last build. Copies are grouped transitively; the earliest
-article of a group (by publication date, then id; undated ones last) is its origin.
+Two articles are copies when their content (the article without its site furniture: dateline,
+credits, "Baca juga", copyright) shares enough word 4-shingles: their Ochiai coefficient
+|A ∩ B| / sqrt(|A|·|B|) is at least THRESHOLD. Ochiai rather than Jaccard because a repost is often
+cut short or lengthened by an outlet's own sentences, and Jaccard punishes the size difference
+twice. Candidate pairs come from banding MinHash signatures of the shingles (LSH, bands chosen to
+find pairs from a Jaccard similarity of CANDIDATE_JACCARD); the signatures and each article's
+shingle count estimate a candidate's coefficient in one vectorised pass, and only those the
+estimate cannot settle are counted exactly, all at once as sparse row products. A new or changed
+article is compared with every other; pairs between unchanged articles are kept from the last build.
+
+A group forms around its origin, the earliest article (by publication date, then id; undated ones
+last): an article joins the group of the earliest origin it is itself a copy of, so that copies
+never chain (A like B, B like C, C unlike A) into one group.
+
+The representation and threshold were chosen on a generated population (tests/reposts.py:
+reposts with syndication's edits at 5-40% changed words, and same-event reports and same-template
+articles that are not copies); `python -m tests.reposts` prints the curve, docs/copies.md has it.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -24,21 +33,22 @@ import numpy as np
 
 from rag.text.messages import ANSWERS, in_language
 
-# Word 3-shingles: an edited word breaks three shingles, so a copy with one word in ten changed
-# keeps about 0.73 of them; two different reports of the same event share few three-word runs.
-SHINGLE_WORDS = 3
+# Word 4-shingles: on the population, 2- and 3-shingles let same-event reports through at the
+# threshold that keeps reposts (names, dates and stock phrases are shared in 2- and 3-word runs);
+# 5-shingles lose more reposts to rewording.
+SHINGLE_WORDS = 4
 NUM_PERM = 128
-# Estimated Jaccard similarity from which two articles are copies, measured (`python -m
-# tests.test_copies`): different reports of the same events (the seeds, the test articles) reach
-# 0.05; of FacQA's 940,000 passage pairs, 14 score 0.1-0.3 (passages sharing a list of names, a
-# headline and its article) and none 0.3-0.4, while the 9 between 0.4 and 1 are one passage
-# repeated with other tokenisation. A copy with a dateline and footer added, a sentence dropped
-# and one word in twenty replaced scores 0.44 at the 5th percentile (median 0.70); a rewrite of
-# one word in ten (median 0.49, 5th percentile 0.28) is partly missed: by then it is arguably a
-# report of its own.
-THRESHOLD = 0.4
+# Ochiai coefficient from which two articles are copies: the lowest that admits none of the
+# population's 787 same-event and same-template pairs (their highest: 0.346, two 40-word English
+# reports sharing one quoted sentence), measured with `python -m tests.reposts`.
+THRESHOLD = 0.35
+# How far from THRESHOLD the estimate must put a pair to settle it without an exact count: two
+# standard errors of the estimate near THRESHOLD with 128 permutations.
+ESTIMATE_MARGIN = 0.1
+# Candidates' lowest Jaccard similarity: a pair at THRESHOLD with one text four times the other.
+CANDIDATE_JACCARD = 0.16
 # A band key shared by more articles than this (boilerplate, empty texts) links them in a chain
-# instead of every pair: the groups are the same, the work stays linear.
+# instead of every pair: the work stays linear.
 _BUCKET_PAIRS_LIMIT = 64
 _WORD = re.compile(r"\w+")
 
@@ -107,10 +117,14 @@ class Signatures:
     ids: list[str]
     hashes: list[str]
     values: np.ndarray  # (articles, NUM_PERM) uint32
+    sizes: np.ndarray  # (articles,) int64: how many distinct shingles each article has
+    # (articles,) int64: the shingles of each article's longest sentence; two articles that share
+    # no more than that may share one sentence (a quote), which makes no copy.
+    longest: np.ndarray
 
     @classmethod
     def empty(cls) -> Signatures:
-        return cls([], [], np.zeros((0, NUM_PERM), dtype=np.uint32))
+        return cls([], [], np.zeros((0, NUM_PERM), dtype=np.uint32), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 @dataclass(frozen=True)
@@ -131,81 +145,156 @@ class CopyIndex:
     computed: int = 0
 
 
-def signature(text: str) -> np.ndarray:
-    from datasketch import MinHash
-
+def shingle_hashes(text: str) -> np.ndarray:
+    """The text's distinct word shingles, each as its CRC-32."""
     words = _WORD.findall(text.lower())
-    shingles = [" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8")
-                for i in range(max(1, len(words) - SHINGLE_WORDS + 1))]
-    minhash = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, permutations=_permutations(), scheme="affine32")
-    minhash.update_batch(shingles)
-    return minhash.hashvalues.astype(np.uint32)
+    shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    return np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint32, count=len(shingles))
 
 
-@functools.cache
-def _permutations():
-    """The seed's permutations, drawn once: drawing them anew for each article took 40% of its signature."""
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, scheme="affine32").permutations
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-def similarity(first: np.ndarray, second: np.ndarray) -> float:
-    """The signatures' estimate of the two texts' Jaccard similarity."""
-    return float(np.mean(first == second))
+def longest_sentence(text: str) -> int:
+    """How many shingles the text's longest sentence has."""
+    return max((max(1, len(_WORD.findall(s)) - SHINGLE_WORDS + 1) for s in _SENTENCE_END.split(text)), default=1)
+
+
+def signature(text: str) -> tuple[np.ndarray, int]:
+    """The MinHash signature of the text's shingles, and how many distinct shingles it has."""
+    hashes = shingle_hashes(text)
+    return minhashes([hashes])[0], len(hashes)
+
+
+# NUM_PERM hash functions h -> (a·h + b) >> 32 (multiply-add-shift, a odd): the minimum of each over
+# a text's shingles is its signature. Drawn once from a fixed seed, so signatures keep across builds.
+_A = np.random.default_rng(20161116).integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)
+_B = np.random.default_rng(20161117).integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
+
+
+def minhashes(shingled: list[np.ndarray]) -> np.ndarray:
+    """(texts, NUM_PERM) uint32 signatures of many texts' shingle hashes, a thousand texts a step
+    (one numpy pass each, instead of one call per text)."""
+    out = np.full((len(shingled), NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
+    for start in range(0, len(shingled), 1_000):
+        batch = shingled[start:start + 1_000]
+        lengths = np.array([len(h) for h in batch])
+        filled = np.nonzero(lengths)[0]
+        if not len(filled):
+            continue
+        values = np.concatenate([batch[i] for i in filled]).astype(np.uint64)
+        permuted = ((values[:, None] * _A + _B) >> np.uint64(32)).astype(np.uint32)
+        offsets = np.r_[0, np.cumsum(lengths[filled])[:-1]]
+        out[start + filled] = np.minimum.reduceat(permuted, offsets, axis=0)
+    return out
+
+
+def similarity(first: str, second: str) -> float:
+    """The Ochiai coefficient of the two texts' shingle sets."""
+    a, b = np.unique(shingle_hashes(first)), np.unique(shingle_hashes(second))
+    return len(np.intersect1d(a, b, assume_unique=True)) / float(np.sqrt(len(a) * len(b))) if len(a) and len(b) else 0.0
 
 
 def find_copies(articles: Sequence[Readable], previous: CopyIndex | None = None) -> CopyIndex:
     """The copy groups of `articles`; signatures and pairs of articles whose text is unchanged
     since `previous` are reused, and only new or changed articles are compared with the rest."""
-    signatures, fresh = _signatures(articles, previous.signatures if previous else None)
+    signatures, fresh, shingled = _signatures(articles, previous.signatures if previous else None)
     hashes = {a.id: a.content_hash for a in articles}
     kept = [p for p in (previous.pairs if previous else ()) if p.first not in fresh and p.second not in fresh
             and p.first in hashes and p.second in hashes]
     bands = _band_keys(signatures.values)
-    rows = {article_id: row for row, article_id in enumerate(signatures.ids)}
     if previous is None or len(fresh) * 4 > len(articles):
-        candidates = _candidate_pairs(bands)
+        blocks = list(_candidate_pairs(bands))
         kept = []
     else:
-        candidates = set()
-        for article_id in fresh:
-            row = rows[article_id]
-            for other in np.nonzero((bands == bands[row]).any(axis=1))[0]:
-                if other != row:
-                    candidates.add((min(row, int(other)), max(row, int(other))))
+        rows = {article_id: row for row, article_id in enumerate(signatures.ids)}
+        blocks = list(_pairs_with(bands, sorted(rows[a] for a in fresh)))
+    candidates = _unique_pairs(blocks, len(articles))
+    estimate, common = _estimated(signatures, candidates)
+    beyond = np.minimum(signatures.longest[candidates[:, 0]], signatures.longest[candidates[:, 1]]) if len(candidates) \
+        else np.zeros(0)
+    sure = (estimate >= THRESHOLD + ESTIMATE_MARGIN) & (common > 1.5 * beyond)
+    unsure = ~sure & (estimate >= THRESHOLD - ESTIMATE_MARGIN)
+    counted, shared = _exact(candidates[unsure],
+                             lambda row: shingled[row] if row in shingled else shingle_hashes(articles[row].content))
+    settled = (counted >= THRESHOLD) & (shared > beyond[unsure])
     found = {(p.first, p.second): p for p in kept}
-    for a, b in candidates:
-        score = similarity(signatures.values[a], signatures.values[b])
-        if score >= THRESHOLD:
-            first, second = sorted((signatures.ids[a], signatures.ids[b]))
-            found[(first, second)] = Pair(first, second, round(score, 3))
+    for (a, b), score in [*zip(candidates[sure].tolist(), estimate[sure].tolist()),
+                          *zip(candidates[unsure][settled].tolist(), counted[settled].tolist())]:
+        first, second = sorted((signatures.ids[a], signatures.ids[b]))
+        found[(first, second)] = Pair(first, second, round(float(score), 3))
     pairs = tuple(sorted(found.values(), key=lambda p: (p.first, p.second)))
     return CopyIndex(signatures, pairs, _groups(pairs, {a.id: a.date for a in articles}), len(fresh))
 
 
-def _signatures(articles: Sequence[Readable], previous: Signatures | None) -> tuple[Signatures, set[str]]:
-    """Each article's signature, reused where the same article had the same text; and the ids made anew."""
+def _estimated(signatures: Signatures, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair's Ochiai coefficient and common shingles, estimated from the signatures' Jaccard
+    similarity J and the shingle counts (|A ∩ B| = J (|A| + |B|) / (1 + J)), in blocks to bound memory."""
+    estimates, commons = np.zeros(len(pairs)), np.zeros(len(pairs))
+    for start in range(0, len(pairs), 200_000):
+        block = pairs[start:start + 200_000]
+        jaccard = (signatures.values[block[:, 0]] == signatures.values[block[:, 1]]).mean(axis=1)
+        first, second = signatures.sizes[block[:, 0]], signatures.sizes[block[:, 1]]
+        common = jaccard * (first + second) / (1 + jaccard)
+        commons[start:start + len(block)] = common
+        estimates[start:start + len(block)] = common / np.sqrt(np.maximum(first * second, 1))
+    return estimates, commons
+
+
+def _exact(pairs: np.ndarray, shingles_of: Callable[[int], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair's Ochiai coefficient and common shingles, counted on the shingle sets: the articles
+    involved as rows of one sparse matrix (a column per shingle), all pairs' common shingles as row products."""
+    if not len(pairs):
+        return np.zeros(0), np.zeros(0)
+    from scipy import sparse
+
+    rows = np.unique(pairs)
+    shingled = [shingles_of(int(row)) for row in rows]
+    columns, compact = np.unique(np.concatenate(shingled), return_inverse=True)
+    lengths = np.array([len(h) for h in shingled])
+    matrix = sparse.csr_matrix((np.ones(len(compact), dtype=np.float32), compact, np.r_[0, np.cumsum(lengths)]),
+                               shape=(len(rows), len(columns)))
+    where = np.searchsorted(rows, pairs)
+    scores, commons = np.zeros(len(pairs)), np.zeros(len(pairs))
+    for start in range(0, len(pairs), 100_000):
+        block = where[start:start + 100_000]
+        common = np.asarray(matrix[block[:, 0]].multiply(matrix[block[:, 1]]).sum(axis=1)).ravel()
+        sizes = lengths[block[:, 0]] * lengths[block[:, 1]]
+        commons[start:start + len(block)] = common
+        scores[start:start + len(block)] = common / np.sqrt(np.maximum(sizes, 1))
+    return scores, commons
+
+
+def _signatures(articles: Sequence[Readable],
+                previous: Signatures | None) -> tuple[Signatures, set[str], dict[int, np.ndarray]]:
+    """Each article's signature, reused where the same article had the same text; the ids made
+    anew; and their shingles, by row, for the exact counts that may follow."""
     known = {(i, h): row for row, (i, h) in enumerate(zip(previous.ids, previous.hashes))} if previous else {}
     values = np.zeros((len(articles), NUM_PERM), dtype=np.uint32)
-    fresh = set()
+    sizes, longest = np.zeros(len(articles), dtype=np.int64), np.zeros(len(articles), dtype=np.int64)
+    fresh, shingled = set(), {}
     for row, article in enumerate(articles):
         old = known.get((article.id, article.content_hash))
         if old is not None:
-            values[row] = previous.values[old]
+            values[row], sizes[row], longest[row] = previous.values[old], previous.sizes[old], previous.longest[old]
         else:
-            values[row] = signature(article.content)
+            content = article.content
+            shingled[row] = shingle_hashes(content)
+            sizes[row], longest[row] = len(shingled[row]), longest_sentence(content)
             fresh.add(article.id)
-    return Signatures([a.id for a in articles], [a.content_hash for a in articles], values), fresh
+    if shingled:
+        values[list(shingled)] = minhashes(list(shingled.values()))
+    return (Signatures([a.id for a in articles], [a.content_hash for a in articles], values, sizes, longest),
+            fresh, shingled)
 
 
 @functools.cache
 def _bands() -> tuple[int, int]:
-    """Bands and rows per band, as datasketch chooses them for THRESHOLD (false negatives and
-    positives weighed equally)."""
+    """Bands and rows per band, as datasketch chooses them for CANDIDATE_JACCARD, a missed pair
+    weighed four times a needless candidate (a candidate costs a vectorised estimate)."""
     from datasketch import MinHashLSH
 
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM, weights=(0.2, 0.8))
     return lsh.b, lsh.r
 
 
@@ -219,44 +308,61 @@ def _band_keys(values: np.ndarray) -> np.ndarray:
     return mixed.reshape(len(values), bands, rows).sum(axis=2, dtype=np.uint64)
 
 
-def _candidate_pairs(bands: np.ndarray) -> set[tuple[int, int]]:
-    """Pairs of rows that share a band key: each band sorted once, then runs of equal keys read off."""
-    candidates: set[tuple[int, int]] = set()
+def _candidate_pairs(bands: np.ndarray) -> Iterator[np.ndarray]:
+    """Blocks of (pairs, 2) rows that share a band key: each band sorted once, runs of equal keys
+    read off, and the pairs of all runs of one length made in one step. A pair may recur."""
     for column in bands.T:
         order = np.argsort(column, kind="stable")
         ordered = column[order]
         starts = np.nonzero(np.r_[True, ordered[1:] != ordered[:-1]])[0]
-        ends = np.r_[starts[1:], len(ordered)]
-        for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
-            members = sorted(int(r) for r in order[start:end])
-            if len(members) > _BUCKET_PAIRS_LIMIT:
-                candidates.update(zip(members, members[1:]))
+        lengths = np.diff(np.r_[starts, len(ordered)])
+        for length in np.unique(lengths[lengths > 1]):
+            members = np.sort(order[starts[lengths == length][:, None] + np.arange(length)], axis=1)
+            if length > _BUCKET_PAIRS_LIMIT:
+                first, second = np.arange(length - 1), np.arange(1, length)
             else:
-                candidates.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
-    return candidates
+                first, second = np.triu_indices(length, 1)
+            yield np.stack([members[:, first].ravel(), members[:, second].ravel()], axis=1)
+
+
+def _pairs_with(bands: np.ndarray, rows: list[int]) -> Iterator[np.ndarray]:
+    """Blocks of (pairs, 2): each of `rows` with every row sharing one of its band keys."""
+    for row in rows:
+        others = np.nonzero((bands == bands[row]).any(axis=1))[0]
+        others = others[others != row]
+        yield np.stack([np.minimum(others, row), np.maximum(others, row)], axis=1)
+
+
+def _unique_pairs(blocks: list[np.ndarray], rows: int) -> np.ndarray:
+    """The distinct pairs, each (smaller row, larger row), sorted: unique as one 64-bit key each."""
+    if not blocks:
+        return np.zeros((0, 2), dtype=np.int64)
+    keys = np.unique(np.concatenate([block[:, 0].astype(np.int64) * rows + block[:, 1] for block in blocks]))
+    return np.stack([keys // rows, keys % rows], axis=1)
 
 
 def _groups(pairs: Iterable[Pair], dates: dict[str, str | None]) -> CopyGroups:
-    parent: dict[str, str] = {}
-
-    def root(node: str) -> str:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    """Groups around origins: in date order, an article joins the group of the earliest origin it
+    is a copy of, or is an origin itself. A copy of a copy that is unlike the origin starts its own
+    group (the story has moved on), so no chain of small likenesses makes one group."""
+    partners: dict[str, set[str]] = {}
     for pair in pairs:
-        parent[root(pair.first)] = root(pair.second)
+        partners.setdefault(pair.first, set()).add(pair.second)
+        partners.setdefault(pair.second, set()).add(pair.first)
+
+    def when(article_id: str) -> tuple:
+        return dates.get(article_id) is None, dates.get(article_id) or "", article_id
+
     members: dict[str, list[str]] = {}
-    for node in parent:
-        members.setdefault(root(node), []).append(node)
-    by_date = [sorted(group, key=lambda a: (dates.get(a) is None, dates.get(a) or "", a)) for group in members.values()]
-    return CopyGroups(tuple(tuple(group) for group in sorted(by_date)))
+    for article_id in sorted(partners, key=when):
+        origins = [other for other in partners[article_id] if other in members]
+        members[min(origins, key=when)].append(article_id) if origins else members.setdefault(article_id, [article_id])
+    return CopyGroups(tuple(sorted(tuple(group) for group in members.values() if len(group) > 1)))
 
 
 def to_json(index: CopyIndex) -> dict:
     """copies.json: the parameters, the groups (what readers load) and the pairs (what the next build reuses)."""
-    return {"shingle_words": SHINGLE_WORDS, "num_perm": NUM_PERM, "threshold": THRESHOLD, "compared": "content",
+    return {"shingle_words": SHINGLE_WORDS, "num_perm": NUM_PERM, "threshold": THRESHOLD, "measure": "ochiai, more than one sentence",
             "groups": index.groups.to_json(), "pairs": [[p.first, p.second, p.similarity] for p in index.pairs]}
 
 
@@ -265,16 +371,18 @@ def signature_arrays(index: CopyIndex) -> dict[str, np.ndarray]:
     them would make megabytes of JSON that every reader of copies.json would parse)."""
     signatures = index.signatures
     return {"ids": np.asarray(signatures.ids, dtype=str), "hashes": np.asarray(signatures.hashes, dtype=str),
-            "values": signatures.values}
+            "values": signatures.values, "sizes": signatures.sizes, "longest": signatures.longest}
 
 
 def from_stored(data: dict, arrays) -> CopyIndex | None:
     """The stored copy index, or None if it was made with other parameters (the next build starts afresh)."""
-    if (data.get("shingle_words"), data.get("num_perm"), data.get("threshold"), data.get("compared")) != (
-            SHINGLE_WORDS, NUM_PERM, THRESHOLD, "content"):
+    if (data.get("shingle_words"), data.get("num_perm"), data.get("threshold"), data.get("measure")) != (
+            SHINGLE_WORDS, NUM_PERM, THRESHOLD, "ochiai, more than one sentence") or "longest" not in arrays:
         return None
     ids, hashes, values = arrays["ids"].tolist(), arrays["hashes"].tolist(), arrays["values"]
-    if values.shape != (len(ids), NUM_PERM) or len(hashes) != len(ids):
+    sizes, longest = arrays["sizes"], arrays["longest"]
+    if values.shape != (len(ids), NUM_PERM) or len(hashes) != len(ids) or sizes.shape != longest.shape != (len(ids),):
         return None
     pairs = tuple(Pair(str(a), str(b), float(s)) for a, b, s in data["pairs"])
-    return CopyIndex(Signatures(ids, hashes, values.astype(np.uint32)), pairs, CopyGroups.from_json(data["groups"]))
+    return CopyIndex(Signatures(ids, hashes, values.astype(np.uint32), sizes.astype(np.int64), longest.astype(np.int64)),
+                     pairs, CopyGroups.from_json(data["groups"]))
