@@ -174,39 +174,37 @@ def _expected_value(name: str, expected: GoldRecord) -> str:
 
 
 def _many_values(name: str, pairs: list[tuple[list[str], GoldRecord]]) -> tuple[Score, list[str]]:
-    correct = predicted = total = 0
-    differences = []
-    for given, expected in pairs:
-        wanted = list(getattr(expected, name))
-        total += len(wanted)
-        predicted += len(given)
-        for value in given:
-            group = next((g for g in wanted if _folded(value) in map(_folded, g)), None)
-            if group is None:
-                differences.append(f"{expected.partner}: {name} {value!r} not in the gold file")
-            else:
-                wanted.remove(group)
-                correct += 1
-        differences += [f"{expected.partner}: {name} {sorted(group)[0]!r} missing" for group in wanted]
-    return Score(correct, predicted, total), differences
+    scores = [_one_to_one(f"{expected.partner}: {name}", given, getattr(expected, name),
+                          lambda value, group: _folded(value) in map(_folded, group), repr,
+                          lambda group: repr(sorted(group)[0]))
+              for given, expected in pairs]
+    return _summed(scores, [len(given) for given, _ in pairs], [len(getattr(e, name)) for _, e in pairs])
 
 
 def _stages(matched: list[tuple[Partnership, GoldRecord]]) -> tuple[Score, list[str]]:
-    correct = predicted = total = 0
-    differences = []
-    for record, expected in matched:
-        wanted = list(expected.stages)
-        total += len(wanted)
-        predicted += len(record.stages)
-        for stage in record.stages:
-            gold = next((g for g in wanted if g.matches(stage)), None)
-            if gold is None:
-                differences.append(f"{record.partner}: stage {stage.form} {stage.status} {stage.date} not in the gold file")
-            else:
-                wanted.remove(gold)
-                correct += 1
-        differences += [f"{record.partner}: stage {gold} missing" for gold in wanted]
-    return Score(correct, predicted, total), differences
+    scores = [_one_to_one(f"{record.partner}: stage", record.stages, expected.stages,
+                          lambda stage, gold: gold.matches(stage),
+                          lambda stage: f"{stage.form} {stage.status} {stage.date}", str)
+              for record, expected in matched]
+    return _summed(scores, [len(r.stages) for r, _ in matched], [len(e.stages) for _, e in matched])
+
+
+def _one_to_one(label: str, given, wanted, same, shown_given, shown_wanted) -> tuple[int, list[str]]:
+    """How many given values match a wanted one, each wanted value matched once; and the differences."""
+    left, correct, differences = list(wanted), 0, []
+    for value in given:
+        hit = next((w for w in left if same(value, w)), None)
+        if hit is None:
+            differences.append(f"{label} {shown_given(value)} not in the gold file")
+        else:
+            left.remove(hit)
+            correct += 1
+    return correct, differences + [f"{label} {shown_wanted(w)} missing" for w in left]
+
+
+def _summed(scores: list[tuple[int, list[str]]], predicted: list[int], expected: list[int]) -> tuple[Score, list[str]]:
+    return (Score(sum(c for c, _ in scores), sum(predicted), sum(expected)),
+            [d for _, differences in scores for d in differences])
 
 
 def report_table(report: RegisterReport) -> str:
