@@ -13,7 +13,7 @@ import pytest
 from rag.answers.claims import items_of
 from rag.ingest.cleaning import clean
 from rag.ingest.metadata import derive_date
-from rag.register.extraction import _sentence_event
+from rag.register.dating import sentence_event
 from rag.text.answer_kinds import AnswerKind, answer_spans
 from rag.text.dates import find_dates
 
@@ -66,7 +66,7 @@ def test_the_register_dates_a_stage_by_it_with_the_articles_year_where_it_gives_
     expected = f"{year or 2016}-{month:02d}" + (f"-{first:02d}" if first else "")
     if last and last != first:
         expected += f"/{year or 2016}-{month:02d}-{last:02d}"
-    event = _sentence_event(f"Kedua kota menandatangani nota kesepahaman {text}.", "2016-06-01")
+    event = sentence_event(f"Kedua kota menandatangani nota kesepahaman {text}.", "2016-06-01")
     assert event.date == expected
     assert event.basis == ("stated" if year else "resolved")
 

@@ -61,10 +61,10 @@ def test_a_signing_in_the_newsrooms_words_is_signed_on_its_date(tmp_path, senten
 
 
 def test_two_officials_joined_by_dan_are_two_people_each_with_their_role():
-    from rag.register.extraction import _people
+    from rag.register.people import people_in
 
     said = "Nota kesepahaman ditandatangani Wali Kota Bogor Bima Arya dan Wali Kota Kisarazu Yoshikuni Watanabe."
-    assert list(_people(said, {"Kisarazu"})) == [("Bima Arya", "Wali Kota Bogor"),
+    assert list(people_in(said, {"Kisarazu"})) == [("Bima Arya", "Wali Kota Bogor"),
                                                  ("Yoshikuni Watanabe", "Wali Kota Kisarazu")]
 
 

@@ -21,15 +21,17 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from rag.errors import IndexCorruptError, repair_hint
-from rag.text.dates import WEEKDAY, find_dates
-from rag.text.forms import DOCUMENTS, NAMED_AGREEMENT
-from rag.text.event_dates import DateBasis, event_dates, place_year, weekday_given
-from rag.text.reporting import is_correction, restates_error
 from rag.ingest.corpus import Article
+from rag.register.dating import Event, neighbouring_events, sentence_event
+from rag.register.people import party_people, people_in, speakers
 from rag.register.words import (
-    CITY_FORMS, COOPERATION, COUNTRIES, FIELD_LIST, FIELD_LIST_END, FIELD_PATTERNS, FORM_PATTERNS, INDONESIAN_PLACES, LADDER, NOT_PLACES,
-    ORGANISATIONS, PLACES_ALSO_NAMES, ROLE_START, STATUS_ORDER, STATUS_PATTERNS, TWO_WORD_PLACES,
+    CITY_FORMS, COOPERATION, COUNTRIES, FIELD_LIST, FIELD_LIST_END, FIELD_PATTERNS, FORM_PATTERNS, INDONESIAN_PLACES,
+    LADDER, NOT_PLACES, ORGANISATIONS, STATUS_ORDER, TWO_WORD_PLACES, status_of,
 )
+from rag.text.dates import WEEKDAY
+from rag.text.event_dates import DateBasis, place_year
+from rag.text.forms import DOCUMENTS, NAMED_AGREEMENT
+from rag.text.reporting import is_correction, restates_error
 from rag.text.sentences import split_sentences
 
 
@@ -159,12 +161,12 @@ def extract(article: Article) -> list[Mention]:
             partners.setdefault(name, (kind, own_local))
     bare = _bare_names(partners)
     local = _main_local_party(article.text)
-    neighbours = _neighbouring_events(texts, article.date)
+    neighbours = neighbouring_events(texts, article.date)
     correction = is_correction(article.title, article.text)
     mentions: list[Mention] = []
     last: list[str] = []
     document: dict[str, str] = {}  # partner → the letter or MoU named last
-    officials = {name: role for t in texts for name, role in _people(t, set(partners))}
+    officials = {name: role for t in texts for name, role in people_in(t, set(partners))}
     for span, text, speaks, found, context_date in zip(sentences, texts, cooperation, shaped, neighbours):
         named = [name for name, _, _ in found if name in partners]
         named += [name for name, pattern in bare if pattern.search(text) and name not in named]
@@ -179,8 +181,8 @@ def extract(article: Article) -> list[Mention]:
             kind, own_local = partners[partner]
             mention = _mention(article, text, Source(article.id, span.start, span.end), partner, kind,
                                own_local or local, context_date, speaks, set(partners))
-            if speakers := [p for p in _speakers(text, officials) if p not in mention.people]:
-                mention = replace(mention, people=mention.people + tuple(speakers))
+            if spoke := [p for p in speakers(text, officials) if p not in mention.people]:
+                mention = replace(mention, people=mention.people + tuple(spoke))
             if mention.form in DOCUMENTS:
                 document[partner] = mention.form
             elif mention.form == "cooperation agreement" and partner in document and not NAMED_AGREEMENT.search(text):
@@ -207,24 +209,24 @@ def _bare_names(partners: dict[str, tuple[str, str]]) -> list[tuple[str, re.Patt
 
 
 def _mention(article: Article, text: str, source: Source, partner: str, kind: str, local: str,
-             context_date: _Event | None, cooperation: bool, partner_names: set[str]) -> Mention:
+             context_date: Event | None, cooperation: bool, partner_names: set[str]) -> Mention:
     # Only a step the sentence names; membership is of an organisation or network, not of a city
     # ("disaksikan anggota DPRD" in a sister-city report names no membership).
     forms = [name for name, pattern in FORM_PATTERNS if pattern.search(text)
              and (name != "membership" or kind == "international organisation")]
     city_form = next((name for name, pattern in CITY_FORMS if pattern.search(text)), None)
     form = max(forms, key=LADDER.index) if forms else None
-    status = _status(text) if cooperation else None
+    status = status_of(text) if cooperation else None
     if form == "membership" and status == "signed":
         status = "ongoing"  # one joins a network and stays a member; nothing is signed
-    event = _sentence_event(text, article.date) or (context_date.elsewhere() if cooperation and context_date else None)
+    event = sentence_event(text, article.date) or (context_date.elsewhere() if cooperation and context_date else None)
     return Mention(
         partner=partner, partner_type=kind, local_party=local, source=source, form=form, city_form=city_form,
         status=status,
         date=event.date if event else None, date_basis=event.basis if event else None,
         date_reason=event.reason if event else None, reported=article.date, undated=event.undated if event else None,
         fields=_fields(text),
-        people=tuple(_people(text, partner_names)),
+        people=tuple(people_in(text, partner_names)),
     )
 
 
@@ -314,13 +316,6 @@ def _main_local_party(text: str) -> str:
     return counts.most_common(1)[0][0] if counts else "?"
 
 
-def _status(text: str) -> str | None:
-    found = [name for name, pattern in STATUS_PATTERNS if pattern.search(text)]
-    if "planned" in found and ("signed" in found or not found[1:]):
-        return "planned"  # "akan menandatangani": not signed yet
-    return max(found, key=STATUS_ORDER.index) if found else None
-
-
 _LIST_LEAD = re.compile(r"^(?:(?:bidang|the|yakni|yaitu|seperti|antara lain|termasuk|such as|including)\s+)+", re.I)
 # Not a field: "bidang lain(nya)" (other fields), a date that ends the sentence ("…, Kamis (9/2)").
 _NOT_A_FIELD = re.compile(rf"^(?:lain|lainnya|other|others)$|\d|\b(?:{WEEKDAY})\b", re.I)
@@ -346,159 +341,6 @@ def _in_a_name(text: str, match: re.Match) -> bool:
     "Program Manajemen Teknologi"), not a field the cooperation covers: both languages write
     fields in lower case."""
     return match.start() > 0 and match.group()[0].isupper()
-
-
-# Dates ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Event:
-    """A sentence's date of the event: had (date, basis, reason) or waiting for a year (undated)."""
-
-    date: str | None
-    basis: str | None
-    reason: str | None
-    undated: tuple[int, int, int] | None = None
-    text: str = ""
-    # Given as when something lasting began ("sejak April 2016", "since the partnership began in
-    # 2005"): the date of the sentence's own step, never of a step another sentence names.
-    since: bool = False
-
-    def elsewhere(self) -> _Event:
-        """The same date, for a sentence of the article that gives none of its own."""
-        said = f"the article gives the date elsewhere ('{self.text}')"
-        return _Event(self.date, self.basis, f"{said}; {self.reason}" if self.reason else said, self.undated, self.text)
-
-
-# A date after the verb that attributes a quote ("…," ujarnya, Selasa (7/6/2016); "Mr X said on
-# Tuesday") is when it was said, the news convention for dating a statement, not when the step was.
-_SAID_ON = re.compile(r"\b(?:ujar|kata|ucap|tutur|jelas|terang|ungkap|papar|sebut|tegas|imbuh|tambah)(?:nya)?"
-                      r"(?:\s+[A-Z][\w.'-]*){0,4}(?:\s+(?:di|in)\s+[A-Z][\w-]*)?,?\s*$|\bsaid(?:\s+on)?\s*$")
-
-
-def _sentence_event(text: str, article_date: str | None) -> _Event | None:
-    """The most precise date the sentence gives for an event: a day before a month before a year,
-    a stated date before a resolved one. A year-less date with a day of the week, in an article with
-    no date, waits for the register to place its year; a date the text does not give is None."""
-    found = [d for d in event_dates(text, article_date) if not _SAID_ON.search(text[:d.start])]
-    if found:
-        best = min(found, key=lambda d: (-len(d.date.split("/")[0]), list(DateBasis).index(d.basis), d.start))
-        return _Event(best.date, str(best.basis), best.reason, text=best.text, since=_began(text, best.start))
-    mentions = find_dates(text, cued_years=True)
-    for mention in mentions:
-        weekday = weekday_given(text, mention)
-        if mention.year is None and mention.first_day is not None and weekday is not None:
-            return _Event(None, None, None, (mention.first_day, mention.month, weekday), mention.text,
-                          since=_began(text, mention.start))
-    cued = [m for m in mentions if m.year is not None and m.month is None]
-    if not cued:
-        return None
-    return _Event(f"{cued[0].year:04d}", str(DateBasis.STATED), None, text=cued[0].text, since=_began(text, cued[0].start))
-
-
-_BEGAN = re.compile(r"\b(?:sejak|semenjak|dimulai|berawal|bermula|since|began|begun|started)\b(?:\s+\S+){0,3}\s*$", re.I)
-
-
-def _began(text: str, start: int) -> bool:
-    return _BEGAN.search(text[:start]) is not None
-
-
-def _neighbouring_events(texts: list[str], article_date: str | None) -> list[_Event | None]:
-    """For each sentence, the date the sentence just after it (else just before) gives, where that
-    one speaks of cooperation or of a step, and of the same step if it names one: "…ditandatanganinya
-    surat pernyataan minat." "Penandatanganan surat dilakukan … Rabu 8 Juni." Never further away,
-    never another step's date (the membership "sejak April 2016" is not the date of the agreement
-    planned in the next sentence), and never the article's own date: when a story appeared is not
-    when the event took place."""
-    events = [_sentence_event(t, article_date) if COOPERATION.search(t) or _status(t) else None for t in texts]
-    steps = [{name for name, pattern in FORM_PATTERNS if pattern.search(t)} for t in texts]
-
-    def usable(i: int, j: int) -> _Event | None:
-        if not 0 <= j < len(texts) or (steps[i] and steps[j] and not steps[i] & steps[j]):
-            return None
-        return events[j] if events[j] is None or not events[j].since else None
-
-    return [usable(i, i + 1) or usable(i, i - 1) for i in range(len(texts))]
-
-
-# People --------------------------------------------------------------------------------------
-
-# "…, kata Dinar." The one who speaks of a partnership for a party is one of its people, by the
-# name and role the article gave them where it introduced them.
-_SPEAKER = re.compile(r"\b(?:kata|ujar|ucap|tutur|jelas|beber|papar|ungkap|tegas|imbuh|said)\s+([A-Z][\w'’-]+)")
-# A national office (a minister, the president) is context or a witness in a city's partnership.
-_NATIONAL_OFFICE = re.compile(r"^(?:Menteri|Presiden|Wakil Presiden|Minister|President)\b")
-
-
-def _speakers(text: str, officials: dict[str, str]) -> list[tuple[str, str]]:
-    named = {m.group(1) for m in _SPEAKER.finditer(text)}
-    return [(name, role) for name, role in officials.items() if named & set(name.split())]
-
-
-def _party_people(local_party: str, people: Iterable[tuple[str, str]]) -> Iterable[tuple[str, str]]:
-    national = local_party in ("Kemendagri", "Pemerintah Indonesia")
-    return ((name, role) for name, role in people if national or not _NATIONAL_OFFICE.match(role))
-
-
-_RUN_TOKEN = re.compile(rf"\s*(?!(?i:{WEEKDAY})\b)(\([^)]*\)|,|[A-Z][\w'’-]*(?:\.(?=\s[A-Z]))?|dan|di|&)")
-
-
-def _people(text: str, partner_names: set[str]) -> Iterable[tuple[str, str]]:
-    """(name, role) for "Wali Kota Bogor Bima Arya", "Profesor Junseok Hwang", "… Kemendagri, Amran"."""
-    anchors = {word for name in partner_names for word in name.split()}
-    for match in ROLE_START.finditer(text):
-        tokens, position = [match.group()], match.end()
-        while token := _RUN_TOKEN.match(text, position):
-            if token.group(1) in ("dan", "&", ",") and ROLE_START.match(text, token.end() + 1):
-                break  # "Wali Kota X A dan Wakil Wali Kota Y B": the next person, with a role of their own
-            tokens.append(token.group(1))
-            position = token.end()
-        while tokens and tokens[-1] in ("dan", "di", "&", ","):
-            tokens.pop()
-        yield from _coordinated(tokens, anchors)
-
-
-def _coordinated(tokens: list[str], anchors: set[str]) -> Iterable[tuple[str, str]]:
-    """"Wali Kota Pontianak Edi Rusdi Kamtono dan Datuk Bandar Kuching Selatan Wee Hong Seng" is two
-    people when each side has a place or body before a name; "Menteri Lingkungan Hidup dan
-    Kehutanan RI Siti Nurbayan" is one, with "dan" inside the role."""
-    if "dan" in tokens:
-        sides = " ".join(tokens).split(" dan ")
-        people = [_split_role(side.split(" "), anchors) for side in sides]
-        if all(people) and all(any(_is_anchor(t, anchors) for t in side.split(" ")[1:]) for side in sides):
-            yield from people
-            return
-    person = _split_role(tokens, anchors)
-    if person:
-        yield person
-
-
-def _split_role(tokens: list[str], anchors: set[str]) -> tuple[str, str] | None:
-    """Split "role words, place, name" where the name is the last one to five words after a place,
-    an organisation or the role word; after a comma, whatever follows."""
-    if "," in tokens:
-        comma = tokens.index(",")
-        name, role = [t for t in tokens[comma + 1:] if t[0].isupper()], tokens[:comma]
-    else:
-        cuts = [i + 1 for i, t in enumerate(tokens) if i == 0 or t.startswith("(") or _is_anchor(t, anchors)]
-        # The longest name after the role that holds no place or body ("Wali Kota Malang Sutiaji").
-        fitting = [c for c in cuts if 1 <= len(tokens) - c <= 5
-                   and not any(_is_anchor(t, anchors) or t in ("dan", "di", "&") for t in tokens[c:])]
-        if not fitting:
-            # "… Jung Ki-myung di Loji Gandrung": where, after the name, not part of it
-            return _split_role(tokens[:len(tokens) - tokens[::-1].index("di") - 1], anchors) if "di" in tokens else None
-        cut = fitting[0]
-        name, role = tokens[cut:], tokens[:cut]
-    if not 1 <= len(name) <= 5 or any(t in ("dan", "di", "&") or t.startswith("(") or _is_anchor(t, anchors) for t in name):
-        return None  # "Wali Kota Kisarazu merasa …" names a place, not a person
-    return " ".join(name), " ".join(t for t in role if not t.startswith("("))
-
-
-def _is_anchor(token: str, anchors: set[str]) -> bool:
-    if token in PLACES_ALSO_NAMES:
-        return False
-    return (token in INDONESIAN_PLACES or token in COUNTRIES or token in anchors or token in ORGANISATIONS
-            or token in ("RI", "Kemendagri", "KBRI", "Setdakot", "Pemkot") or (token.isupper() and len(token) > 1))
 
 
 # The register --------------------------------------------------------------------------------
@@ -551,7 +393,7 @@ def _record(group: list[Mention]) -> Partnership:
     sources["fields"] = [m.source for m in group if m.fields]
     people: dict[str, Person] = {}
     for mention in group:
-        for name, role in _party_people(first.local_party, mention.people):
+        for name, role in party_people(first.local_party, mention.people):
             people.setdefault(name, Person(name, role, mention.source))
     for name in list(people):  # "Bima Arya" and "Bima Arya Sugiarto" are one person: the fuller name stays
         if any(other != name and other.startswith(name + " ") for other in people):
@@ -684,8 +526,9 @@ def _articles_disjoint(values: list[Stage], stages: list[Stage]) -> bool:
 # The modules whose rules decide what a sentence says of a partnership. Their text, not a number
 # someone must remember to raise, names the rules a register was read by: any change to them reads
 # every article again (a few seconds of rules, no embedding).
-RULE_MODULES = ("rag.register.extraction", "rag.register.words", "rag.text.forms", "rag.text.reporting",
-                "rag.text.morphology", "rag.text.dates", "rag.text.event_dates", "rag.text.sentences")
+RULE_MODULES = ("rag.register.extraction", "rag.register.words", "rag.register.dating", "rag.register.people",
+                "rag.text.forms", "rag.text.reporting", "rag.text.morphology", "rag.text.dates",
+                "rag.text.event_dates", "rag.text.sentences")
 
 
 @functools.cache

@@ -117,3 +117,11 @@ ROLE_START = re.compile(
     r"Sekretaris Daerah|Direktur|Pelaksana Harian|Profesor|Prof\.|Duta Besar|Konsul|Kuasa Usaha|Presiden|"
     r"Ketua|Mayor|Governor|Minister|Professor|Ambassador)\b"
 )
+
+
+def status_of(text: str) -> str | None:
+    """The furthest status the sentence states; an intention ("akan menandatangani") is planned."""
+    found = [name for name, pattern in STATUS_PATTERNS if pattern.search(text)]
+    if "planned" in found and ("signed" in found or not found[1:]):
+        return "planned"  # "akan menandatangani": not signed yet
+    return max(found, key=STATUS_ORDER.index) if found else None
