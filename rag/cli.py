@@ -615,12 +615,12 @@ def _bench_table(result: dict) -> str:
 def _eval_register(file: Path, corpus: Path | None, index: Path | None, store: str | None, as_json: bool) -> None:
     from rag.devtools.register_eval import read_register_gold, report_table, score_register
     from rag.ingest.corpus import load_corpus
-    from rag.register.extraction import build_register, extract, register_from_stored
+    from rag.register.extraction import register_from_stored, register_of
 
     gold = read_register_gold(file)
     settings = load_settings(corpus, index, store=store)
     if corpus is not None:
-        records = build_register(m for article in load_corpus(settings.corpus).articles for m in extract(article))
+        records = register_of(load_corpus(settings.corpus).articles)
     else:
         from rag.index.milvus import open_store
         from rag.index.store import live_name, load_index
@@ -629,9 +629,7 @@ def _eval_register(file: Path, corpus: Path | None, index: Path | None, store: s
         records = register_from_stored(load_index(settings.index, live_name(settings.index, milvus), milvus).register)
     report = score_register(records, gold)
     if as_json:
-        click.echo(json.dumps({"records": report.records, "differences": report.differences,
-                               "scores": {name: {**asdict(s), "precision": s.precision, "recall": s.recall}
-                                          for name, s in report.scores.items()}}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(report_table(report))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rag.devtools.register_eval import RegisterReport, read_register_gold, report_table, score_register
 from rag.ingest.corpus import load_corpus
-from rag.register.extraction import Partnership, build_register, extract
+from rag.register.extraction import Partnership, register_of
 from tests.newsroom.articles import ARTICLES, HELD_OUT, write_corpus
 
 HERE = Path(__file__).parent
@@ -28,7 +28,7 @@ NEWSROOM = {"development": (ARTICLES, HERE / "newsroom" / "register-gold.jsonl")
 
 def register_of_folder(folder: Path) -> list[Partnership]:
     """The register the program builds from a corpus folder, read as `rag build` reads it."""
-    return build_register(m for article in load_corpus(folder).articles for m in extract(article))
+    return register_of(load_corpus(folder).articles)
 
 
 def newsroom_report(name: str, scratch: Path) -> RegisterReport:

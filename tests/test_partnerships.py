@@ -7,7 +7,7 @@ import io
 import pytest
 
 from rag.ingest.corpus import load_corpus
-from rag.register.extraction import build_register, extract, register_from_stored
+from rag.register.extraction import register_from_stored, register_of as register_of_articles
 from tests.conftest import run_json, run_rag
 
 SURABAYA = """SURABAYA, Kabar Kota - Pemerintah Kota Surabaya dan Pemerintah Kota Busan, Korea Selatan, menandatangani nota kesepahaman kota kembar (sister city) di Busan pada 12 Maret 2019.
@@ -29,10 +29,7 @@ Penulis: Rina Ayu Lestari | Editor: Dimas Prasetyo"""
 def register_of(tmp_path, **texts):
     for name, text in texts.items():
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
-    mentions = []
-    for article in load_corpus(tmp_path).articles:
-        mentions += extract(article)
-    return {record.partner: record for record in build_register(mentions)}
+    return {record.partner: record for record in register_of_articles(load_corpus(tmp_path).articles)}
 
 
 @pytest.mark.parametrize("sentence", [

@@ -19,7 +19,7 @@ match one of them, once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rag.errors import EvalFileError
@@ -81,6 +81,11 @@ class RegisterReport:
     scores: dict[str, Score]
     # Each disagreement with the gold file, readable: "Seoul: stage cooperation agreement planned not in the gold file".
     differences: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"records": self.records, "differences": self.differences,
+                "scores": {name: {**asdict(s), "precision": s.precision, "recall": s.recall}
+                           for name, s in self.scores.items()}}
 
 
 def read_register_gold(path: Path) -> list[GoldRecord]:

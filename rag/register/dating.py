@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.register.words import COOPERATION, FORM_PATTERNS, status_of
+from rag.register.words import COOPERATION, status_of
 from rag.text.dates import find_dates
 from rag.text.event_dates import DateBasis, event_dates, weekday_given
+from rag.text.forms import steps_in
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def neighbouring_events(texts: list[str], article_date: str | None) -> list[Even
     planned in the next sentence), and never the article's own date: when a story appeared is not
     when the event took place."""
     events = [sentence_event(t, article_date) if COOPERATION.search(t) or status_of(t) else None for t in texts]
-    steps = [{name for name, pattern in FORM_PATTERNS if pattern.search(t)} for t in texts]
+    steps = [steps_in(t) for t in texts]
 
     def usable(i: int, j: int) -> Event | None:
         if not 0 <= j < len(texts) or (steps[i] and steps[j] and not steps[i] & steps[j]):

@@ -346,6 +346,11 @@ def _in_a_name(text: str, match: re.Match) -> bool:
 # The register --------------------------------------------------------------------------------
 
 
+def register_of(articles: Iterable[Article]) -> list[Partnership]:
+    """The register of these articles, read now (a build stores each article's mentions instead)."""
+    return build_register(m for article in articles for m in extract(article))
+
+
 def build_register(mentions: Iterable[Mention]) -> list[Partnership]:
     """One record per local party and partner, every article's mentions merged; none where no
     sentence names a step ("membahas peluang kerja sama" names a partner, not a partnership)."""

@@ -74,4 +74,9 @@ def other_stage(text: str, planned: bool) -> bool:
 
 def forms_in(text: str) -> frozenset[str]:
     """The forms and city forms a text names, by their register names."""
-    return frozenset(name for name, pattern in FORM_PATTERNS + CITY_FORMS if pattern.search(text))
+    return steps_in(text) | frozenset(name for name, pattern in CITY_FORMS if pattern.search(text))
+
+
+def steps_in(text: str) -> frozenset[str]:
+    """The forms a text names, without the city forms that only qualify them ("sister city")."""
+    return frozenset(name for name, pattern in FORM_PATTERNS if pattern.search(text))

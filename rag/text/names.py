@@ -3,6 +3,7 @@ bodies ("Wali Kota", "Pemerintah") or months. What a claim or a question is abou
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rag.text.dates import FULL_MONTH_NUMBER, WEEKDAYS_EN, WEEKDAYS_ID
@@ -47,7 +48,15 @@ def names_all_in(names: list[tuple[str, ...]], text: str) -> bool:
 def parties_in(text: str, parties: frozenset[str]) -> frozenset[str]:
     """The parties (partners' names, as the register knows them) `text` names, each as a whole
     name: "Seoul" is not named by "Seoul National University", which is a party of its own."""
-    spans = [(m.start(), m.end(), party) for party in parties
-             for m in re.finditer(rf"(?<![\w-]){re.escape(party)}(?![\w])", text)]
-    return frozenset(party for start, end, party in spans
-                     if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans))
+    pattern = _parties_pattern(parties)
+    return frozenset(match.group() for match in pattern.finditer(text)) if pattern else frozenset()
+
+
+@functools.lru_cache(maxsize=8)
+def _parties_pattern(parties: frozenset[str]) -> re.Pattern | None:
+    """One pattern for all the parties, longest names first, made once per register (every
+    sentence of every answer is read with it)."""
+    if not parties:
+        return None
+    names = "|".join(re.escape(p) for p in sorted(parties, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{names})(?!\w)")
