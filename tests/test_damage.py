@@ -42,7 +42,20 @@ DAMAGES = {
     # file goes too; neither check would see it without the files every build writes.
     "chunks gone from the list and the disk": lambda index: (
         _manifest(index, lambda m: m["files"].pop("chunks.npy")), (live_version(index) / "chunks.npy").unlink()),
+    # The same for a file of the lexical index (the deep property found this one too).
+    "lexical vocabulary gone from the list and the disk": lambda index: (
+        _manifest(index, lambda m: m["files"].pop("lexical/vocab.index.json")),
+        (live_version(index) / "lexical" / "vocab.index.json").unlink()),
 }
+
+
+def test_every_file_the_lexical_index_is_said_to_write_is_written(serving):
+    """The files a build is checked for are the files a build writes (rag/index/lexical.py FILES)."""
+    from rag.index.lexical import LexicalIndex
+
+    _, settings = serving
+    written = {p.name for p in (live_version(settings.index) / "lexical").iterdir()}
+    assert set(LexicalIndex.FILES) <= written
 
 
 @pytest.fixture

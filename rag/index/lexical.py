@@ -164,6 +164,9 @@ def _fold_variants(lowered: str) -> str:
 
 class LexicalIndex:
     SETTINGS_FILE = "analysis.json"
+    # What every save writes and every load reads: the settings, and bm25s's matrix and vocabulary.
+    FILES = (SETTINGS_FILE, "params.index.json", "vocab.index.json", "data.csc.index.npy", "indices.csc.index.npy",
+             "indptr.csc.index.npy")
 
     def __init__(self, bm25, settings: LexicalSettings):
         self._bm25 = bm25

@@ -353,7 +353,7 @@ def _written_by_every_build(manifest: Manifest) -> tuple[str, ...]:
     if manifest.format_version < FORMAT_VERSION:
         return ()
     faiss = (VECTORS,) if manifest.dense.get("type") != "milvus" else ()
-    return (ARTICLES, SPANS, REGISTER_FILE, *faiss)
+    return (ARTICLES, SPANS, REGISTER_FILE, *faiss, *(f"{LEXICAL}/{name}" for name in LexicalIndex.FILES))
 
 
 def _files_in(folder: Path) -> list[str]:
