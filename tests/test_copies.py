@@ -10,7 +10,7 @@ proportional to what changed; and measured on a generated population of reposts 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import re
 
 import numpy as np
 import pytest
@@ -64,6 +64,31 @@ def test_lsh_finds_what_brute_force_finds():
     assert len(clear) > 20  # FacQA repeats passages: the reference is not empty
     assert clear <= pairs
     assert all(exact[pair][0] >= copies.THRESHOLD - 1e-9 and exact[pair][1] for pair in pairs)
+
+
+def test_shingles_made_for_many_texts_at_once_are_each_texts_own():
+    """The batched shingling against its definition, text by text: the distinct runs of four
+    words (fewer for a shorter text), and the longest sentence's runs."""
+    texts = [json.loads(line)["text"] for line in FACQA.read_text(encoding="utf-8").splitlines()[:300]]
+    texts += ["", "Satu", "dua kata", "Ini. Tiga kata lagi. Empat kata di sini ya!", "Sama sama sama sama sama sama"]
+    sets, longest = copies.shingle_sets(texts)
+    for text, hashes, most in zip(texts, sets, longest):
+        words = re.findall(r"\w+", text.lower())
+        assert len(hashes) == len({" ".join(words[i:i + 4]) for i in range(max(1, len(words) - 3))})
+        assert np.array_equal(hashes, np.unique(hashes)) and np.array_equal(hashes, copies.shingle_hashes(text))
+        sentences = re.split(r"(?<=[.!?])\s+", text)
+        assert most == max(max(1, len(re.findall(r"\w+", s)) - 3) for s in sentences)
+    signatures = copies.minhashes(sets)
+    for row in (0, 1, 150, len(texts) - 1):
+        assert np.array_equal(signatures[row], copies.minhashes([sets[row]])[0])
+
+
+def test_signatures_made_another_way_are_not_reused():
+    found = copies.find_copies(_docs(ARTICLES))
+    data, arrays = copies.to_json(found), copies.signature_arrays(found)
+    assert copies.from_stored(data, arrays) is not None
+    assert copies.from_stored({**data, "signature": "crc32 of the shingle's text"}, arrays) is None
+    assert copies.from_stored({k: v for k, v in data.items() if k != "signature"}, arrays) is None
 
 
 def test_two_articles_sharing_one_sentence_are_not_copies():
