@@ -240,3 +240,12 @@ def test_a_question_naming_a_partner_is_not_answered_from_a_sentence_about_anoth
     # Asked of Kisarazu, that headline is the answer.
     kisarazu = assistant.ask("Apa yang ditandatangani Bogor dan Kisarazu?", filters=Filters(excluded=frozenset({signing})))
     assert kisarazu.parts[0].text == "Bogor-Kisarazu Tandatangani LoI Kota Persahabatan"
+
+
+def test_a_pair_written_with_a_hyphen_names_both_partners(assistant):
+    """Newsrooms write a pair "Bogor-Seoul", as the Kisarazu headline does: the question names
+    Seoul, the headline Kisarazu, and the headline is not quoted beside the Seoul signing."""
+    answer = assistant.ask("What time was the Bogor-Seoul letter of interest signed?")
+    quoted = [part.text for part in answer.parts]
+    assert quoted and "pukul 14.00" in quoted[0]
+    assert not any("Kisarazu" in text for text in quoted), quoted

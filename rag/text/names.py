@@ -59,4 +59,4 @@ def _parties_pattern(parties: frozenset[str]) -> re.Pattern | None:
     if not parties:
         return None
     names = "|".join(re.escape(p) for p in sorted(parties, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{names})(?!\w)")
+    return re.compile(rf"(?<!\w)(?:{names})(?!\w)")
