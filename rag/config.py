@@ -44,7 +44,7 @@ class Settings:
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
     # How many chunks retrieval hands to the answer step.
     top_k: int = 8
-    # Sentence choice and abstention (rag/answers/extractive.py; defaults measured, README).
+    # Sentence choice and abstention (rag/answers/extractive.py; defaults measured, docs/answers.md).
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     # An OpenAI-compatible chat endpoint for generative answers; None: extractive only.
     llm: LLMSettings | None = None

@@ -121,7 +121,7 @@ def test_the_answer_span_points_at_the_name_inside_the_quote(assistant):
     [
         # English questions written for these tests (not in ../shared): each gets a verbatim Indonesian quote.
         ("How many Indonesian regional governments are members of UCLG ASPAC?", "15 pemerintah daerah", "15 pemerintah daerah"),
-        ("Which ASEAN city hosted the third ASEAN Mayors Forum?", "Manila", None),  # its span: "Kota Hujan" (README)
+        ("Which ASEAN city hosted the third ASEAN Mayors Forum?", "Manila", None),  # its span: "Kota Hujan"
         ("What experience did Seoul offer to share with Bogor?", "siap berbagi pengalaman dan alih teknologi", None),
         # Found again once the plan's sentence about the trip no longer leads (rag/text/forms.py, other_stage).
         ("Who paid for the Bogor mayor's trip to Kisarazu?", "ditanggung oleh pemerintah Kota Kisarazu", None),

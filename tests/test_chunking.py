@@ -10,7 +10,7 @@ def test_no_chunk_exceeds_the_budget_or_what_the_model_reads_at_once(embedder):
 
     articles = load_corpus(CORPUS).articles
     budget = token_budget(embedder.record, None)
-    assert budget == 128 <= embedder.max_input_tokens  # e5's measured default (README, "Chunk size")
+    assert budget == 128 <= embedder.max_input_tokens  # e5's measured default (docs/developers/choices.md, "Chunk size")
     assert token_budget(embedder.record, 100_000) == embedder.max_input_tokens
     chunks = chunk_articles(articles, embedder.count_tokens, budget, 32)
     assert chunks

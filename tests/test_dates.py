@@ -3,7 +3,7 @@ module that reads dates (metadata, cleaning, the claim checker, the register, th
 ranker weighs).
 
 `python -m tests.test_dates` measures the grammar against dateparser on the same dates and on the
-dates of the corpus (README, "Dates").
+dates of the corpus (docs/developers/choices.md).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    """Tunable by measurement (rag eval); see README for the figures behind the defaults."""
+    """Tunable by measurement (rag eval); see docs/figures.md for the figures behind the defaults."""
 
     # "Not in the corpus" when the best sentence covers less than this share of the question's
     # term weight (through the lexicon); "the closest passages, not a confident answer" when it

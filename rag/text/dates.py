@@ -46,7 +46,7 @@ WEEKDAY = alternation(WEEKDAYS_ID + WEEKDAYS_EN)
 
 # The grammar ----------------------------------------------------------------------------------
 # Calendar dates as Indonesian and English news print them, all read into one shape. Measured
-# against dateparser on the dates of the corpus and the tests (README, "Dates"): dateparser reads
+# against dateparser on the dates of the corpus and the tests (docs/developers/choices.md): dateparser reads
 # single dates, but no ranges ("7-10 Juni 2016"), and fills a missing year with today's, where a
 # missing year must stay missing (the article's own date supplies it). Relative dates ("kemarin",
 # "Selasa lalu") are not read here.
