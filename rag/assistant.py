@@ -16,30 +16,30 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from rag.answers.extractive import Answer, AnswerMode, AnswerPart, compose_answer, join_parts, make_citation
 from rag.answers.claims import CheckResult, Verdict, check_claim
 from rag.answers.disagreement import find_disagreement
-from rag.answers.origins import credited_answer, credited_check
-from rag.dossier.files import Provenance
-from rag.feedback.records import FeedbackRecord, append, make_record
-from rag.config import Settings
-from rag.index.embedding import Embedder, load_embedder
-from rag.errors import RagError, repair_hint
-from rag.limits import checked_history, checked_text
-from rag.search.filters import Filters
-from rag.search.followup import contextual_question
+from rag.answers.extractive import Answer, AnswerMode, AnswerPart, compose_answer, join_parts, make_citation
 from rag.answers.generative import GenerationError, chat, keep_supported_sentences, prompt
+from rag.answers.origins import credited_answer, credited_check
+from rag.build import build_index
+from rag.config import Settings
+from rag.dossier.files import Provenance
+from rag.errors import RagError, repair_hint
+from rag.feedback.records import FeedbackRecord, append, make_record
+from rag.index.embedding import Embedder, load_embedder
+from rag.index.milvus import MilvusStore, open_store
+from rag.index.store import StoredIndex, check_model, live_name, live_stamp, load_index, manifest_exists, read_manifest
+from rag.ingest.corpus import load_corpus
+from rag.limits import checked_history, checked_text
 from rag.register import queries as register
 from rag.register.extraction import Partnership, register_from_stored
+from rag.search.filters import Filters
+from rag.search.followup import contextual_question
 from rag.search.modes import RetrieverMode
 from rag.search.retrieval import Hit, Retriever
 from rag.search.searched import what_was_searched
 from rag.search.time_question import infer_time, without_latest
 from rag.text.messages import ANSWERS, in_language
-from rag.ingest.corpus import load_corpus
-from rag.build import build_index
-from rag.index.milvus import MilvusStore, open_store
-from rag.index.store import StoredIndex, check_model, live_name, live_stamp, load_index, manifest_exists, read_manifest
 
 # What loading a new index version can raise besides our own errors (a file changed under it).
 _LOAD_FAILURES = (RagError, OSError, ValueError, TypeError, KeyError, IndexError, RuntimeError)

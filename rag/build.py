@@ -19,31 +19,50 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from rag.index.embedding_cache import EmbeddingCache, text_key
+from rag.config import Settings
+from rag.errors import BuildLockedError, IndexWriteError, RagError, StoreUnavailableError
 from rag.index.chunk_table import ChunkTable
 from rag.index.chunking import Chunk, chunk_articles, spans_by_article, token_budget
 from rag.index.copies import CopyIndex, find_copies
-from rag.config import Settings
-from rag.ingest.corpus import Article, Corpus, CorpusReading, Problem, load_corpus
 from rag.index.dense import DenseIndex
 from rag.index.embedding import Embedder, load_embedder
-from rag.index.models import canonical_model_name
-from rag.errors import BuildLockedError, IndexWriteError, RagError, StoreUnavailableError
+from rag.index.embedding_cache import EmbeddingCache, text_key
 from rag.index.lexical import LexicalIndex, LexicalSettings
 from rag.index.milvus import ChunkRows, MilvusStore, open_store
-from rag.text.dates import day_numbers
+from rag.index.models import canonical_model_name
+from rag.index.store import (
+    ARTICLES,
+    COPIES,
+    FORMAT_VERSION,
+    LEXICAL,
+    SIGNATURES,
+    ArticleInfo,
+    Manifest,
+    damage_said,
+    damaged_files,
+    discard_version,
+    ensure_index_folder,
+    live_version_name,
+    manifest_exists,
+    new_version_folder,
+    read_articles,
+    read_copy_index,
+    read_manifest,
+    read_register,
+    remove_legacy_files,
+    remove_stale_versions,
+    switch_to,
+    write_version,
+)
+from rag.ingest.corpus import Article, Corpus, CorpusReading, Problem, load_corpus
 from rag.register.extraction import extract_corpus, extractor_version
 from rag.search.retrieval import RetrievalSettings
-from rag.index.store import (
-    ARTICLES, COPIES, FORMAT_VERSION, LEXICAL, SIGNATURES, ArticleInfo, Manifest, damaged_files, discard_version, ensure_index_folder,
-    live_version_name, manifest_exists, new_version_folder, read_articles, read_manifest, read_register,
-    damage_said, read_copy_index, remove_legacy_files, remove_stale_versions, switch_to, write_version,
-)
+from rag.text.dates import day_numbers
 
 LOCK = "build.lock"
 # Chunks embedded between cache commits and progress updates. The texts are sorted by length
@@ -253,7 +272,7 @@ def build_lock(index: Path) -> Iterator[None]:
             ) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()}, started {datetime.now(timezone.utc).isoformat(timespec='seconds')}")
+        handle.write(f"pid {os.getpid()}, started {datetime.now(UTC).isoformat(timespec='seconds')}")
         handle.flush()
         yield
     finally:
@@ -474,7 +493,7 @@ def _manifest(settings: Settings, corpus: Corpus, chunks: list[Chunk], spans: di
     retrieval = previous.retrieval if same_model else RetrievalSettings.for_model(model.name)
     return Manifest(
         format_version=FORMAT_VERSION,
-        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         corpus=str(settings.corpus),
         model=record,
         chunking=chunking,

@@ -17,8 +17,20 @@ from pathlib import Path
 import click
 
 from rag.config import (
-    ENV_CHUNK_TOKENS, ENV_CORPUS, ENV_INDEX, ENV_LLM_KEY, ENV_LLM_MODEL, ENV_LLM_TIMEOUT, ENV_LLM_URL, ENV_MIN_COVERAGE,
-    ENV_MODEL, ENV_STORE, ENV_TOP_K, MAX_TOP_K, Settings, load_settings,
+    ENV_CHUNK_TOKENS,
+    ENV_CORPUS,
+    ENV_INDEX,
+    ENV_LLM_KEY,
+    ENV_LLM_MODEL,
+    ENV_LLM_TIMEOUT,
+    ENV_LLM_URL,
+    ENV_MIN_COVERAGE,
+    ENV_MODEL,
+    ENV_STORE,
+    ENV_TOP_K,
+    MAX_TOP_K,
+    Settings,
+    load_settings,
 )
 from rag.errors import RagError, one_line, repair_hint
 from rag.index.stores import FAISS
@@ -76,11 +88,14 @@ def filter_options(command):
 def llm_options(command):
     """--llm-url/--llm-model/--llm-key: an OpenAI-compatible chat endpoint for generative answers."""
     options = (
-        click.option("--llm-url", default=None, help=f"Chat endpoint base URL, e.g. http://127.0.0.1:8080/v1 (llama.cpp, Ollama, vLLM). [env {ENV_LLM_URL}; default: none, answers are extractive]"),
+        click.option("--llm-url", default=None,
+                     help=f"Chat endpoint base URL, e.g. http://127.0.0.1:8080/v1 (llama.cpp, Ollama, vLLM). "
+                          f"[env {ENV_LLM_URL}; default: none, answers are extractive]"),
         click.option("--llm-model", default=None, help=f"Model name the endpoint serves. [env {ENV_LLM_MODEL}]"),
         click.option("--llm-key", default=None, help=f"API key, if the endpoint needs one. [env {ENV_LLM_KEY}]"),
         click.option("--llm-timeout", type=float, default=None,
-                     help=f"Seconds to wait for the endpoint before the quoted answer is shown instead. [env {ENV_LLM_TIMEOUT}; default 30]"),
+                     help=f"Seconds to wait for the endpoint before the quoted answer is shown instead. "
+                          f"[env {ENV_LLM_TIMEOUT}; default 30]"),
     )
     for option in reversed(options):
         command = option(command)
@@ -317,7 +332,8 @@ def _register_text(table: list[dict]) -> str:
             lines.append(f"    {stage['date'] or 'no date':<10} {stage['form']} ({stage['status'] or 'status not stated'}"
                          f"{how}) [{stage['citation']}]")
         for citation in row["citations"]:
-            lines.append(f"    [{citation['n']}] {citation['article_id']} @{citation['start']}-{citation['end']}: {citation['snippet'][:110]}")
+            where = f"{citation['article_id']} @{citation['start']}-{citation['end']}"
+            lines.append(f"    [{citation['n']}] {where}: {citation['snippet'][:110]}")
     return "\n".join(lines)
 
 
@@ -526,15 +542,16 @@ def eval_command(file: Path, corpus: Path | None, index: Path | None, store: str
 @index_option
 @store_option
 @model_option
-def tune(train: Path, valid: Path, passages: Path | None, corpus: Path | None, index: Path | None, store: str | None, model: str | None) -> None:
+def tune(train: Path, valid: Path, passages: Path | None, corpus: Path | None, index: Path | None, store: str | None,
+         model: str | None) -> None:
     """Fit the hybrid ranker on TRAIN, choose its settings on VALID, store them in the index.
 
     Weights are fitted for the configured model: run it after `rag build --model X` to let a
     stronger (e.g. multilingual) model's dense score carry the weight it earns.
     """
     from rag.devtools.evaluate import read_eval_file
-    from rag.index.store import check_model, read_manifest, save_retrieval_settings
     from rag.devtools.tune import tune as fit
+    from rag.index.store import check_model, read_manifest, save_retrieval_settings
 
     train_questions, valid_questions = read_eval_file(train), read_eval_file(valid)
     settings = load_settings(corpus, index, model, store=store)
@@ -635,11 +652,11 @@ def _eval_register(file: Path, corpus: Path | None, index: Path | None, store: s
 
 
 def _open_for_eval(settings: Settings, build: bool):
-    from rag.ingest.corpus import load_corpus
-    from rag.index.embedding import load_embedder
-    from rag.build import build_index, recorded_reading
     from rag.assistant import Assistant
+    from rag.build import build_index, recorded_reading
+    from rag.index.embedding import load_embedder
     from rag.index.store import check_model, read_manifest
+    from rag.ingest.corpus import load_corpus
 
     if not build:
         check_model(read_manifest(settings.index), settings.model, settings.index)

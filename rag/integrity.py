@@ -12,12 +12,12 @@ from pathlib import Path
 
 from rag.build import fingerprint
 from rag.config import Settings
-from rag.ingest.corpus import CorpusReading, load_corpus
 from rag.errors import RagError, repair_hint
-from rag.register.extraction import register_from_stored
-from rag.search.retrieval import RetrievalSettings
 from rag.index.milvus import MilvusStore, open_store
 from rag.index.store import Manifest, file_problems, live_name, live_version_name, load_index, read_manifest
+from rag.ingest.corpus import CorpusReading, load_corpus
+from rag.register.extraction import register_from_stored
+from rag.search.retrieval import RetrievalSettings
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answers.claims import claim_items, items_of
+from rag.answers.claims import ItemKind, claim_items, items_of
 from tests.conftest import run_json, run_rag
 
 SEOUL_LOI = "Surat pernyataan minat Bogor dan Seoul ditandatangani pada {} 2016"
@@ -67,8 +67,8 @@ def test_english_claims_are_checked_like_indonesian_ones(assistant, claim, verdi
 def test_a_year_is_contradicted_only_by_a_year():
     from rag.answers.claims import _comparable
 
-    year, day = items_of("pada 2019", "number")[0], items_of("7 orang", "number")[0]
-    assert not _comparable(year, day) and _comparable(year, items_of("tahun 2016", "number")[0])
+    year, day = items_of("pada 2019", ItemKind.NUMBER)[0], items_of("7 orang", ItemKind.NUMBER)[0]
+    assert not _comparable(year, day) and _comparable(year, items_of("tahun 2016", ItemKind.NUMBER)[0])
 
 
 def test_dates_numbers_and_names_are_read_from_a_claim():
@@ -76,7 +76,7 @@ def test_dates_numbers_and_names_are_read_from_a_claim():
     assert ("date", "7-10 Juni 2016") in items and ("date", "April 2016") in items
     assert ("number", "15") in items and ("number", "2016") not in items
     assert ("name", "Bogor") in items
-    assert [i.text for i in items_of("Rabu 8 Juni pukul 14.00", "date")] == ["Rabu 8 Juni"]
+    assert [i.text for i in items_of("Rabu 8 Juni pukul 14.00", ItemKind.DATE)] == ["Rabu 8 Juni"]
 
 
 def test_check_cli_json_shape_and_errors(seed_settings, seed_index):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answers.claims import items_of
+from rag.answers.claims import ItemKind, items_of
 from rag.ingest.cleaning import clean
 from rag.ingest.metadata import derive_date
 from rag.register.dating import sentence_event
@@ -56,7 +56,7 @@ def test_what_only_looks_like_a_date_is_none(text):
 
 @pytest.mark.parametrize(("text", "value"), BOTH)
 def test_the_claim_checker_compares_the_same_date(text, value):
-    (item,) = items_of(f"Kerja sama itu diteken {text} oleh kedua kota.", "date")
+    (item,) = items_of(f"Kerja sama itu diteken {text} oleh kedua kota.", ItemKind.DATE)
     assert item.value == value
 
 

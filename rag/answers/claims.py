@@ -11,26 +11,22 @@ from retrieval scores alone.
 from __future__ import annotations
 
 import re
-
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
-from typing import Literal
 
-from rag.answers.extractive import (
-    Citation, ScoredSentence, about_the_parties_asked, citation_to_json, make_citation, score_sentences,
-)
+from rag.answers.disagreement import ItemKind, later_correction
+from rag.answers.extractive import Citation, ScoredSentence, about_the_parties_asked, citation_to_json, make_citation, score_sentences
 from rag.answers.settings import AnswerSettings
 from rag.index.copies import CopyGroups, SourceCount
-from rag.answers.disagreement import later_correction
-from rag.text.forms import other_stage
-from rag.text.names import names_all_in, names_in
-from rag.text.reporting import is_intention, restates_error
-from rag.text.dates import YEAR, find_dates
-from rag.text.event_dates import event_dates
-from rag.text.numbers import find_numbers, number_key
-from rag.text.sentences import Span
 from rag.search.retrieval import Hit, Query
 from rag.search.searched import Searched
+from rag.text.dates import YEAR, find_dates
+from rag.text.event_dates import event_dates
+from rag.text.forms import other_stage
+from rag.text.names import names_all_in, names_in
+from rag.text.numbers import find_numbers, number_key
+from rag.text.reporting import is_intention, restates_error
+from rag.text.sentences import Span
 
 # Share of the claim's term weight the evidence must cover for a verdict other than not_found,
 # and for "supported".
@@ -51,12 +47,20 @@ class Verdict(StrEnum):
     NOT_FOUND = "not_found"
 
 
+class _Outcome(StrEnum):
+    """How evidence that states a claim's date or number stands against evidence that states it otherwise."""
+
+    DISPUTED = "disputed"  # independent reports differ
+    CORRECTED = "corrected"  # a later correction states it otherwise
+    AGREED = "agreed"  # neither
+
+
 @dataclass(frozen=True)
 class Mismatch:
     """A date or number of the claim as one source states it, and where: otherwise (in
     `mismatches`), or as the claim does (in `supports`, the other side of a dispute)."""
 
-    kind: Literal["date", "number"]
+    kind: ItemKind  # a date or a number
     claim_text: str
     evidence_text: str
     citation: int
@@ -84,7 +88,7 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class _Item:
-    kind: str  # "date", "number" or "name"
+    kind: ItemKind
     text: str
     value: tuple
 
@@ -105,7 +109,7 @@ def check_claim(query: Query, hits: list[Hit], articles, lexical, copies: CopyGr
     cited_text = " ".join(articles[a].text for c in citations.values() for a in [c.article_id, *c.also_in])
     names = names_in(query.text)
     for item in claim_items(query.text):
-        if item.kind == "name":
+        if item.kind == ItemKind.NAME:
             # Names are looked up in the cited articles: a name is rarely restated in every sentence.
             # A form is named by any of its names ("MoU" by "nota kesepahaman").
             unmatched += not names_all_in([tuple(item.text.split())], cited_text)
@@ -114,7 +118,7 @@ def check_claim(query: Query, hits: list[Hit], articles, lexical, copies: CopyGr
         # a plan's day says nothing of the day the step was taken, nor the reverse: a plan and its
         # carrying out are two steps, as in the register.
         said = [(s, _stated(s, item.kind, articles)) for s in evidence if not restates_error(s.text)
-                and (item.kind != "date" or not other_stage(s.text, planned))]
+                and (item.kind != ItemKind.DATE or not other_stage(s.text, planned))]
         agreeing = [(s, e) for s, found in said for e in found if _comparable(item, e) and _matches(item, e)]
         differing = [(s, e) for s, found in said if not any(_matches(item, f) for f in found)
                      for e in found if _comparable(item, e)]
@@ -122,9 +126,9 @@ def check_claim(query: Query, hits: list[Hit], articles, lexical, copies: CopyGr
             outcome, (s_for, e_for), (s_against, e_against), correction = _dispute(agreeing, differing, names, articles,
                                                                                    copies)
             corrected_by = corrected_by or correction
-            if outcome == "disputed":
+            if outcome == _Outcome.DISPUTED:
                 supports.append(Support(item.kind, item.text, e_for.text, _cite(citations, s_for, articles).n))
-            if outcome in ("disputed", "corrected"):
+            if outcome in (_Outcome.DISPUTED, _Outcome.CORRECTED):
                 mismatches.append(Mismatch(item.kind, item.text, e_against.text, _cite(citations, s_against, articles).n))
             continue
         if not differing:
@@ -186,7 +190,7 @@ def _dispute(agreeing, differing, names: list[tuple[str, ...]], articles, copies
     def about(sentence: ScoredSentence) -> bool:
         return not is_intention(sentence.text) and names_all_in(names, sentence.text)
 
-    facts = [(s, e) for s, e in agreeing if about(s) and (e.kind != "date" or e.value[0] == e.value[1])]
+    facts = [(s, e) for s, e in agreeing if about(s) and (e.kind != ItemKind.DATE or e.value[0] == e.value[1])]
     against = [(s, e) for s, e in differing if about(s)]
     for pro in facts:
         for con in against:
@@ -195,23 +199,23 @@ def _dispute(agreeing, differing, names: list[tuple[str, ...]], articles, copies
                 continue
             correction = later_correction(first, second)
             if correction is None:
-                return "disputed", pro, con, None
-            return ("corrected" if correction == second.id else "agreed"), pro, con, correction
-    return "agreed", (None, None), (None, None), None
+                return _Outcome.DISPUTED, pro, con, None
+            return (_Outcome.CORRECTED if correction == second.id else _Outcome.AGREED), pro, con, correction
+    return _Outcome.AGREED, (None, None), (None, None), None
 
 
-def _stated(sentence: ScoredSentence, kind: str, articles) -> list[_Item]:
+def _stated(sentence: ScoredSentence, kind: ItemKind, articles) -> list[_Item]:
     """The dates or numbers an evidence sentence states; a date as the event's date, completed or
     counted from its article's date where the text leaves that to the reader ("Rabu (16/11)",
     "kemarin", "pekan lalu": rag/text/event_dates.py). A date it cannot place keeps its gaps."""
-    if kind != "date":
+    if kind != ItemKind.DATE:
         return items_of(sentence.text, kind)
     calendar = {(m.start, m.end): m for m in find_dates(sentence.text)}
     items = []
     for event in event_dates(sentence.text, articles[sentence.hit.chunk.article_id].date):
         calendar.pop((event.start, event.end), None)
-        items.append(_Item("date", event.text, _date_value(event.date)))
-    return items + [_Item("date", m.text, m.value) for m in calendar.values()]
+        items.append(_Item(ItemKind.DATE, event.text, _date_value(event.date)))
+    return items + [_Item(ItemKind.DATE, m.text, m.value) for m in calendar.values()]
 
 
 def _date_value(iso: str) -> tuple:
@@ -225,25 +229,25 @@ def _date_value(iso: str) -> tuple:
 
 def claim_items(text: str) -> list[_Item]:
     """The dates, numbers (outside those dates) and names a claim states, each once."""
-    dates = items_of(text, "date")
-    numbers = [n for n in items_of(text, "number") if not any(n.text in d.text for d in dates)]
-    items = dates + numbers + items_of(text, "name")
+    dates = items_of(text, ItemKind.DATE)
+    numbers = [n for n in items_of(text, ItemKind.NUMBER) if not any(n.text in d.text for d in dates)]
+    items = dates + numbers + items_of(text, ItemKind.NAME)
     return list({(i.kind, i.value): i for i in items}.values())
 
 
-def items_of(text: str, kind: str) -> list[_Item]:
+def items_of(text: str, kind: ItemKind) -> list[_Item]:
     """Items of one kind in a text; numbers include those inside dates ("2016" of "April 2016")."""
-    if kind == "date":
+    if kind == ItemKind.DATE:
         # (first day, last day, month, year); a missing day or year is None (unknown, not wrong).
-        return [_Item("date", m.text, m.value) for m in find_dates(text)]
-    if kind == "number":
-        return [_Item("number", m.group(), (number_key(m.group()),)) for m in find_numbers(text)]
-    return [_Item("name", " ".join(words), tuple(w.lower() for w in words)) for words in names_in(text)]
+        return [_Item(ItemKind.DATE, m.text, m.value) for m in find_dates(text)]
+    if kind == ItemKind.NUMBER:
+        return [_Item(ItemKind.NUMBER, m.group(), (number_key(m.group()),)) for m in find_numbers(text)]
+    return [_Item(ItemKind.NAME, " ".join(words), tuple(w.lower() for w in words)) for words in names_in(text)]
 
 
 def _comparable(claim: _Item, evidence: _Item) -> bool:
     """A year is stated differently only by another year: "2019" is not contradicted by "7"."""
-    return claim.kind != "number" or _is_year(claim.text) == _is_year(evidence.text)
+    return claim.kind != ItemKind.NUMBER or _is_year(claim.text) == _is_year(evidence.text)
 
 
 def _is_year(number: str) -> bool:
@@ -251,7 +255,7 @@ def _is_year(number: str) -> bool:
 
 
 def _matches(claim: _Item, evidence: _Item) -> bool:
-    if claim.kind == "date":
+    if claim.kind == ItemKind.DATE:
         first, last, month, year = claim.value
         e_first, e_last, e_month, e_year = evidence.value
         same_year = year is None or e_year is None or year == e_year
@@ -263,7 +267,7 @@ def _matches(claim: _Item, evidence: _Item) -> bool:
 def _distance(claim: _Item, evidence: _Item) -> tuple:
     """How far a differing value is from the claim's, to name the one most likely about the same
     event: "April 2016" before "Jumat (21/7)" against "May 2016" (same year, same precision)."""
-    if claim.kind != "date":
+    if claim.kind != ItemKind.DATE:
         return ()
     first, _, _, year = claim.value
     e_first, _, _, e_year = evidence.value

@@ -10,6 +10,7 @@ that corrects it, which is named instead.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from enum import StrEnum
 from itertools import combinations
 
 from rag.index.copies import CopyGroups
@@ -21,7 +22,16 @@ from rag.text.names import names_all_in, names_in
 from rag.text.numbers import find_numbers, number_key
 from rag.text.reporting import is_correction, is_intention
 
-_COMPARED = {AnswerKind.DATE: "date", AnswerKind.QUANTITY: "number", AnswerKind.MONEY: "number"}
+
+class ItemKind(StrEnum):
+    """What a claim states that evidence can state otherwise: a date, a number; or a name it must share."""
+
+    DATE = "date"
+    NUMBER = "number"
+    NAME = "name"
+
+
+_COMPARED = {AnswerKind.DATE: ItemKind.DATE, AnswerKind.QUANTITY: ItemKind.NUMBER, AnswerKind.MONEY: ItemKind.NUMBER}
 
 
 @dataclass(frozen=True)
@@ -33,7 +43,7 @@ class Value:
 
 @dataclass(frozen=True)
 class Disagreement:
-    kind: str  # "date" or "number"
+    kind: ItemKind  # a date or a number
     values: tuple[Value, ...]
     # Set when the later of the two reports corrects the earlier: not a disagreement, a correction.
     corrected_by: str | None = None

@@ -13,22 +13,22 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
-from rag.text.event_dates import event_dates
-from rag.text.names import names_all_in, names_in, parties_in
-from rag.text.language import detect_language
-from rag.text.messages import ANSWERS, in_language
 from rag.answers.disagreement import Disagreement
+from rag.answers.settings import AnswerSettings
 from rag.index.copies import SourceCount
 from rag.index.lexical import LexicalIndex
-from rag.answers.settings import AnswerSettings
-from rag.text.answer_kinds import answer_kind, asks_for_list, best_span, holds_answer, question_words
+from rag.ingest.corpus import ArticleInfo
 from rag.search.retrieval import Hit, Query
 from rag.search.searched import Searched
 from rag.search.time_question import InferredTime
+from rag.text.answer_kinds import answer_kind, asks_for_list, best_span, holds_answer, question_words
+from rag.text.event_dates import event_dates
 from rag.text.forms import other_stage
+from rag.text.language import detect_language
+from rag.text.messages import ANSWERS, in_language
+from rag.text.names import names_all_in, names_in, parties_in
 from rag.text.reporting import is_intention
 from rag.text.sentences import Span, split_sentences
-from rag.ingest.corpus import ArticleInfo
 
 # The language of the articles: a question in another one is read through the dense side and the
 # lexicon (rag/text/lexicon.py), and its words that the corpus never uses are not held against the evidence.

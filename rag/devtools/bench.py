@@ -35,19 +35,18 @@ from pathlib import Path
 import numpy as np
 
 from rag.build import build_index
-from rag.index.copies import find_copies
-from rag.index.embedding_cache import EmbeddingCache, text_key
-from rag.index.chunking import Chunk, chunk_articles, token_budget
 from rag.config import Settings, load_settings
-from rag.ingest.corpus import load_corpus
+from rag.devtools.evaluate import read_eval_file
+from rag.index.chunking import Chunk, chunk_articles, token_budget
+from rag.index.copies import find_copies
 from rag.index.dense import DenseIndex, exact_top, recall_at
 from rag.index.embedding import Embedder
-from rag.devtools.evaluate import read_eval_file
+from rag.index.embedding_cache import EmbeddingCache, text_key
 from rag.index.lexical import Analyzer, LexicalIndex, LexicalSettings
+from rag.index.store import FORMAT_VERSION, Manifest, load_index, new_version_folder, switch_to, write_version
+from rag.ingest.corpus import ArticleInfo, load_corpus
 from rag.search.retrieval import RetrievalSettings
 from rag.text.sentences import split_sentences
-from rag.ingest.corpus import ArticleInfo
-from rag.index.store import FORMAT_VERSION, Manifest, load_index, new_version_folder, switch_to, write_version
 
 DEFAULT_SIZES = (1_000, 100_000, 1_000_000)
 CHUNKS_PER_ARTICLE = 10

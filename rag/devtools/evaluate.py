@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from rag.answers.extractive import Answer, AnswerMode, Confidence
+from rag.answers.generative import MIN_SUPPORT
+from rag.assistant import Assistant, Request, Step
 from rag.errors import EvalFileError, QuestionError
 from rag.jsonl import JsonLine, json_lines
 from rag.search.filters import Filters
-from rag.answers.generative import MIN_SUPPORT
-from rag.assistant import Assistant, Request, Step
 from rag.search.modes import RetrieverMode
 from rag.search.retrieval import Hit
 

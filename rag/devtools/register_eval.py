@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 from pathlib import Path
 
 from rag.errors import EvalFileError
@@ -154,7 +155,7 @@ def score_register(records: Iterable[Partnership], gold: list[GoldRecord]) -> Re
             got, ok = _one_value(name, record, expected)
             right += ok
             if not ok:
-                differences.append(f"{record.partner}: {name} {got!r}, expected {_expected_value(name, expected)}")
+                differences.append(f"{record.partner}: {name} {_plain(got)}, expected {_expected_value(name, expected)}")
         scores[name] = Score(right, len(matched), len(gold))
     for name, given in (("fields", lambda r: r.fields), ("people", lambda r: [p.name for p in r.people]),
                         ("conflicts", lambda r: sorted({c.field for c in r.conflicts}))):
@@ -172,6 +173,11 @@ def _one_value(name: str, record: Partnership, expected: GoldRecord) -> tuple[ob
     if name == "date":
         return got, got in expected.dates
     return got, got == getattr(expected, name)
+
+
+def _plain(value: object) -> str:
+    """A value as the gold file writes it: a status as 'signed', not as its enum."""
+    return repr(value.value if isinstance(value, Enum) else value)
 
 
 def _expected_value(name: str, expected: GoldRecord) -> str:

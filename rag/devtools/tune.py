@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
 from rag.devtools.evaluate import EvalQuestion
 from rag.search.features import FEATURES
-from rag.search.retrieval import Candidates, Retriever, RetrievalSettings
+from rag.search.retrieval import Candidates, RetrievalSettings, Retriever
 
 GRID_C = (0.1, 1.0, 10.0)
 GRID_NEGATIVES = (20, 60)
@@ -114,7 +114,7 @@ def tune(retriever: Retriever, chunks, train: list[EvalQuestion], valid: list[Ev
         weights={f: round(float(w), 4) for f, w in zip(FEATURES, best["weights"])},
         fitted={
             **about,
-            "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "fitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "features": best["features"], "C": best["C"], "negatives": best["negatives"],
             "valid_recall": best["valid"],
             "summary": f"fitted on {about.get('train')} for {about.get('model')}, valid R@1 {best['valid']['1']}",

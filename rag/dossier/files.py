@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -47,7 +47,7 @@ class Provenance:
             version = metadata.version("kerjasama-rag")
         except metadata.PackageNotFoundError:
             version = "unknown"
-        return cls(index_version, built_at, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        return cls(index_version, built_at, datetime.now(UTC).isoformat(timespec="seconds"),
                    f"kerjasama-rag {version}")
 
 

@@ -14,7 +14,7 @@ import fcntl
 import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -63,7 +63,7 @@ def make_record(kind: str, judged: dict, rating: str, note: str | None, index_ve
         kind=kind, text=checked_text(text, "question" if kind == "answer" else "claim"),
         answer=str(answer or ""), rating=rating, note=checked_text(note or "", "note", allow_empty=True),
         citations=citations, language=str(judged.get("language") or "id"), index_version=index_version,
-        time=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        time=datetime.now(UTC).isoformat(timespec="seconds"),
         history=[checked_text(h, "history item") for h in history],
     )
 

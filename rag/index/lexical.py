@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.text.lexicon import alternatives
 from rag.text.forms import form_names_in
+from rag.text.lexicon import alternatives
 
 # Function words and question words of Indonesian and English. Question words matter most: "siapa"
 # or "kapan" in a question say what kind of answer is wanted, not which passage holds it.

@@ -18,8 +18,8 @@ it was, and its half-written collection is dropped by the next build.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -141,7 +141,7 @@ class MilvusStore:
                  "dense": vectors[p].tolist(), "sparse": rows.weights[p] or {0: 0.0}}
                 for p in range(start, min(count, start + INSERT_BATCH))
             ]
-            self._call("insert rows", lambda: self._client.insert(name, batch))
+            self._call("insert rows", lambda batch=batch: self._client.insert(name, batch))
             if progress is not None:
                 progress(len(batch))
         self._call("flush", lambda: self._client.flush(name))
@@ -168,7 +168,7 @@ class MilvusStore:
         for version in self.versions():
             if version not in keep and version != live:
                 name = self.collection(version)
-                self._call("drop a collection", lambda: self._client.drop_collection(name))
+                self._call("drop a collection", lambda name=name: self._client.drop_collection(name))
                 dropped.append(version)
         return dropped
 

@@ -35,16 +35,16 @@ from pathlib import Path
 import numpy as np
 import orjson
 
+from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError, repair_hint
 from rag.index import copies
 from rag.index.chunk_table import SPANS, ChunkTable
 from rag.index.chunking import Chunk
 from rag.index.dense import DenseIndex
-from rag.jsonl import json_lines
-from rag.ingest.corpus import ArticleInfo
-from rag.index.models import canonical_model_name
-from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError, repair_hint
 from rag.index.lexical import LexicalIndex
 from rag.index.milvus import MilvusStore, MilvusVectors
+from rag.index.models import canonical_model_name
+from rag.ingest.corpus import ArticleInfo
+from rag.jsonl import json_lines
 
 # 5: partnerships.json (the register) in every version. Copies (copies.json, signatures.npz) came
 # later without a new format: a version without them loads with no groups, and the next build adds them.
@@ -502,5 +502,6 @@ def ensure_index_folder(index: Path) -> None:
         names = {p.name for p in index.iterdir()}
         foreign = {n for n in names if n not in ours and not n.startswith((VERSION_PREFIX, ".")) and n not in LEGACY_FILES}
         if foreign and not names & {CURRENT, MANIFEST}:
-            raise RagError(f"{index} holds files but no index ({', '.join(sorted(foreign)[:3])}): choose another --index folder or empty it")
+            raise RagError(f"{index} holds files but no index ({', '.join(sorted(foreign)[:3])}): "
+                           "choose another --index folder or empty it")
     index.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from rag.text.dates import CALENDAR_DATE
 from rag.text.sentences import Span
 
-
 # Each rule: (reason, pattern matched against a stripped line, case-insensitive).
 _FURNITURE_LINES = (
     # A trail of links has no sentence in it: a line that starts like one and runs on into the

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from rag.ingest.cleaning import CleanedText, clean, duplicate_key
 from rag.errors import CorpusError, is_utf8, undecodable_shown
+from rag.ingest.cleaning import CleanedText, clean, duplicate_key
 from rag.ingest.formats import READERS, Document, Problem, read
 from rag.ingest.metadata import derive_date, derive_outlet, derive_title
 from rag.text.sentences import Span

@@ -19,20 +19,39 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from rag.errors import IndexCorruptError, repair_hint
 from rag.ingest.corpus import Article
 from rag.register.dating import Event, neighbouring_events, sentence_event
 from rag.register.people import party_people, people_in, speakers
 from rag.register.words import (
-    CITY_FORMS, COOPERATION, COUNTRIES, FIELD_LIST, FIELD_LIST_END, FIELD_PATTERNS, FORM_PATTERNS, INDONESIAN_PLACES,
-    LADDER, NOT_PLACES, ORGANISATIONS, STATUS_ORDER, TWO_WORD_PLACES, status_of,
+    CITY_FORMS,
+    COOPERATION,
+    COUNTRIES,
+    FIELD_LIST,
+    FIELD_LIST_END,
+    FIELD_PATTERNS,
+    FORM_PATTERNS,
+    INDONESIAN_PLACES,
+    LADDER,
+    NOT_PLACES,
+    ORGANISATIONS,
+    STATUS_ORDER,
+    TWO_WORD_PLACES,
+    CityForm,
+    Form,
+    PartnerType,
+    Status,
+    status_of,
 )
 from rag.text.dates import WEEKDAY
 from rag.text.event_dates import DateBasis, place_year
 from rag.text.forms import DOCUMENTS, NAMED_AGREEMENT
 from rag.text.reporting import is_correction, restates_error
 from rag.text.sentences import split_sentences
+
+_Named = TypeVar("_Named", Form, CityForm, Status)
 
 
 @dataclass(frozen=True)
@@ -49,12 +68,12 @@ class Mention:
     """What one sentence says of one partnership."""
 
     partner: str
-    partner_type: str
+    partner_type: PartnerType
     local_party: str
     source: Source
-    form: str | None = None
-    city_form: str | None = None
-    status: str | None = None
+    form: Form | None = None
+    city_form: CityForm | None = None
+    status: Status | None = None
     # The event's date as the text gives it (never the article's date standing in for it), how it
     # was had (rag.text.event_dates.DateBasis) and why; and the article's own date.
     date: str | None = None
@@ -76,9 +95,9 @@ class Stage:
     `date` is the event's, `date_basis` and `date_reason` say how it was had, `reported` is the
     article's date."""
 
-    form: str
+    form: Form
     date: str | None
-    status: str | None
+    status: Status | None
     source: Source
     date_basis: str | None = None
     date_reason: str | None = None
@@ -110,12 +129,13 @@ class Person:
 class Partnership:
     local_party: str
     partner: str
-    partner_type: str
+    partner_type: PartnerType
+    # The furthest step taken, with what it made the two cities ("MoU (sister city)").
     form: str | None
     date: str | None
     fields: list[str]
     people: list[Person]
-    status: str | None
+    status: Status | None
     # Every step reported, in date order.
     stages: list[Stage] = field(default_factory=list)
     # field name → the sentences it came from.
@@ -185,7 +205,7 @@ def extract(article: Article) -> list[Mention]:
                 mention = replace(mention, people=mention.people + tuple(spoke))
             if mention.form in DOCUMENTS:
                 document[partner] = mention.form
-            elif mention.form == "cooperation agreement" and partner in document and not NAMED_AGREEMENT.search(text):
+            elif mention.form == Form.COOPERATION_AGREEMENT and partner in document and not NAMED_AGREEMENT.search(text):
                 mention = replace(mention, form=document[partner])  # "penandatanganan kerja sama" of the letter named
             mentions.append(replace(mention, correction=True) if correction else mention)
     return mentions
@@ -202,23 +222,24 @@ def _speaks_of_cooperation(text: str) -> bool:
     return _COOPERATION_OR_FORM.search(text) is not None
 
 
-def _bare_names(partners: dict[str, tuple[str, str]]) -> list[tuple[str, re.Pattern]]:
+def _bare_names(partners: dict[str, tuple[PartnerType, str]]) -> list[tuple[str, re.Pattern]]:
     """Patterns for partners' bare names, not where they are part of a longer name."""
     return [(name, re.compile(rf"(?<!\w){re.escape(name)}(?![\w]| National| University)"))
-            for name in partners if partners[name][0] in ("city", "international organisation", "students' association")]
+            for name in partners if partners[name][0] in (PartnerType.CITY, PartnerType.INTERNATIONAL_ORGANISATION,
+                                                   PartnerType.STUDENTS_ASSOCIATION)]
 
 
-def _mention(article: Article, text: str, source: Source, partner: str, kind: str, local: str,
+def _mention(article: Article, text: str, source: Source, partner: str, kind: PartnerType, local: str,
              context_date: Event | None, cooperation: bool, partner_names: set[str]) -> Mention:
     # Only a step the sentence names; membership is of an organisation or network, not of a city
     # ("disaksikan anggota DPRD" in a sister-city report names no membership).
     forms = [name for name, pattern in FORM_PATTERNS if pattern.search(text)
-             and (name != "membership" or kind == "international organisation")]
+             and (name != Form.MEMBERSHIP or kind == PartnerType.INTERNATIONAL_ORGANISATION)]
     city_form = next((name for name, pattern in CITY_FORMS if pattern.search(text)), None)
     form = max(forms, key=LADDER.index) if forms else None
     status = status_of(text) if cooperation else None
-    if form == "membership" and status == "signed":
-        status = "ongoing"  # one joins a network and stays a member; nothing is signed
+    if form == Form.MEMBERSHIP and status == Status.SIGNED:
+        status = Status.ONGOING  # one joins a network and stays a member; nothing is signed
     event = sentence_event(text, article.date) or (context_date.elsewhere() if cooperation and context_date else None)
     return Mention(
         partner=partner, partner_type=kind, local_party=local, source=source, form=form, city_form=city_form,
@@ -247,24 +268,24 @@ _LOCAL = re.compile(r"\b(?:Pemerintah Kota|Pemkot|Kota|Wali ?[Kk]ota|Walikota|[C
                     r"\b([A-Z][\w-]+) (?:[Cc]ity (?:[Gg]overnment|[Aa]dministration|Hall)|Mayor)\b")
 
 
-def _partners(text: str, whole: str = "") -> list[tuple[str, str, str]]:
+def _partners(text: str, whole: str = "") -> list[tuple[str, PartnerType, str]]:
     """(partner, type, local party if the sentence pairs it with its own) in order of appearance."""
-    found: list[tuple[int, str, str, str]] = []
+    found: list[tuple[int, str, PartnerType, str]] = []
     for match in _ORGANISATION.finditer(text):
-        found.append((match.start(), ORGANISATIONS[match.group(1)], "international organisation", ""))
+        found.append((match.start(), ORGANISATIONS[match.group(1)], PartnerType.INTERNATIONAL_ORGANISATION, ""))
     for match in _UNIVERSITY.finditer(text):
-        found.append((match.start(), _university_name(match.group().strip(), whole or text), "university", ""))
+        found.append((match.start(), _university_name(match.group().strip(), whole or text), PartnerType.UNIVERSITY, ""))
     for match in _STUDENTS.finditer(text):
-        found.append((match.start(), f"PPI {match.group(1)}", "students' association", ""))
+        found.append((match.start(), f"PPI {match.group(1)}", PartnerType.STUDENTS_ASSOCIATION, ""))
     for match in _GOVERNMENT.finditer(text):
-        found.append((match.start(), COUNTRIES[match.group(1)], "country", "Pemerintah Indonesia"))
+        found.append((match.start(), COUNTRIES[match.group(1)], PartnerType.COUNTRY, "Pemerintah Indonesia"))
     for match in (*_CITY.finditer(text), *_CITY_BEFORE.finditer(text)):
         place = _foreign_place(match.group(1), whole or text)
         if place:
-            found.append((match.start(), place, "city", ""))
+            found.append((match.start(), place, PartnerType.CITY, ""))
     if re.search(r"business to business|business-to-business|\bB2B\b", text, re.I):
         for match in _B2B_PAIR.finditer(text):
-            found.append((match.start(2), match.group(2).strip(), "company", match.group(1).strip()))
+            found.append((match.start(2), match.group(2).strip(), PartnerType.COMPANY, match.group(1).strip()))
     seen, partners = set(), []
     for _, name, kind, local in sorted(found):
         if name not in seen and not any(name in other and name != other for _, other, _, _ in found):
@@ -370,7 +391,7 @@ def _record(group: list[Mention]) -> Partnership:
     reached = [m for m in formed if _taken(m)] or formed  # "akan …" is not a step taken
     form = max((m.form for m in reached), key=LADDER.index) if reached else None
     city_form = next((m.city_form for m in group if m.city_form), None)
-    shown_form = f"{form} ({city_form})" if form and city_form and form != "membership" else (form or city_form)
+    shown_form = f"{form} ({city_form})" if form and city_form and form != Form.MEMBERSHIP else (form or city_form)
     primary = [m for m in group if m.form == form or (form is None and m.city_form)]
     sources["form"] = [m.source for m in group if m.form == form or m.city_form]
     stages = _corrected(sorted(
@@ -421,7 +442,7 @@ def _headline(stages: list[Stage]) -> Stage | None:
 def _taken(stage: Stage | Mention) -> bool:
     """A step taken: signed, or under way past exploring. Exploring is what comes before any step,
     so a letter of interest planned says more of a partnership than the exploring under way."""
-    return stage.status == "signed" or (stage.status == "ongoing" and stage.form != "exploration")
+    return stage.status == Status.SIGNED or (stage.status == Status.ONGOING and stage.form != Form.EXPLORATION)
 
 
 def _years_placed(group: list[Mention]) -> list[Mention]:
@@ -497,7 +518,7 @@ def _corrected(stages: list[Stage]) -> list[Stage]:
 
 def _conflicts(stages: list[Stage]) -> list[Conflict]:
     """Steps taken (signed, under way) whose date, or whose form on one date, differs between articles."""
-    standing = [s for s in stages if s.corrected_by is None and s.status in ("signed", "ongoing") and s.date]
+    standing = [s for s in stages if s.corrected_by is None and s.status in (Status.SIGNED, Status.ONGOING) and s.date]
     conflicts = []
     for form in dict.fromkeys(s.form for s in standing):
         for status in dict.fromkeys(s.status for s in standing if s.form == form):
@@ -506,7 +527,7 @@ def _conflicts(stages: list[Stage]) -> list[Conflict]:
             if len(values) > 1 and len({s.source.article_id for s in values}) > 1:
                 conflicts.append(Conflict("date", f"{form} {status}", tuple(values)))
     for date in dict.fromkeys(s.date for s in standing if len(s.date) == 10):
-        signed = [s for s in standing if s.date == date and s.status == "signed"]
+        signed = [s for s in standing if s.date == date and s.status == Status.SIGNED]
         values = _one_per_value(signed, lambda s: s.form)
         if len(values) > 1 and len({s.source.article_id for s in values}) > 1 and _articles_disjoint(values, signed):
             conflicts.append(Conflict("form", f"signed {date}", tuple(values)))
@@ -575,5 +596,12 @@ def _mention_to_json(mention: Mention) -> dict:
 
 def _mention_from_json(row: dict) -> Mention:
     return Mention(**{**row, "source": Source(**row["source"]), "fields": tuple(row.get("fields", ())),
+                      "partner_type": PartnerType(row["partner_type"]), "form": _or_none(Form, row.get("form")),
+                      "city_form": _or_none(CityForm, row.get("city_form")), "status": _or_none(Status, row.get("status")),
                       "people": tuple(tuple(p) for p in row.get("people", ())),
                       "undated": tuple(row["undated"]) if row.get("undated") else None})
+
+
+def _or_none(kind: type[_Named], value: str | None) -> _Named | None:
+    """The stored value as its enum, or None where none was stored."""
+    return kind(value) if value is not None else None

@@ -11,25 +11,26 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.answers.extractive import Answer, AnswerMode, AnswerPart, Citation, citation_to_json, join_parts
-from rag.search.filters import Filters
 from rag.errors import RagError
-from rag.limits import checked_values
-from rag.text.dates import YEAR
-from rag.text.answer_kinds import asks_for_partner_list
-from rag.text.language import detect_language
-from rag.text.sentences import Span
-from rag.text.messages import ANSWERS, REGISTER, in_language
 from rag.index.copies import CopyGroups
-from rag.register.extraction import Partnership, Source
 from rag.ingest.corpus import ArticleInfo
+from rag.limits import checked_values
+from rag.register.extraction import Partnership, Source
+from rag.register.words import PartnerType, Status
+from rag.search.filters import Filters
+from rag.text.answer_kinds import asks_for_partner_list
+from rag.text.dates import YEAR
+from rag.text.language import detect_language
+from rag.text.messages import ANSWERS, REGISTER, in_language
+from rag.text.sentences import Span
 
 CSV_COLUMNS = ("local_party", "partner", "partner_type", "form", "date", "fields", "people", "status", "sources")
 
 _TYPES = (
-    ("city", re.compile(r"\b(kota (luar negeri|asing|mana)|foreign cit(y|ies)|cities|sister cit)", re.I)),
-    ("country", re.compile(r"\b(negara|countr(y|ies))\b", re.I)),
-    ("international organisation", re.compile(r"\b(organisasi|organi[sz]ations?|forum)\b", re.I)),
-    ("university", re.compile(r"\b(universitas|universit(y|ies)|kampus)\b", re.I)),
+    (PartnerType.CITY, re.compile(r"\b(kota (luar negeri|asing|mana)|foreign cit(y|ies)|cities|sister cit)", re.I)),
+    (PartnerType.COUNTRY, re.compile(r"\b(negara|countr(y|ies))\b", re.I)),
+    (PartnerType.INTERNATIONAL_ORGANISATION, re.compile(r"\b(organisasi|organi[sz]ations?|forum)\b", re.I)),
+    (PartnerType.UNIVERSITY, re.compile(r"\b(universitas|universit(y|ies)|kampus)\b", re.I)),
 )
 
 
@@ -38,7 +39,7 @@ class RegisterFilter:
     partner: str | None = None  # part of the partner's or the local party's name, any case
     field: str | None = None
     year: int | None = None
-    partner_type: str | None = None
+    partner_type: PartnerType | None = None
     local: str | None = None
     # Only records whose sources disagree (`rag partnerships --conflicts`).
     conflicts: bool = False
@@ -236,7 +237,7 @@ def _quoted_sources(record: Partnership, articles: dict[str, ArticleInfo]) -> li
     preceded by one naming the partner when the main one does not ("kedua pimpinan daerah")."""
     base = (record.form or "").split(" (")[0]
     stages = [s for s in record.stages if s.form == base]
-    done = [s for s in stages if s.status in ("signed", "ongoing")]
+    done = [s for s in stages if s.status in (Status.SIGNED, Status.ONGOING)]
     stage = (done or stages or record.stages or [None])[0]
     main = stage.source if stage else record.all_sources[0]
     if _names(record.partner, _text(main, articles).lower()):

@@ -14,6 +14,7 @@ import html
 
 from rag.register.extraction import Partnership
 from rag.register.queries import shown, shown_form
+from rag.register.words import Status
 from rag.text.messages import REGISTER, in_language
 
 ROW = 28
@@ -21,7 +22,7 @@ LEFT = 210
 RIGHT = 40  # room for the last year's label, whole
 WIDTH = 980
 LEGEND = 30
-COLOURS = {"signed": "#1a7f37", "ongoing": "#0969da", "planned": "#bf8700", None: "#6e7781"}
+COLOURS = {Status.SIGNED: "#1a7f37", Status.ONGOING: "#0969da", Status.PLANNED: "#bf8700", None: "#6e7781"}
 
 
 def timeline_svg(records: list[Partnership], empty: str = "—", language: str = "id") -> str:
@@ -65,7 +66,7 @@ def timeline_svg(records: list[Partnership], empty: str = "—", language: str =
 def _legend(language: str) -> str:
     words = in_language(REGISTER, language)
     items, left = [f'<text x="4" y="18" fill="#57606a">{html.escape(words["legend"])}:</text>'], LEFT
-    for status in ("signed", "ongoing", "planned", None):
+    for status in (Status.SIGNED, Status.ONGOING, Status.PLANNED, None):
         label = html.escape(shown("status", status or "none", language))
         items.append(f'<g class="rag-legend"><circle cx="{left:.1f}" cy="14" r="6" fill="{COLOURS[status]}"/>'
                      f'<text x="{left + 10:.1f}" y="18">{label}</text></g>')

@@ -9,8 +9,9 @@ not Indonesian, "X University", "PPI X", an organisation below), so new partners
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
-from rag.text.forms import CITY_FORMS, FORM_PATTERNS, LADDER, SIGNING_WORDS  # noqa: F401 (the register's words, in one place)
+from rag.text.forms import CITY_FORMS, FORM_PATTERNS, LADDER, SIGNING_WORDS, CityForm, Form  # noqa: F401 (the register's words)
 from rag.text.morphology import words_pattern
 from rag.text.reporting import EXPLORING, PLAN
 
@@ -70,17 +71,34 @@ COOPERATION = re.compile(
 )
 
 
+class Status(StrEnum):
+    """How far a reported step has gone, in that order: planned, under way, signed."""
+
+    PLANNED = "planned"
+    ONGOING = "ongoing"
+    SIGNED = "signed"
+
+
+class PartnerType(StrEnum):
+    CITY = "city"
+    COUNTRY = "country"
+    INTERNATIONAL_ORGANISATION = "international organisation"
+    UNIVERSITY = "university"
+    STUDENTS_ASSOCIATION = "students' association"
+    COMPANY = "company"
+
+
 STATUS_PATTERNS = (
     # Intention, plan, target or schedule: a step not yet taken (rag/text/reporting.py).
-    ("planned", PLAN),
+    (Status.PLANNED, PLAN),
     # A renewal is a signing too ("memperpanjang nota kesepahaman", "renewed their agreement").
-    ("signed", re.compile(rf"\b({words_pattern(SIGNING_WORDS)}|resmi|"
+    (Status.SIGNED, re.compile(rf"\b({words_pattern(SIGNING_WORDS)}|resmi|"
                           r"memperpanjang|diperpanjang|perpanjangan|renew\w*)\b", re.I)),
-    ("ongoing", re.compile(r"\b(menjalin|terjalin|bergabung|anggota|sejak|periode|berlangsung|ongoing|member)\b", re.I)),
+    (Status.ONGOING, re.compile(r"\b(menjalin|terjalin|bergabung|anggota|sejak|periode|berlangsung|ongoing|member)\b", re.I)),
     # Exploring is under way, not planned ("tengah menjajaki"); "akan menjajaki" is planned by "akan".
-    ("ongoing", EXPLORING),
+    (Status.ONGOING, EXPLORING),
 )
-STATUS_ORDER = ("planned", "ongoing", "signed")
+STATUS_ORDER = tuple(Status)
 
 FIELDS = (
     ("smart city", r"kota cerdas|smart city|kota pintar"),
@@ -119,9 +137,9 @@ ROLE_START = re.compile(
 )
 
 
-def status_of(text: str) -> str | None:
+def status_of(text: str) -> Status | None:
     """The furthest status the sentence states; an intention ("akan menandatangani") is planned."""
     found = [name for name, pattern in STATUS_PATTERNS if pattern.search(text)]
-    if "planned" in found and ("signed" in found or not found[1:]):
-        return "planned"  # "akan menandatangani": not signed yet
+    if Status.PLANNED in found and (Status.SIGNED in found or not found[1:]):
+        return Status.PLANNED  # "akan menandatangani": not signed yet
     return max(found, key=STATUS_ORDER.index) if found else None

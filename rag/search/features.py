@@ -20,8 +20,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.text.answer_kinds import AnswerKind, answer_kind, answer_spans, question_words, span_words
 from rag.index.lexical import Analyzer, Concept, LexicalIndex
+from rag.text.answer_kinds import AnswerKind, answer_kind, answer_spans, question_words, span_words
 from rag.text.sentences import split_sentences
 
 FEATURES = (

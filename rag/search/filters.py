@@ -9,7 +9,6 @@ from rag.limits import checked_values
 from rag.text.dates import day_numbers, is_iso_date, iso_bounds
 
 
-
 @dataclass(frozen=True)
 class Filters:
     """`since`/`until` are YYYY, YYYY-MM or YYYY-MM-DD, inclusive. Outlets match case-insensitively

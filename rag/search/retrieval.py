@@ -20,10 +20,10 @@ from rag.errors import IndexCorruptError, repair_hint
 from rag.index.chunking import Chunk
 from rag.index.lexical import Concept
 from rag.index.models import DEFAULT_MODEL, MINILM
-from rag.search.modes import RetrieverMode
-from rag.search.filters import Filters
-from rag.search.pushdown import milvus_expression
 from rag.search.features import FEATURES, ChunkProfiles, LinearRanker, feature_matrix, profile_question
+from rag.search.filters import Filters
+from rag.search.modes import RetrieverMode
+from rag.search.pushdown import milvus_expression
 
 if TYPE_CHECKING:
     from rag.index.embedding import Embedder

@@ -1,7 +1,8 @@
 """Source cards and verdicts as HTML for the app, with every character from an article escaped.
 
 A card is a `<details>` element: closed, it shows the title, outlet, date, link and the snippet
-with the quoted sentences marked, and in bold the words that answer the question (`answer_span`); opened, the whole article with the cited span marked (the app's
+with the quoted sentences marked, and in bold the words that answer the question (`answer_span`);
+opened, the whole article with the cited span marked (the app's
 script scrolls it into view). Gradio's HTML component sanitises nothing, so this module builds
 all markup itself and escapes all text and attributes; the only links are http(s) URLs.
 """
@@ -12,8 +13,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from rag.answers.extractive import Answer, Citation
 from rag.answers.claims import CheckResult
+from rag.answers.extractive import Answer, Citation
 from rag.ingest.corpus import ArticleInfo
 from rag.text.messages import CARDS, in_language
 
