@@ -21,7 +21,6 @@ from rag.config import load_settings  # noqa: E402
 from rag.errors import RagError, one_line  # noqa: E402
 from rag.index.store import manifest_exists  # noqa: E402
 
-
 USER_ERROR = 2  # as the `rag` commands exit on a mistake the user can fix
 
 
