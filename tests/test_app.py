@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import pytest
 
 import app as app_module
-from rag.web.app import NewsroomApp
+from rag.web.app import ChatTurn, NewsroomApp
 from tests.conftest import served_app
 
 
@@ -144,33 +144,34 @@ def test_the_fact_check_tab_shows_the_verdict_and_the_mismatch(running_app, tmp_
         page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
 
 
-def turn(app: NewsroomApp, *inputs) -> list[tuple]:
+def turn(app: NewsroomApp, *inputs) -> list[ChatTurn]:
     """Every update one chat turn streams, in order (the browser renders each)."""
     return list(app.respond(*inputs))
 
 
 def test_the_outlet_filter_and_a_new_conversation(assistant):
     app = NewsroomApp(assistant)
-    *_, (_, messages, asked, sources, story, _) = turn(app, "Kerja sama apa yang dijajaki?", [], [], "", "", ["ANTARA News Bali"])
-    assert "004_a696b740d2fb54b0" in sources
-    assert "000_9156ad8b8e089001" not in sources and asked == ["Kerja sama apa yang dijajaki?"]
-    assert "ANTARA News Bali" in story
-    *_, (_, messages, asked, sources, story, _) = turn(app, "Kerja sama?", messages, asked, "kemarin", "", [])
-    assert "YYYY" in messages[-1]["content"] and asked == ["Kerja sama apa yang dijajaki?"]
-    *_, (box, messages, asked, _, _, _) = turn(app, "kota " * 500, messages, asked, "", "", [])
-    assert "limit is 2000" in messages[-1]["content"] and box == "kota " * 500  # the question is kept to shorten
+    last = turn(app, "Kerja sama apa yang dijajaki?", [], [], "", "", ["ANTARA News Bali"])[-1]
+    assert "004_a696b740d2fb54b0" in last.sources
+    assert "000_9156ad8b8e089001" not in last.sources and last.asked == ["Kerja sama apa yang dijajaki?"]
+    assert "ANTARA News Bali" in last.story
+    last = turn(app, "Kerja sama?", last.chat, last.asked, "kemarin", "", [])[-1]
+    assert "YYYY" in last.chat[-1]["content"] and last.asked == ["Kerja sama apa yang dijajaki?"]
+    last = turn(app, "kota " * 500, last.chat, last.asked, "", "", [])[-1]
+    assert "limit is 2000" in last.chat[-1]["content"] and last.question == "kota " * 500  # kept to shorten
+    assert ChatTurn(*app.new_conversation()) == ChatTurn() == ChatTurn("", [], [], "", "", None)  # all cleared
 
 
 def test_an_answer_streams_a_placeholder_then_its_sentences(assistant):
     updates = turn(NewsroomApp(assistant), "Kota luar negeri mana saja yang menjalin kerja sama dengan Kota Bogor?",
                    [], [], "", "", [])
-    shown = [messages[-1]["content"] for _, messages, *_ in updates]
-    assert shown[0] == "_Mencari di korpus…_" and updates[0][3] == ""  # at once, before any search
+    shown = [update.chat[-1]["content"] for update in updates]
+    assert shown[0] == "_Mencari di korpus…_" and updates[0].sources == ""  # at once, before any search
     answer_updates = shown[1:]
     assert len(answer_updates) >= 3  # one update per sentence, and the final one with the story
     assert all(later.startswith(earlier) for earlier, later in zip(answer_updates, answer_updates[1:]))
-    assert updates[-1][2] == ["Kota luar negeri mana saja yang menjalin kerja sama dengan Kota Bogor?"]
-    assert updates[-1][4].startswith("**Pertanyaan:**")
+    assert updates[-1].asked == ["Kota luar negeri mana saja yang menjalin kerja sama dengan Kota Bogor?"]
+    assert updates[-1].story.startswith("**Pertanyaan:**")
 
 
 @pytest.mark.browser
@@ -248,19 +249,19 @@ def test_errors_reach_the_user_as_messages_from_every_handler(assistant):
     assert "empty claim" in app.check("")["error"] and app.check("")["claim"] == ""
     shown, checked = app.check_claim("")
     assert shown.startswith("<p>") and "empty claim" in shown and checked is None
-    *_, (box, messages, asked, sources, story, answered) = turn(app, "", [{"role": "user", "content": "x"}], ["x"], "", "", [])
-    assert messages[0] == {"role": "user", "content": "x"} and "empty question" in messages[-1]["content"]
-    assert (box, asked, sources, story, answered) == ("", ["x"], "", "", None)
+    last = turn(app, "", [{"role": "user", "content": "x"}], ["x"], "", "", [])[-1]
+    assert last.chat[0] == {"role": "user", "content": "x"} and "empty question" in last.chat[-1]["content"]
+    assert (last.question, last.asked, last.sources, last.story, last.answered) == ("", ["x"], "", "", None)
 
 
 def test_a_bad_date_in_the_form_names_the_form_field_not_the_cli_flag(assistant):
     app = NewsroomApp(assistant)
-    *_, (box, messages, *_) = turn(app, "Siapa Wali Kota Kisarazu?", [], [], "kemarin", "", [])
-    said = messages[-1]["content"]
-    assert box == "Siapa Wali Kota Kisarazu?"
+    last = turn(app, "Siapa Wali Kota Kisarazu?", [], [], "kemarin", "", [])[-1]
+    said = last.chat[-1]["content"]
+    assert last.question == "Siapa Wali Kota Kisarazu?"
     assert said.startswith("Sejak:") and "kemarin" in said and "--since" not in said
-    *_, (_, messages, *_) = turn(app, "Who is the mayor of Kisarazu?", [], [], "2017", "2016", [])
-    assert messages[-1]["content"] == "Since (2017) is after Until (2016): swap them."
+    last = turn(app, "Who is the mayor of Kisarazu?", [], [], "2017", "2016", [])[-1]
+    assert last.chat[-1]["content"] == "Since (2017) is after Until (2016): swap them."
     assert "--since" in app.ask("Siapa?", since="kemarin")["error"]  # the API speaks as the CLI does
 
 

@@ -95,7 +95,7 @@ def test_the_app_streams_the_quoted_answer_first_then_the_verified_model_answer(
 
     with FakeChatServer(reply) as server:
         updates = turn(NewsroomApp(with_llm(assistant, server)), QUESTION, [], [], "", "", [])
-    shown = [messages[-1]["content"] for _, messages, *_ in updates]
+    shown = [update.chat[-1]["content"] for update in updates]
     quoted = [s for s in shown if s.startswith("_Model bahasa sedang menyusun")]
     assert quoted and "Yushikuni Watanabe" in quoted[-1]  # the quotes, while the model writes
     assert shown[-1] == "Wali Kota Kisarazu adalah Yushikuni Watanabe. **\\[1\\]**"

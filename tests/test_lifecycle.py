@@ -229,6 +229,6 @@ def test_the_running_app_answers_from_a_new_version_without_a_restart(tmp_path, 
         build_index(settings, embedder, show_progress=False)
         answer = client.predict(QUESTION, api_name="/ask")
         assert answer["abstained"] is False and answer["citations"][0]["article_id"] == "makassar"
-        *_, (_, messages, _, sources, _, _) = turn(app, QUESTION, [], [], "", "", [])
-        assert "Quezon" in messages[-1]["content"] and "makassar" in sources
+        last = turn(app, QUESTION, [], [], "", "", [])[-1]
+        assert "Quezon" in last.chat[-1]["content"] and "makassar" in last.sources
         assert "6 artikel" in app.refreshed_status("Bahasa Indonesia")

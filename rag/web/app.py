@@ -14,7 +14,8 @@ import inspect
 import shutil
 import tempfile
 import time
-from dataclasses import asdict
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import gradio as gr
@@ -53,6 +54,39 @@ DOWNLOADS = ("answer_dossier", "answer_dossier_md", "claim_dossier", "claim_doss
 HINTED = ("question", "claim")
 
 
+@dataclass(frozen=True)
+class ChatTurn:
+    """What the chat shows at one moment of a turn: each field is the value of the component of the
+    same name (the question box, the conversation, the questions asked, the source cards, the
+    story's Markdown, and what feedback and the dossier are about), so that no handler and no
+    wiring has to keep six values in one order."""
+
+    question: str = ""
+    chat: list = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+    sources: str = ""
+    story: str = ""
+    answered: dict | None = None
+
+    @classmethod
+    def components(cls, named: dict) -> list:
+        return [named[f.name] for f in fields(cls)]
+
+    def values(self) -> tuple:
+        """The values in the order of `components`, as Gradio takes a handler's outputs."""
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+
+def as_outputs(turns):
+    """A handler that yields ChatTurns, as Gradio calls it: each turn's values in components' order."""
+
+    @functools.wraps(turns)
+    def stream(*args, **kwargs) -> Iterator[tuple]:
+        for turn in turns(*args, **kwargs):
+            yield turn.values()
+    return stream
+
+
 def shows_errors(render_error):
     """A handler's `RagError` becomes what the user sees, `render_error(app, error, *inputs)`,
     instead of Gradio's generic "Error" toast (or `{"error": null}` from the API)."""
@@ -81,7 +115,7 @@ def shows_errors(render_error):
 def _chat_error(app, error, question, messages, asked, *_):
     """The conversation as it was, the error as the assistant's reply, the question kept to fix."""
     said = _form_wording(error, detect_language(question) if isinstance(question, str) else "id")
-    return question, list(messages or []) + [{"role": "assistant", "content": escape(said)}], list(asked or []), "", "", None
+    return ChatTurn(question, list(messages or []) + [{"role": "assistant", "content": escape(said)}], list(asked or []))
 
 
 def _form_wording(error: RagError, language: str) -> str:
@@ -135,12 +169,12 @@ class NewsroomApp:
 
     @shows_errors(_chat_error)
     def respond(self, question: str, messages: list, asked: list[str], since: str, until: str, outlets: list[str],
-                infer_time: bool = True):
+                infer_time: bool = True) -> Iterator[ChatTurn]:
         """One chat turn, streamed; `asked` holds the conversation's earlier questions, as typed.
 
-        Yields (question box, messages, asked, sources, story Markdown, answered) as the answer
-        grows; `answered` is, at the end, what feedback and the dossier are about: the answer's
-        JSON, the conversation before it and the index version that answered.
+        Yields what the chat shows as the answer grows; `answered` is, at the end, what feedback
+        and the dossier are about: the answer's JSON, the conversation before it and the index
+        version that answered.
         """
         messages, asked = list(messages or []), list(asked or [])
         request = Request(validate_question(question), Filters.from_form(since, until, outlets), history=tuple(asked),
@@ -148,7 +182,7 @@ class NewsroomApp:
         words = in_language(UI, detect_language(request.question))
         messages += [{"role": "user", "content": escape(request.question)},
                      {"role": "assistant", "content": f"_{words['searching']}_"}]
-        yield "", messages, asked, "", "", None
+        yield ChatTurn(chat=messages, asked=asked)
         for reply in self.assistant.run(request):
             answer = reply.answer
             sources = sources_html(answer, self.assistant.index.articles)
@@ -156,16 +190,16 @@ class NewsroomApp:
             for piece in answer_pieces(answer):
                 shown += piece
                 messages = messages[:-1] + [{"role": "assistant", "content": shown}]
-                yield "", messages, asked, sources, "", None
+                yield ChatTurn(chat=messages, asked=asked, sources=sources)
         answered = {"kind": "answer", "judged": answer_to_json(answer), "history": asked,
                     "provenance": asdict(self.assistant.provenance())}
-        yield "", messages, asked + [request.question], sources, story_markdown(answer), answered
+        yield ChatTurn("", messages, asked + [request.question], sources, story_markdown(answer), answered)
 
-    def ask_without_time(self, messages: list, asked: list[str], since: str, until: str, outlets: list[str]):
+    def ask_without_time(self, messages: list, asked: list[str], since: str, until: str, outlets: list[str]) -> Iterator[ChatTurn]:
         """The last question again, its last turn replaced, without the time read from it."""
         messages, asked = list(messages or []), list(asked or [])
         if not asked:
-            yield "", messages, asked, "", "", None
+            yield ChatTurn(chat=messages, asked=asked)
             return
         yield from self.respond(asked[-1], messages[:-2], asked[:-1], since, until, outlets, infer_time=False)
 
@@ -176,7 +210,7 @@ class NewsroomApp:
 
     @staticmethod
     def new_conversation() -> tuple:
-        return [], [], "", "", "", None
+        return ChatTurn().values()
 
     @shows_errors(lambda app, error, question, *_, **__: {"question": question, "error": str(error)})
     def ask(self, question: str, history: list[str] | None = None, since: str | None = None, until: str | None = None,
@@ -270,8 +304,8 @@ class NewsroomApp:
     def register_sources(self, choice: str, event: gr.SelectData) -> str:
         """The partnership whose row was clicked, every column one under another (all a phone shows
         of a wide row), then its sources' cards. Found by its names: the table sorts."""
-        values, language = event.row_value or [], UI_LANGUAGES.get(choice, "id")
-        found = [r for r in self.assistant.partnerships() if len(values) > 2 and [r.partner, r.local_party] == [values[0], values[2]]]
+        row, language = dict(zip(register.TABLE_COLUMNS, event.row_value or [])), UI_LANGUAGES.get(choice, "id")
+        found = [r for r in self.assistant.partnerships() if (r.partner, r.local_party) == (row.get("partner"), row.get("local_party"))]
         if not found:
             return ""
         record, words = found[0], in_language(REGISTER, language)
@@ -392,18 +426,17 @@ class NewsroomApp:
         demo.load(self.register_choices, c["language"], [c["field"], c["year"]], **private)
         c["language"].change(self.register_choices, c["language"], [c["field"], c["year"]], **private)
         demo.load(self.register_view, register_inputs, register_outputs, **private)
-        chat_outputs = [c["question"], c["chat"], c["asked"], c["sources"], c["story"], c["answered"]]
+        chat_outputs = ChatTurn.components(c)
         form = [c["since"], c["until"], c["outlet"]]
         asks = [(c["question"].submit, self.respond, [c["question"], c["chat"], c["asked"], *form]),
                 (c["send"].click, self.respond, [c["question"], c["chat"], c["asked"], *form]),
                 (c["no_time"].click, self.ask_without_time, [c["chat"], c["asked"], *form])]
         for trigger, handler, inputs in asks:
-            trigger(handler, inputs, chat_outputs, **private).then(
+            trigger(as_outputs(handler), inputs, chat_outputs, **private).then(
                 self.refreshed_status, c["language"], c["header"], **private).then(
                 self.dossier_files, [c["answered"], c["language"]], [c["answer_dossier"], c["answer_dossier_md"]],
                 **private).then(self.time_button, c["answered"], c["no_time"], **private)
-        c["new"].click(self.new_conversation, None,
-                       [c["chat"], c["asked"], c["question"], c["sources"], c["story"], c["answered"]], **private)
+        c["new"].click(self.new_conversation, None, chat_outputs, **private)
         for trigger in (c["claim"].submit, c["verify"].click):
             trigger(self.check_claim, c["claim"], [c["verdict"], c["checked"]], **private).then(
                 self.dossier_files, [c["checked"], c["language"]], [c["claim_dossier"], c["claim_dossier_md"]],
