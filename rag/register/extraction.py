@@ -367,6 +367,11 @@ def _in_a_name(text: str, match: re.Match) -> bool:
 # The register --------------------------------------------------------------------------------
 
 
+def undated_last(date: str | None) -> tuple[bool, str]:
+    """A sort key for event dates: in date order, those the text gives no date for after all others."""
+    return not date, date or ""
+
+
 def register_of(articles: Iterable[Article]) -> list[Partnership]:
     """The register of these articles, read now (a build stores each article's mentions instead)."""
     return build_register(m for article in articles for m in extract(article))
@@ -379,7 +384,7 @@ def build_register(mentions: Iterable[Mention]) -> list[Partnership]:
     for mention in mentions:
         groups.setdefault((mention.local_party, mention.partner), []).append(mention)
     records = [_record(group) for group in groups.values() if any(m.form or m.city_form for m in group)]
-    return sorted(records, key=lambda r: (r.date or "9999", r.partner))
+    return sorted(records, key=lambda r: (*undated_last(r.date), r.partner))
 
 
 def _record(group: list[Mention]) -> Partnership:
@@ -397,7 +402,7 @@ def _record(group: list[Mention]) -> Partnership:
     stages = _corrected(sorted(
         (Stage(m.form, m.date, m.status, m.source, m.date_basis, m.date_reason, m.reported, m.correction)
          for m in group if m.form),
-        key=lambda s: s.date or "9999"))
+        key=lambda s: undated_last(s.date)))
     conflicts = _conflicts(stages)
     stages = _distinct_stages(stages)
     # The headline is one stage a source states, its date and status together: the furthest step
@@ -488,7 +493,7 @@ def _distinct_stages(stages: list[Stage]) -> list[Stage]:
             kept[undated[0]] = replace(kept[undated[0]], date=bare.date, date_basis=bare.date_basis,
                                        date_reason=_joined("another sentence of the article names this step and its date",
                                                            bare.date_reason))
-    return sorted(kept, key=lambda s: s.date or "9999")
+    return sorted(kept, key=lambda s: undated_last(s.date))
 
 
 def _joined(*reasons: str | None) -> str:
