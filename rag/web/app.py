@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 import pandas as pd
@@ -130,7 +131,7 @@ def _form_wording(error: RagError, language: str) -> str:
 class NewsroomApp:
     def __init__(self, assistant: Assistant):
         self.assistant = assistant
-        self.components: dict[str, gr.components.Component] = {}
+        self.components: dict[str, Any] = {}  # Gradio components by name; each event method is its own class's
         self.demo: gr.Blocks | None = None
         self._dossier_root: Path | None = None
 
@@ -155,9 +156,9 @@ class NewsroomApp:
     def switch_language(self, choice: str) -> dict:
         code = UI_LANGUAGES.get(choice, "id")
         words = in_language(UI, code)
-        updates = {self.components["header"]: self.status(code)}
+        updates: dict[Any, Any] = {self.components["header"]: self.status(code)}
         for name in LABELLED:
-            hint = {"placeholder": words[f"{name}_hint"]} if name in HINTED else {}
+            hint: dict[str, Any] = {"placeholder": words[f"{name}_hint"]} if name in HINTED else {}
             updates[self.components[name]] = gr.update(label=words[name], **hint)
         for name in BUTTONS:
             updates[self.components[name]] = gr.update(value=words[name])
@@ -214,7 +215,7 @@ class NewsroomApp:
 
     @shows_errors(lambda app, error, question, *_, **__: {"question": question, "error": str(error)})
     def ask(self, question: str, history: list[str] | None = None, since: str | None = None, until: str | None = None,
-            outlets: list[str] | None = None, infer_time: bool = True, request: gr.Request = None) -> dict:
+            outlets: list[str] | None = None, infer_time: bool = True, request: gr.Request | None = None) -> dict:
         """The same object as `rag ask --json`. `history`: earlier questions of the conversation;
         `since`/`until`: YYYY, YYYY-MM or YYYY-MM-DD; `outlets`: outlet names (or parts of them);
         `infer_time`: read the time the question names into filters (`inferred_filters`)."""
@@ -256,7 +257,7 @@ class NewsroomApp:
     # Feedback -----------------------------------------------------------------------------
 
     @shows_errors(lambda app, error, *_: (f"**{escape(str(error))}**", gr.update()))
-    def thumbs(self, rating: str, note: str, judged: dict | None, choice: str) -> tuple[str, str]:
+    def thumbs(self, rating: str, note: str, judged: dict | None, choice: str) -> tuple[str, Any]:
         """Record the reader's judgement of the last answer or check; the note box empties."""
         words = in_language(UI, UI_LANGUAGES.get(choice, "id"))
         if not judged:
@@ -266,7 +267,7 @@ class NewsroomApp:
 
     @shows_errors(lambda app, error, *_, **__: {"error": str(error)})
     def feedback(self, kind: str, text: str, rating: str, note: str | None = None, history: list[str] | None = None,
-                 request: gr.Request = None) -> dict:
+                 request: gr.Request | None = None) -> dict:
         """Thumbs `rating` ("up" or "down") on the answer to a question (`kind` "answer") or the
         check of a claim ("claim"), as this index answers it now; `note` optional. Returns the
         record as stored (`rag feedback --json`)."""
@@ -278,7 +279,7 @@ class NewsroomApp:
             return self.assistant.feedback(kind, judged, rating, note, history).to_json()
 
     @shows_errors(lambda app, error, claim, *_, **__: {"claim": claim, "error": str(error)})
-    def check(self, claim: str, request: gr.Request = None) -> dict:
+    def check(self, claim: str, request: gr.Request | None = None) -> dict:
         """The same object as `rag check --json`."""
         with self._stateless(request):
             return check_to_json(self.assistant.check(claim))
@@ -317,7 +318,7 @@ class NewsroomApp:
 
     @shows_errors(lambda app, error, *_, **__: {"error": str(error)})
     def partnerships(self, partner: str | None = None, field: str | None = None, year: int | None = None,
-                     request: gr.Request = None) -> list[dict]:
+                     request: gr.Request | None = None) -> list[dict]:
         """The same list as `rag partnerships --json`, filtered by partner (part of a name), field and year."""
         with self._stateless(request):
             chosen = self.assistant.partnerships(register.RegisterFilter.from_form(partner, field, year))
@@ -415,7 +416,8 @@ class NewsroomApp:
                                                         scale=0, min_width=220)
 
     def _wire(self, demo: gr.Blocks) -> None:
-        c, private = self.components, {"api_visibility": "private"}
+        c = self.components
+        private: dict[str, Any] = {"api_visibility": "private"}
         relabelled = [c["header"], *(c[name] for name in LABELLED + BUTTONS + DOWNLOADS)]
         c["language"].change(self.switch_language, c["language"], relabelled, **private)
         c["language"].change(self.register_view, [c["partner"], c["field"], c["year"], c["language"]],

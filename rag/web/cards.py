@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answers.claims import CheckResult
@@ -111,8 +112,8 @@ def verdict_html(result: CheckResult, articles: dict[str, ArticleInfo], language
     parts = [f'<p><span class="rag-badge rag-{result.verdict}">{words[result.verdict]}</span></p>']
     if result.searched:
         parts += [f'<p class="rag-searched">{_text(sentence)}</p>' for sentence in result.searched.sentences()]
-    if result.sources and result.sources.said(language):
-        parts.append(f'<p class="rag-reports">{_text(result.sources.said(language))}</p>')
+    if result.sources and (said := result.sources.said(language)):
+        parts.append(f'<p class="rag-reports">{_text(said)}</p>')
     if result.corrected_by:
         parts.append(f'<p class="rag-corrected">{words["corrected_by"]} {_text(result.corrected_by)}</p>')
     if result.supports:
@@ -133,7 +134,7 @@ def verdict_html(result: CheckResult, articles: dict[str, ArticleInfo], language
     return f'<div class="rag-cards">{"".join(parts)}</div>'
 
 
-def card_html(citation: Citation, article: ArticleInfo | None, words: dict, mismatching: list[str] = (),
+def card_html(citation: Citation, article: ArticleInfo | None, words: dict, mismatching: Sequence[str] = (),
               answer_span: Mark | None = None) -> str:
     quotes = [Mark(q.start, q.end, "rag-quote") for q in citation.quotes]
     wrong = _find(citation.snippet, citation.start, mismatching, quotes)
@@ -199,7 +200,7 @@ def highlight(text: str, offset: int, marks: list[Mark]) -> str:
     return "".join(out)
 
 
-def _find(snippet: str, offset: int, needles: list[str], within: list[Mark]) -> list[Mark]:
+def _find(snippet: str, offset: int, needles: Sequence[str], within: list[Mark]) -> list[Mark]:
     """Marks for each needle's first occurrence inside a quoted sentence (else anywhere) of the snippet."""
     found = []
     for needle in needles:

@@ -82,7 +82,7 @@ class RequestGuard:
         A call that leaves out optional values at the end (one written before they were added)
         has them sent as null; one that leaves out a required value, or sends too many, is refused."""
         name = path.rpartition(_POSITIONAL_CALL)[2] if _POSITIONAL_CALL in path else None
-        if name not in self.api_parameters:
+        if name is None or name not in self.api_parameters:
             return body, None
         try:
             request = json.loads(body)
@@ -120,7 +120,8 @@ async def _read_body(receive, limit: int, declared: int | None) -> bytes | None:
     Draining would make every refused megabyte cost the server about 2 ms of CPU."""
     if declared is not None and declared > limit:
         return None
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":

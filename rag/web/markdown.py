@@ -81,8 +81,8 @@ def story_markdown(answer: Answer) -> str:
         lines += ["", f"_{answer.notice}_"]
     if answer.disagreement:
         lines += ["", answer.disagreement.said(answer.language)]
-    if answer.sources and answer.sources.said(answer.language):
-        lines += ["", answer.sources.said(answer.language)]
+    if answer.sources and (said := answer.sources.said(answer.language)):
+        lines += ["", said]
     if answer.citations:
         lines += ["", f"**{words['story_sources']}**", ""]
     for citation in answer.citations:
