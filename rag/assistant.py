@@ -27,8 +27,9 @@ from rag.dossier.files import Provenance
 from rag.errors import RagError, repair_hint
 from rag.feedback.records import FeedbackRecord, append, make_record
 from rag.index.embedding import Embedder, load_embedder
-from rag.index.milvus import MilvusStore, open_store
-from rag.index.store import StoredIndex, check_model, live_name, live_stamp, load_index, manifest_exists, read_manifest
+from rag.index.store import FaissFiles, StoredIndex, check_model, load_index, read_manifest
+from rag.index.store_choice import open_store
+from rag.index.vectors import VectorStore
 from rag.ingest.corpus import load_corpus
 from rag.limits import checked_history, checked_text
 from rag.register import queries as register
@@ -103,14 +104,15 @@ class Served:
     index: StoredIndex
     retriever: Retriever
     partnerships: list[Partnership]
-    stamp: tuple | None
+    # What the store said of the live version when this one was loaded (rag.index.vectors.LiveVersion).
+    stamp: str | None
 
     @functools.cached_property
     def partners(self) -> frozenset[str]:
         return frozenset(p.partner for p in self.partnerships)
 
     @classmethod
-    def of(cls, index: StoredIndex, embedder: Embedder, stamp: tuple | None) -> Served:
+    def of(cls, index: StoredIndex, embedder: Embedder, stamp: str | None) -> Served:
         partnerships = register_from_stored(index.register)
         return cls(index, Retriever(index, embedder, event_dates(partnerships)), partnerships, stamp)
 
@@ -122,8 +124,8 @@ class Assistant:
     embedder: Embedder
     # Set when a new version could not be loaded (the previous one keeps serving).
     reload_error: str | None = field(default=None, compare=False)
-    # The Milvus connection when the vectors live there (settings.store), opened once.
-    milvus: MilvusStore | None = field(default=None, compare=False)
+    # Where the vectors live (settings.store), opened once.
+    store: VectorStore = field(default_factory=FaissFiles, compare=False)
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
@@ -133,24 +135,24 @@ class Assistant:
         With `build_if_missing`, a missing index is first built from `settings.corpus` (the app
         does this so that `python app.py` works on a fresh clone).
         """
-        milvus = open_store(settings.store)  # unreachable: fails first
-        if build_if_missing and not _built(settings, milvus):
+        store = open_store(settings.store)  # unreachable: fails first
+        if build_if_missing and not store.built(settings.index):
             load_corpus(settings.corpus)  # a bad corpus fails before the model loads
             embedder = embedder or load_embedder(settings.model)
-            build_index(settings, embedder, milvus=milvus)
-        version = live_name(settings.index, milvus)
-        stamp = version if milvus is not None else live_stamp(settings.index)  # one read of the alias, not two
+            build_index(settings, embedder, store=store)
+        live = store.live(settings.index, required=True)
+        version = live.name
         check_model(read_manifest(settings.index, version), settings.model, settings.index)
         if embedder is not None:
-            index = load_index(settings.index, version, milvus)
+            index = load_index(settings.index, version, store)
         else:
             # The index loads while the model does (seconds for a sentence-transformers model, much
             # of it spent outside the interpreter): the first answer comes that much sooner.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load-index") as pool:
-                loading = pool.submit(load_index, settings.index, version, milvus)
+                loading = pool.submit(load_index, settings.index, version, store)
                 embedder = load_embedder(settings.model)
                 index = loading.result()
-        return cls(settings, Served.of(index, embedder, stamp), embedder, milvus=milvus)
+        return cls(settings, Served.of(index, embedder, live.stamp), embedder, store=store)
 
     @property
     def index(self) -> StoredIndex:
@@ -167,16 +169,16 @@ class Assistant:
         is loaded whole before it replaces the old one; questions already running finish on the
         old one. A version that fails to load leaves the old one serving, with `reload_error` set.
         """
-        stamp = live_stamp(self.settings.index, self.milvus)
+        live = self.store.live(self.settings.index)
+        stamp = live.stamp
         if stamp is None or stamp == self.served.stamp:
             return False
         with self._reload_lock:
             if stamp == self.served.stamp:
                 return False  # another question's thread has just loaded it
             try:
-                version = stamp if self.milvus is not None else None
-                check_model(read_manifest(self.settings.index, version), self.settings.model, self.settings.index)
-                served = Served.of(load_index(self.settings.index, version, self.milvus), self.embedder, stamp)
+                check_model(read_manifest(self.settings.index, live.name), self.settings.model, self.settings.index)
+                served = Served.of(load_index(self.settings.index, live.name, self.store), self.embedder, stamp)
             except _LOAD_FAILURES as error:
                 # Whatever broke the new version, the one serving keeps answering.
                 self.reload_error = str(error) if isinstance(error, RagError) else (
@@ -305,10 +307,6 @@ class Assistant:
         """The version this question is answered from, newest first (see `refresh`)."""
         self.refresh()
         return self.served
-
-
-def _built(settings: Settings, milvus: MilvusStore | None) -> bool:
-    return milvus.live_version() is not None if milvus is not None else manifest_exists(settings.index)
 
 
 def event_dates(partnerships: list[Partnership]) -> dict[str, tuple[str, ...]]:

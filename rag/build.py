@@ -29,12 +29,11 @@ from rag.errors import BuildLockedError, IndexWriteError, RagError, StoreUnavail
 from rag.index.chunk_table import ChunkTable
 from rag.index.chunking import Chunk, chunk_articles, spans_by_article, token_budget
 from rag.index.copies import CopyIndex, find_copies
-from rag.index.dense import DenseIndex
 from rag.index.embedding import Embedder, load_embedder
 from rag.index.embedding_cache import EmbeddingCache, text_key
 from rag.index.lexical import LexicalIndex, LexicalSettings
-from rag.index.milvus import ChunkRows, MilvusStore, open_store
 from rag.index.models import canonical_model_name
+from rag.index.pointer import live_version_name
 from rag.index.store import (
     ARTICLES,
     COPIES,
@@ -47,7 +46,6 @@ from rag.index.store import (
     damaged_files,
     discard_version,
     ensure_index_folder,
-    live_version_name,
     manifest_exists,
     new_version_folder,
     read_articles,
@@ -56,9 +54,11 @@ from rag.index.store import (
     read_register,
     remove_legacy_files,
     remove_stale_versions,
-    switch_to,
     write_version,
 )
+from rag.index.store_choice import open_store
+from rag.index.stores import StoreKind, kind_of
+from rag.index.vectors import ChunkRows, VectorStore
 from rag.ingest.corpus import Article, Corpus, CorpusReading, Problem, load_corpus
 from rag.register.extraction import extract_corpus, extractor_version
 from rag.search.retrieval import RetrievalSettings
@@ -106,7 +106,7 @@ def build_index(
     corpus: Corpus | None = None,
     show_progress: bool | None = None,
     rebuild: bool = False,
-    milvus: MilvusStore | None = None,
+    store: VectorStore | None = None,
 ) -> BuildSummary:
     """Bring the index up to date with the corpus; `rebuild` re-chunks and re-embeds everything.
 
@@ -116,20 +116,19 @@ def build_index(
     show_progress = sys.stderr.isatty() if show_progress is None else show_progress
     with _disk_errors_said(settings.index):
         ensure_index_folder(settings.index)
-    milvus = milvus or open_store(settings.store)
+    store = store or open_store(settings.store)
     with build_lock(settings.index):
-        previous = _previous(settings.index, milvus)
+        previous = _previous(settings.index, store)
         corpus = corpus or load_corpus(settings.corpus, previous.reading if previous else recorded_reading(settings.index))
         with _collector_skips_existing_objects():
             # Leftovers of killed builds go; the live version (even if damaged) and the one before it stay.
             keep = {live_version_name(settings.index), previous.version if previous else None,
                     previous.previous_version if previous else None} - {None}
             remove_stale_versions(settings.index, keep)
-            if milvus is not None:
-                milvus.remove_except(keep)
+            store.remove_except(keep)
             plan = _Plan.make(corpus, previous, settings, rebuild)
-            if plan.up_to_date and milvus is not None and live_version_name(settings.index) != previous.version:
-                switch_to(settings.index, settings.index / previous.version)  # a build stopped after the alias moved
+            if plan.up_to_date and previous is not None:
+                store.follow(settings.index, previous.version)  # a build stopped between the store and CURRENT
             if plan.up_to_date:
                 return _summary(settings, plan, corpus, started, embedded=0, reused=0, version=previous.version)
             model = _Model(settings.model, embedder, previous)
@@ -149,53 +148,33 @@ def build_index(
             manifest.counts["copy_groups"] = len(copy_index.groups.groups)
             rows = _article_rows(corpus, spans)
             with _disk_errors_said(settings.index):
-                if milvus is None:
-                    folder = _write_and_switch(settings.index, manifest, rows, chunks, DenseIndex.build(vectors),
-                                               lexical, register, copy_index)
-                else:
-                    folder = _write_to_milvus_and_switch(settings.index, milvus, manifest, rows, chunks, vectors,
-                                                         lexical, register, copy_index, show_progress)
+                folder = _write_and_switch(settings.index, store, manifest, rows, chunks, vectors, lexical, register,
+                                           copy_index, show_progress)
             kept = {folder.name} | ({previous.version} if previous else set())
             remove_stale_versions(settings.index, kept)
-            if milvus is not None:
-                milvus.remove_except(kept)
+            store.remove_except(kept)
             remove_legacy_files(settings.index)
             summary = _summary(settings, plan, corpus, started, embedded, len(chunks) - embedded, folder.name, len(chunks))
             return replace(summary, copies_s=round(copies_seconds, 3), signatures_made=copy_index.computed,
                            copy_groups=len(copy_index.groups.groups))
 
 
-def _write_and_switch(index: Path, manifest: Manifest, articles: list[ArticleInfo], chunks: list[Chunk],
-                      dense: DenseIndex, lexical: LexicalIndex, register: dict, copy_index: CopyIndex) -> Path:
-    """The new version, written whole beside the live one, then made live; removed if it fails."""
+def _write_and_switch(index: Path, store: VectorStore, manifest: Manifest, articles: list[ArticleInfo],
+                      chunks: list[Chunk], vectors: np.ndarray, lexical: LexicalIndex, register: dict,
+                      copy_index: CopyIndex, show_progress: bool) -> Path:
+    """The new version, written whole beside the live one (its vectors first, where the store keeps
+    them), then made live; removed if anything fails, so the live version is untouched."""
     folder = new_version_folder(index)
     try:
-        write_version(folder, manifest, articles, chunks, dense, lexical, register, copy_index)
-        switch_to(index, folder)
-    except BaseException:
-        discard_version(folder)
-        raise
-    return folder
-
-
-def _write_to_milvus_and_switch(index: Path, milvus: MilvusStore, manifest: Manifest, articles: list[ArticleInfo],
-                                chunks: list[Chunk], vectors: np.ndarray, lexical: LexicalIndex, register: dict,
-                                copy_index: CopyIndex, show_progress: bool) -> Path:
-    """The collection first (complete, flushed, loaded, counted), then the folder, then the alias and
-    CURRENT. Killed before the alias moves, the live version is untouched; the next build drops
-    what this one left."""
-    folder = new_version_folder(index)
-    try:
-        bar = progress(None, show_progress, "writing to Milvus", "chunks", total=len(chunks))
+        bar = progress(None, show_progress, "storing vectors", "chunks", total=len(chunks))
         try:
-            dense = milvus.write(folder.name, vectors, _chunk_rows(articles, chunks, lexical),
-                                 bar.update if bar is not None else None)
+            dense = store.put(folder, vectors, lambda: _chunk_rows(articles, chunks, lexical),
+                              bar.update if bar is not None else None)
         finally:
             if bar is not None:
                 bar.close()
         write_version(folder, manifest, articles, chunks, dense, lexical, register, copy_index)
-        milvus.switch(folder.name)
-        switch_to(index, folder)
+        store.switch(index, folder)
     except BaseException:
         discard_version(folder)
         raise
@@ -203,7 +182,7 @@ def _write_to_milvus_and_switch(index: Path, milvus: MilvusStore, manifest: Mani
 
 
 def _chunk_rows(articles: list[ArticleInfo], chunks: list[Chunk], lexical: LexicalIndex) -> ChunkRows:
-    """What Milvus stores beside each chunk's vector, for filters and the sparse side."""
+    """What a store may keep beside each chunk's vector, for filters and the sparse side."""
     by_id = {a.id: a for a in articles}
     days = [day_numbers(by_id[c.article_id].date) for c in chunks]
     return ChunkRows(
@@ -313,7 +292,7 @@ class _Plan:
 
 @dataclass(frozen=True)
 class _Previous:
-    vectors_in: str
+    vectors_in: StoreKind
     version: str
     previous_version: str | None
     model: dict
@@ -338,29 +317,27 @@ class _Previous:
         return (self.register or {}).get("extractor") == extractor_version()
 
 
-def _previous(index: Path, milvus: MilvusStore | None = None) -> _Previous | None:
+def _previous(index: Path, store: VectorStore) -> _Previous | None:
     """What the next build can reuse of the live version: nothing if it is missing or unreadable,
     and not its chunk spans if its articles file is damaged. Embeddings come from the cache,
     which does not depend on any version, so even a damaged version costs no re-embedding.
-    With Milvus, the live version is the one its alias names (CURRENT before the first such build)."""
-    live = milvus.live_version() if milvus is not None else None
+    Where the store decides the live version, it is the one the store names (CURRENT's before the
+    first build into that store)."""
+    live = store.live(index).name
     if live is None and not manifest_exists(index):
         return None
     try:
         manifest = read_manifest(index, live)
         damaged = damaged_files(index, manifest)
-        if manifest.dense.get("type") == "milvus" and milvus is not None:
-            stored = milvus.count(manifest.version)
-            if stored != manifest.counts["chunks"]:
-                damaged["Milvus collection"] = f"holds {stored or 0} of {manifest.counts['chunks']} rows"
+        damaged.update((problem, "") for problem in store.damage(index, manifest))
         articles = {} if ARTICLES in damaged else read_articles(index, index / manifest.version)
         retrieval = RetrievalSettings.from_json(manifest.retrieval)
     except StoreUnavailableError:
-        raise  # not a version to rebuild but a Milvus to reach: said as such
+        raise  # not a version to rebuild but a store to reach: said as such
     except RagError:
         return None
     return _Previous(
-        vectors_in="milvus" if manifest.dense.get("type") == "milvus" else "faiss",
+        vectors_in=kind_of(manifest.dense),
         version=manifest.version,
         previous_version=manifest.previous_version,
         model=dict(manifest.model),

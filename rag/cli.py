@@ -236,11 +236,12 @@ def verify(corpus: Path | None, index: Path | None, store: str | None, as_json: 
 @json_option
 def info(corpus: Path | None, index: Path | None, store: str | None, as_json: bool) -> None:
     """Show what the index holds: counts, model, settings, build time (exit 1 if a file is damaged)."""
-    from rag.index.milvus import open_store
-    from rag.index.store import COPIES, file_problems, live_name, read_copy_groups, read_manifest
+    from rag.index.store import COPIES, file_problems, read_copy_groups, read_manifest
+    from rag.index.store_choice import open_store
+    from rag.index.stores import vectors_said
 
     settings = load_settings(corpus, index, store=store)
-    manifest = read_manifest(settings.index, live_name(settings.index, open_store(settings.store)))
+    manifest = read_manifest(settings.index, open_store(settings.store).live(settings.index, required=True).name)
     damaged = file_problems(settings.index, manifest, checksums=False)
     groups = [] if any(d.startswith(COPIES) for d in damaged) else read_copy_groups(settings.index / manifest.version).groups
     if as_json:
@@ -264,9 +265,7 @@ def info(corpus: Path | None, index: Path | None, store: str | None, as_json: bo
     # What the manifest says, as it says it: a field a reader does not need may be missing.
     model, chunking, fitted = manifest.model, manifest.chunking, manifest.retrieval.get("fitted")
     click.echo(f"model:     {model['name']} ({model.get('dimension', '?')} dimensions)")
-    dense = manifest.dense
-    click.echo(f"vectors:   Milvus collection {dense.get('collection')} at {settings.store}" if dense.get("type") == "milvus"
-               else f"vectors:   FAISS {dense.get('type', '?')} in {settings.index / manifest.version}")
+    click.echo(f"vectors:   {vectors_said(manifest.dense, settings.store, settings.index / manifest.version)}")
     click.echo(f"chunking:  at most {chunking.get('budget', '?')} tokens, {chunking.get('overlap_tokens', '?')} overlap")
     click.echo(f"ranker:    {fitted.get('summary', 'default weights') if isinstance(fitted, dict) else 'default weights'}")
 
@@ -286,15 +285,12 @@ def info(corpus: Path | None, index: Path | None, store: str | None, as_json: bo
 def partnerships(corpus: Path | None, index: Path | None, store: str | None, partner: str | None, field_name: str | None, year: str | None,
                  since, until, outlets, article_ids, as_json: bool, as_csv: bool, only_conflicts: bool) -> None:
     """The register of partnerships found in the corpus, every field cited (rebuilt by `rag build`)."""
-    from rag.index.milvus import open_store
-    from rag.index.store import live_name, load_index
     from rag.register import queries as register
     from rag.register.extraction import register_from_stored
 
     wanted = register.RegisterFilter.from_form(partner, field_name, year, only_conflicts)
     settings = load_settings(corpus, index, store=store)
-    milvus = open_store(settings.store)
-    stored = load_index(settings.index, live_name(settings.index, milvus), milvus)
+    stored = _live_index(settings)
     chosen = register.select(register_from_stored(stored.register), wanted, stored.articles,
                              _filters(since, until, outlets, article_ids))
     table = register.rows(chosen, stored.articles, stored.copies)
@@ -516,7 +512,7 @@ def eval_command(file: Path, corpus: Path | None, index: Path | None, store: str
         settings = load_settings(corpus, index or (Path(scratch) / "index" if corpus else None), model, store=store,
                                  llm_url=llm_url, llm_model=llm_model, llm_key=llm_key, llm_timeout=llm_timeout,
                                  chunk_tokens=chunk_tokens, top_k=top_k, min_coverage=min_coverage)
-        if corpus and not index and settings.store.kind == "milvus":
+        if corpus and not index and settings.store != FAISS:
             raise RagError(f"--store {settings.store} with --corpus needs --index: a temporary index would move "
                            f"the store's live alias")
         assistant = _open_for_eval(settings, build=corpus is not None)
@@ -558,7 +554,7 @@ def tune(train: Path, valid: Path, passages: Path | None, corpus: Path | None, i
     check_model(read_manifest(settings.index), settings.model, settings.index)  # the target: built, same model
     with tempfile.TemporaryDirectory(prefix="rag-tune-") as scratch:
         if passages is not None:
-            # A scratch index keeps its vectors in FAISS: in Milvus it would take the live alias.
+            # A scratch index keeps its vectors in FAISS files: in a shared store it would take the live alias.
             tuning = _open_for_eval(settings.with_overrides(corpus=passages, index=Path(scratch) / "index", store=FAISS),
                                     build=True)
         else:
@@ -639,16 +635,21 @@ def _eval_register(file: Path, corpus: Path | None, index: Path | None, store: s
     if corpus is not None:
         records = register_of(load_corpus(settings.corpus).articles)
     else:
-        from rag.index.milvus import open_store
-        from rag.index.store import live_name, load_index
-
-        milvus = open_store(settings.store)
-        records = register_from_stored(load_index(settings.index, live_name(settings.index, milvus), milvus).register)
+        records = register_from_stored(_live_index(settings).register)
     report = score_register(records, gold)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(report_table(report))
+
+
+def _live_index(settings: Settings):
+    """The live version, opened through the store the settings name."""
+    from rag.index.store import load_index
+    from rag.index.store_choice import open_store
+
+    store = open_store(settings.store)
+    return load_index(settings.index, store.live(settings.index, required=True).name, store)
 
 
 def _open_for_eval(settings: Settings, build: bool):

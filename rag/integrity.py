@@ -13,8 +13,9 @@ from pathlib import Path
 from rag.build import fingerprint
 from rag.config import Settings
 from rag.errors import RagError, repair_hint
-from rag.index.milvus import MilvusStore, open_store
-from rag.index.store import Manifest, file_problems, live_name, live_version_name, load_index, read_manifest
+from rag.index.store import file_problems, load_index, read_manifest
+from rag.index.store_choice import open_store
+from rag.index.stores import FAISS, kind_of, where_vectors_live
 from rag.ingest.corpus import CorpusReading, load_corpus
 from rag.register.extraction import register_from_stored
 from rag.search.retrieval import RetrievalSettings
@@ -56,11 +57,11 @@ class VerifyReport:
 def verify_index(settings: Settings) -> VerifyReport:
     report = VerifyReport(settings.index)
     rebuild = repair_hint(settings.index)
-    milvus = open_store(settings.store)  # unreachable: one line and exit 2, as every command
-    if milvus is not None:
+    store = open_store(settings.store)  # unreachable: one line and exit 2, as every command
+    if settings.store != FAISS:
         rebuild = f"run `rag build --index {settings.index} --store {settings.store}`"
     try:
-        version = live_name(settings.index, milvus)
+        version = store.live(settings.index, required=True).name
         manifest = read_manifest(settings.index, version)
     except RagError as error:
         report.findings.append(Finding(f"index unreadable ({error})", rebuild))
@@ -69,17 +70,16 @@ def verify_index(settings: Settings) -> VerifyReport:
     damaged = file_problems(settings.index, manifest)
     for problem in damaged:
         report.findings.append(Finding(f"file {problem}", rebuild))
-    if milvus is not None:
-        in_milvus = _milvus_problems(milvus, manifest, settings.index)
-        report.findings += [Finding(problem, rebuild) for problem in in_milvus]
-        damaged += in_milvus
-    elif manifest.dense.get("type") == "milvus":
-        report.findings.append(Finding(f"the vectors live in Milvus (collection {manifest.dense.get('collection')})",
-                                       "pass --store with that Milvus, or set RAG_STORE"))
+    in_store = store.damage(settings.index, manifest) + store.mismatch(settings.index, manifest)
+    report.findings += [Finding(problem, rebuild) for problem in in_store]
+    damaged += in_store
+    if kind_of(manifest.dense) is not settings.store.kind and not in_store:
+        report.findings.append(Finding(f"the vectors live in {where_vectors_live(manifest.dense)}",
+                                       "pass --store with that store, or set RAG_STORE"))
         return report
     if not damaged:
         try:
-            stored = load_index(settings.index, version, milvus)
+            stored = load_index(settings.index, version, store)
             # What the app reads next when it opens the version: the ranker settings and the register.
             RetrievalSettings.from_json(stored.manifest.retrieval)
             register_from_stored(stored.register)
@@ -88,22 +88,6 @@ def verify_index(settings: Settings) -> VerifyReport:
     reading = CorpusReading.from_json(manifest.corpus_reading)
     _compare_with_corpus(report, settings, reading, {a["id"]: a.get("fingerprint") for a in manifest.articles})
     return report
-
-
-def _milvus_problems(milvus: MilvusStore, manifest: Manifest, index: Path) -> list[str]:
-    """The live collection holds every chunk, and CURRENT names the version the alias names."""
-    problems = []
-    if manifest.dense.get("type") != "milvus":
-        problems.append(f"the live version {manifest.version} keeps its vectors in FAISS files, not in {milvus.spec}")
-    else:
-        stored = milvus.count(manifest.version)
-        if stored != manifest.counts["chunks"]:
-            problems.append(f"Milvus collection {milvus.collection(manifest.version)} holds "
-                            f"{'no rows' if stored is None else stored} of {manifest.counts['chunks']} chunks")
-    if live_version_name(index) != manifest.version:
-        problems.append(f"{index}/CURRENT names {live_version_name(index)}, Milvus's alias {manifest.version} "
-                        f"(a build stopped between the two)")
-    return problems
 
 
 def _compare_with_corpus(report: VerifyReport, settings: Settings, reading: CorpusReading, built: dict[str, str]) -> None:

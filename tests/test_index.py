@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from rag.index.dense import DenseIndex
+from rag.index.vectors import Allowed
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from rag.search.features import FEATURES
 from rag.index.store import check_model, live_version, load_index, read_manifest
@@ -34,7 +35,9 @@ def test_a_large_index_is_an_inverted_file_that_finds_what_exact_search_finds(tm
     positions = np.array([3, 50, 700, 5_999])
     assert np.allclose(loaded.scores_for(queries[0], positions), vectors[positions] @ queries[0], atol=1e-5)
     among = np.arange(0, 6_000, 7)
-    found, scores = loaded.search(queries[0], 5, among)
+    mask = np.zeros(6_000, dtype=bool)
+    mask[among] = True
+    found, scores = loaded.search(queries[0], 5, Allowed(mask))
     exact = among[np.argsort(-(vectors[among] @ queries[0]))[:5]]
     assert found.tolist() == exact.tolist()  # a filter searches its subset exactly
     assert np.allclose(scores, vectors[exact] @ queries[0], atol=1e-5)

@@ -18,7 +18,8 @@ from rag.build import build_index
 from rag.config import load_settings
 from rag.errors import RagError, StoreUnavailableError
 from rag.index.milvus import connect
-from rag.index.store import CURRENT, live_version_name, load_index
+from rag.index.pointer import live_version_name
+from rag.index.store import CURRENT, load_index
 from rag.index.stores import FAISS, StoreSpec, parse_store
 from rag.search.filters import Filters
 from rag.search.modes import RetrieverMode
@@ -114,7 +115,7 @@ def twin_indexes(tmp_path_factory, hash_embedder):
                            store=f"milvus:{root / 'm.db'}")
     build_index(faiss, hash_embedder, show_progress=False)
     store = connect(milvus.store)
-    build_index(milvus, hash_embedder, show_progress=False, milvus=store)
+    build_index(milvus, hash_embedder, show_progress=False, store=store)
     yield (load_index(faiss.index), load_index(milvus.index, store.live_version(), store), store)
     release(root / "m.db")
 
@@ -153,7 +154,7 @@ def test_the_sparse_vectors_score_as_bm25_does(twin_indexes):
                      "pengelolaan sampah Bandung", "CityNet Denpasar"):
         terms = faiss.lexical.analyzer.terms(question)
         reference = faiss.lexical.scores(terms)
-        top = milvus.dense.lexical_top(milvus.lexical.term_ids(terms), 10)
+        top = milvus.dense.sparse_top(milvus.lexical.term_ids(terms), 10)
         assert len(top) == min(10, int((reference > 0).sum()))
         expected = np.sort(reference)[::-1][: len(top)]
         assert np.allclose(reference[top], expected, atol=1e-5)
@@ -179,26 +180,26 @@ def test_builds_switch_the_alias_reuse_vectors_and_drop_old_collections(tmp_path
                              store=f"milvus:{tmp_path / 'm.db'}")
     store = connect(settings.store)
     try:
-        first = build_index(settings, hash_embedder, show_progress=False, milvus=store)
+        first = build_index(settings, hash_embedder, show_progress=False, store=store)
         assert store.live_version() == first.version == live_version_name(settings.index)
         assert store.count(first.version) == first.chunks
 
         write_corpus(corpus, ids=[a["id"] for a in ARTICLES[:7]])  # one article added
-        added = build_index(settings, hash_embedder, show_progress=False, milvus=store)
+        added = build_index(settings, hash_embedder, show_progress=False, store=store)
         assert (added.added, added.unchanged) == (1, 6)
         assert 0 < added.embedded < added.chunks and added.reused == added.chunks - added.embedded
         assert store.live_version() == added.version and store.count(added.version) == added.chunks
 
         write_corpus(corpus, ids=[a["id"] for a in ARTICLES[1:7]])  # one removed
-        removed = build_index(settings, hash_embedder, show_progress=False, milvus=store)
+        removed = build_index(settings, hash_embedder, show_progress=False, store=store)
         assert (removed.removed, removed.embedded) == (1, 0)
         # The live version and the one before it stay; older collections go, as older folders do.
         assert store.versions() == sorted([added.version, removed.version])
         assert sorted(p.name for p in settings.index.glob("v-*")) == store.versions()
 
-        assert build_index(settings, hash_embedder, show_progress=False, milvus=store).up_to_date
+        assert build_index(settings, hash_embedder, show_progress=False, store=store).up_to_date
         assistant = Assistant.open(settings, hash_embedder)
-        assert assistant.index.version == removed.version and assistant.index.dense.kind == "milvus"
+        assert assistant.index.version == removed.version and assistant.index.dense.filters_by_expression
         assert "malang-chiangmai-pr" not in assistant.index.articles
     finally:
         release(tmp_path / "m.db")
@@ -327,7 +328,7 @@ def test_above_the_exact_size_milvus_searches_an_inverted_file_at_the_recall_fai
                              store=f"milvus:{tmp_path / 'm.db'}")
     store = connect(settings.store)
     try:
-        built = build_index(settings, hash_embedder, show_progress=False, milvus=store)
+        built = build_index(settings, hash_embedder, show_progress=False, store=store)
         index = load_index(settings.index, built.version, store)
         assert index.dense.settings["exact"] is False and index.dense.settings["lists"] >= 4 * 14
         vectors = np.stack([hash_embedder.encode_passages([c.text])[0] for c in index.chunks])

@@ -84,7 +84,7 @@ if moment == "inserting":
     real_write = milvus.MilvusStore.write
     milvus.MilvusStore.write = lambda self, version, vectors, rows, progress=None: real_write(self, version, vectors, rows, die)
 else:
-    milvus.MilvusStore.switch = die
+    milvus.MilvusStore.move_alias = die
 sys.argv = ["rag", *sys.argv[2:]]
 cli.main()
 """

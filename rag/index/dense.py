@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.errors import IndexCorruptError, repair_hint
+from rag.index.vectors import Allowed
 
 EXACT_MAX = 50_000
 TARGET_RECALL = 0.97
@@ -30,6 +31,10 @@ _LISTS_PER_ROOT = 4
 
 
 class DenseIndex:
+    """A version's vectors in its folder's FAISS file (rag.index.vectors.Vectors): a filter is a mask."""
+
+    filters_by_expression = False
+
     def __init__(self, index, calibrated_recall: float | None = None):
         self._index = index
         self.calibrated_recall = calibrated_recall
@@ -121,10 +126,11 @@ class DenseIndex:
     def dimension(self) -> int:
         return int(self._index.d)
 
-    def search(self, query: np.ndarray, k: int, among: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(positions, cosine scores) of the k nearest chunks, best first; only `among` if given."""
+    def search(self, query: np.ndarray, k: int, allowed: Allowed | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, cosine scores) of the k nearest chunks, best first; only those `allowed` admits."""
         import faiss
 
+        among = np.flatnonzero(allowed.mask) if allowed is not None else None
         k = min(k, len(self) if among is None else len(among))
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
@@ -140,6 +146,10 @@ class DenseIndex:
         scores, positions = self._index.search(query.reshape(1, -1).astype(np.float32), k, params=params)
         keep = positions[0] >= 0
         return positions[0][keep], scores[0][keep]
+
+    def sparse_top(self, term_ids: list[int], k: int, allowed: Allowed | None = None) -> None:
+        """None: the FAISS file keeps no sparse vectors (the lexical index scores BM25 itself)."""
+        return None
 
     def scores_for(self, query: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Cosine of the query with the given chunks (for candidates found by the lexical side)."""

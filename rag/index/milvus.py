@@ -19,23 +19,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.errors import IndexCorruptError, RagError, StoreUnavailableError
+from rag.errors import IndexCorruptError, IndexMissingError, RagError, StoreUnavailableError
 from rag.index.dense import EXACT_MAX, DenseIndex
-from rag.index.stores import StoreSpec
+from rag.index.pointer import live_version_name, switch_to
+from rag.index.stores import StoreKind, StoreSpec, kind_of
+from rag.index.vectors import Allowed, ChunkRows, LiveVersion
+
+if TYPE_CHECKING:
+    from rag.index.manifest import Manifest
 
 INSERT_BATCH = 1_000
 # Milvus's own ceiling on one search's results.
 MAX_LIMIT = 16_384
 OUTLET_CHARS = 512
-
-
-def open_store(spec: StoreSpec) -> MilvusStore | None:
-    """The Milvus connection the settings name, or None for the FAISS files."""
-    return connect(spec) if spec.kind == "milvus" else None
 
 
 def connect(spec: StoreSpec) -> MilvusStore:
@@ -65,18 +66,10 @@ def unreachable(spec: StoreSpec, error: BaseException) -> str:
     return f"cannot reach Milvus at {spec} ({reason}): {check}"
 
 
-@dataclass(frozen=True)
-class ChunkRows:
-    """What a collection stores beside the vectors, a value per chunk in chunk order."""
-
-    article_numbers: list[int]
-    date_first: list[int]
-    date_last: list[int]
-    outlets: list[str]
-    weights: list[dict[int, float]]
-
-
 class MilvusStore:
+    """Versions' vectors in Milvus (rag.index.vectors.VectorStore): the alias decides the live
+    version, and the index folder's CURRENT follows it."""
+
     def __init__(self, spec: StoreSpec, client):
         self.spec = spec
         self._client = client
@@ -91,6 +84,62 @@ class MilvusStore:
     def version_of(self, collection: str) -> str | None:
         prefix = f"{self.spec.namespace}_v_"
         return "v-" + collection[len(prefix):].replace("_", "-", 1) if collection.startswith(prefix) else None
+
+    # The store's side of rag.index.vectors.VectorStore ------------------------------------------
+
+    def built(self, index: Path) -> bool:
+        return self.live_version() is not None
+
+    def live(self, index: Path, required: bool = False) -> LiveVersion:
+        """The version the alias names, which is also its stamp: one request."""
+        version = self.live_version()
+        if version is None and required:
+            raise IndexMissingError(f"Milvus at {self.spec} holds no index version yet: run "
+                                    f"`rag build --index {index} --store {self.spec}` first")
+        return LiveVersion(version, version)
+
+    def put(self, folder: Path, vectors: np.ndarray, rows: Callable[[], ChunkRows],
+            progress: Callable[[int], object] | None = None) -> dict:
+        """The collection first, complete, flushed, loaded and counted: killed before the alias
+        moves, the live version is untouched, and the next build drops what this one left."""
+        return self.write(folder.name, vectors, rows(), progress)
+
+    def switch(self, index: Path, folder: Path) -> None:
+        """The alias, then CURRENT, so that the folder names what Milvus serves."""
+        self.move_alias(folder.name)
+        switch_to(index, folder)
+
+    def follow(self, index: Path, version: str) -> None:
+        if live_version_name(index) != version:
+            switch_to(index, index / version)
+
+    def open(self, index: Path, manifest: Manifest) -> MilvusVectors:
+        if kind_of(manifest.dense) is not StoreKind.MILVUS:
+            raise IndexCorruptError(f"the live version {manifest.version} keeps its vectors in FAISS files, not in "
+                                    f"{self.spec}: run `rag build --index {index} --store {self.spec}`")
+        return self.vectors(manifest.version, manifest.dense, manifest.counts["chunks"], manifest.model["dimension"])
+
+    def damage(self, index: Path, manifest: Manifest) -> list[str]:
+        """The version's collection holds every chunk."""
+        if kind_of(manifest.dense) is not StoreKind.MILVUS:
+            return []
+        stored = self.count(manifest.version)
+        if stored == manifest.counts["chunks"]:
+            return []
+        return [f"Milvus collection {self.collection(manifest.version)} holds "
+                f"{'no rows' if stored is None else stored} of {manifest.counts['chunks']} chunks"]
+
+    def mismatch(self, index: Path, manifest: Manifest) -> list[str]:
+        """The live version keeps its vectors here, and CURRENT names the version the alias names."""
+        problems = []
+        if kind_of(manifest.dense) is not StoreKind.MILVUS:
+            problems.append(f"the live version {manifest.version} keeps its vectors in FAISS files, not in {self.spec}")
+        if live_version_name(index) != manifest.version:
+            problems.append(f"{index}/CURRENT names {live_version_name(index)}, Milvus's alias {manifest.version} "
+                            f"(a build stopped between the two)")
+        return problems
+
+    # Milvus itself --------------------------------------------------------------------------------
 
     def live_version(self) -> str | None:
         """The version the alias names; None before the first build."""
@@ -150,9 +199,9 @@ class MilvusStore:
         if stored != count:
             raise StoreUnavailableError(f"Milvus at {self.spec} holds {stored} of the {count} rows written to {name}: "
                                         f"the live version is unchanged; run `rag build` again")
-        return {"type": "milvus", "collection": name, "exact": exact, **ivf}
+        return {"type": str(StoreKind.MILVUS), "collection": name, "exact": exact, **ivf}
 
-    def switch(self, version: str) -> None:
+    def move_alias(self, version: str) -> None:
         """Point the alias at the version's collection: the one step that makes it live."""
         name = self.collection(version)
         aliases = self._call("list aliases", lambda: self._client.list_aliases().get("aliases", []))
@@ -209,10 +258,10 @@ def _calibrated_lists(vectors: np.ndarray) -> dict:
 
 
 class MilvusVectors:
-    """The dense side of retrieval, and the sparse candidates, from one version's collection.
-    Offers what rag/index/dense.py's DenseIndex offers, so the retriever treats both alike."""
+    """The dense side of retrieval, and the sparse candidates, from one version's collection
+    (rag.index.vectors.Vectors): a filter is the collection's scalar expression."""
 
-    kind = "milvus"
+    filters_by_expression = True
 
     def __init__(self, store: MilvusStore, collection: str, settings: dict, count: int, dimension: int):
         self._store = store
@@ -224,18 +273,19 @@ class MilvusVectors:
     def __len__(self) -> int:
         return self._count
 
-    def search(self, query: np.ndarray, k: int, expression: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(positions, cosines) of the k nearest chunks, best first, among those `expression` admits."""
-        params = {"metric_type": "IP"}
+    def search(self, query: np.ndarray, k: int, allowed: Allowed | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, cosines) of the k nearest chunks, best first, among those the filter admits."""
+        params: dict = {"metric_type": "IP"}
         if not self.settings.get("exact", True):
             params["params"] = {"nprobe": self.settings["nprobe"]}
-        return self._search([query.astype(np.float32).tolist()], "dense", k, expression, params)
+        return self._search([query.astype(np.float32).tolist()], "dense", k, allowed.expression if allowed else None, params)
 
-    def lexical_top(self, term_ids: list[int], k: int, expression: str | None = None) -> np.ndarray:
+    def sparse_top(self, term_ids: list[int], k: int, allowed: Allowed | None = None) -> np.ndarray:
         """Positions of the k best BM25 scores (the sparse vectors' inner product), best first."""
         if not term_ids:
             return np.zeros(0, dtype=np.int64)
-        positions, scores = self._search([{int(t): 1.0 for t in term_ids}], "sparse", k, expression, {"metric_type": "IP"})
+        positions, scores = self._search([{int(t): 1.0 for t in term_ids}], "sparse", k,
+                                         allowed.expression if allowed else None, {"metric_type": "IP"})
         return positions[scores > 0]
 
     def scores_for(self, query: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -25,12 +25,13 @@ build killed at any moment leaves CURRENT and the version it names untouched.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import time
 import zipfile
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import orjson
@@ -41,15 +42,20 @@ from rag.index.chunk_table import SPANS, ChunkTable
 from rag.index.chunking import Chunk
 from rag.index.dense import DenseIndex
 from rag.index.lexical import LexicalIndex
-from rag.index.milvus import MilvusStore, MilvusVectors
+from rag.index.manifest import Manifest
 from rag.index.models import canonical_model_name
+from rag.index.pointer import CURRENT, fsync, switch_to, version_stamp, write_atomically
+from rag.index.stores import StoreKind, StoreSpec, kind_of, where_vectors_live
+from rag.index.vectors import ChunkRows, LiveVersion, Vectors
 from rag.ingest.corpus import ArticleInfo
 from rag.jsonl import json_lines
+
+if TYPE_CHECKING:
+    from rag.index.vectors import VectorStore as VectorStoreLike
 
 # 5: partnerships.json (the register) in every version. Copies (copies.json, signatures.npz) came
 # later without a new format: a version without them loads with no groups, and the next build adds them.
 FORMAT_VERSION = 5
-CURRENT = "CURRENT"
 VERSION_PREFIX = "v-"
 MANIFEST = "manifest.json"
 ARTICLES = "articles.jsonl"
@@ -62,38 +68,13 @@ SIGNATURES = "signatures.npz"
 LEGACY_FILES = (MANIFEST, ARTICLES, "chunks.jsonl", VECTORS, LEXICAL)
 
 
-@dataclass(frozen=True)
-class Manifest:
-    format_version: int
-    built_at: str
-    corpus: str
-    model: dict
-    chunking: dict
-    lexical: dict
-    retrieval: dict
-    counts: dict
-    articles: list[dict] = field(default_factory=list)
-    # The FAISS index type and its parameters (rag/index/dense.py).
-    dense: dict = field(default_factory=dict)
-    # name → {"bytes": n, "sha256": hex} for every file of the version but the manifest itself.
-    files: dict = field(default_factory=dict)
-    version: str = ""
-    previous_version: str | None = None
-    # How the corpus was read (rag.ingest.corpus.CorpusReading), for verify and the next build.
-    corpus_reading: dict = field(default_factory=dict)
-
-    def to_json(self) -> dict:
-        # Shallow: the fields are JSON already, and a deep copy of 10,000 articles took 0.8 s a build.
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
 @dataclass
 class StoredIndex:
     path: Path
     manifest: Manifest
     articles: dict[str, ArticleInfo]
     chunks: ChunkTable
-    dense: DenseIndex | MilvusVectors
+    dense: Vectors
     lexical: LexicalIndex
     # The register's mentions as the build stored them (rag/register reads them).
     register: dict
@@ -132,47 +113,13 @@ def live_version(index: Path) -> Path:
     return folder
 
 
-def live_version_name(index: Path) -> str | None:
-    """The name CURRENT holds, unchecked (what a build must not delete)."""
-    try:
-        return (index / CURRENT).read_text(encoding="utf-8").strip() or None
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def version_stamp(index: Path) -> tuple[int, int] | None:
-    """Changes whenever a build switches CURRENT: a stat, not a read, so it is cheap to poll."""
-    try:
-        status = os.stat(index / CURRENT)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    return status.st_ino, status.st_mtime_ns
-
-
 def version_folder(index: Path, version: str) -> Path:
-    """The folder of a version named by something other than CURRENT (Milvus's alias)."""
+    """The folder of a version named by something other than CURRENT (a store that decides the live version)."""
     folder = index / version
     if not version.startswith(VERSION_PREFIX) or "/" in version or not folder.is_dir():
         raise IndexCorruptError(f"the live version {version} has no folder in {index}: every app server must read the "
                                 f"index folder the build wrote (a shared folder); then {repair_hint(index)}")
     return folder
-
-
-def live_stamp(index: Path, milvus: MilvusStore | None = None) -> tuple | str | None:
-    """Changes whenever a build makes a new version live, cheap enough to ask before every question:
-    a stat of CURRENT, or with Milvus the version its alias names (one request)."""
-    return milvus.live_version() if milvus is not None else version_stamp(index)
-
-
-def live_name(index: Path, milvus: MilvusStore | None = None) -> str | None:
-    """The live version's name: Milvus's alias decides where vectors live in Milvus (CURRENT follows it)."""
-    if milvus is None:
-        return None  # CURRENT's, read where it is needed
-    live = milvus.live_version()
-    if live is None:
-        raise IndexMissingError(f"Milvus at {milvus.spec} holds no index version yet: run "
-                                f"`rag build --index {index} --store {milvus.spec}` first")
-    return live
 
 
 def read_manifest(index: Path, version: str | None = None) -> Manifest:
@@ -240,10 +187,10 @@ def check_model(manifest: Manifest, configured_model: str, index: Path) -> None:
         )
 
 
-def load_index(index: Path, version: str | None = None, milvus: MilvusStore | None = None) -> StoredIndex:
+def load_index(index: Path, version: str | None = None, store: VectorStoreLike | None = None) -> StoredIndex:
     """The live version (or `version`), whole. Sizes are checked against the manifest (a truncated
-    file is caught without reading it); `rag verify` also checks every checksum. A version whose
-    vectors live in Milvus searches them through `milvus`."""
+    file is caught without reading it); `rag verify` also checks every checksum. The vectors are
+    opened by `store` (by default the version folder's FAISS file)."""
     manifest = read_manifest(index, version)
     folder = index / manifest.version
     fix = repair_hint(index)
@@ -254,7 +201,7 @@ def load_index(index: Path, version: str | None = None, milvus: MilvusStore | No
         articles = read_articles(index, folder)
         chunks = ChunkTable.load(folder, {a.id: a.text for a in articles.values()})
         lexical = LexicalIndex.load(folder / LEXICAL)
-        dense = _vectors(index, folder, manifest, milvus)
+        dense = (store or FaissFiles()).open(index, manifest)
         register = orjson.loads((folder / REGISTER_FILE).read_bytes())
         groups = read_copy_groups(folder)
     except IndexCorruptError:
@@ -268,15 +215,6 @@ def load_index(index: Path, version: str | None = None, milvus: MilvusStore | No
             f"vectors {len(dense)}, lexical {len(lexical)}): {fix}"
         )
     return StoredIndex(index, manifest, articles, chunks, dense, lexical, register, groups)
-
-
-def _vectors(index: Path, folder: Path, manifest: Manifest, milvus: MilvusStore | None) -> DenseIndex | MilvusVectors:
-    if manifest.dense.get("type") != "milvus":
-        return DenseIndex.load(folder / VECTORS)
-    if milvus is None:
-        raise IndexMismatchError(f"index at {index} keeps its vectors in Milvus (collection "
-                                 f"{manifest.dense.get('collection')}): pass --store or set RAG_STORE to that Milvus")
-    return milvus.vectors(manifest.version, manifest.dense, manifest.counts["chunks"], manifest.model["dimension"])
 
 
 def read_articles(index: Path, folder: Path | None = None) -> dict[str, ArticleInfo]:
@@ -323,8 +261,9 @@ def file_problems(index: Path, manifest: Manifest, checksums: bool = True) -> li
 
 
 def damage_said(damaged: dict[str, str]) -> list[str]:
-    """Each damaged file as one phrase: "vectors.faiss truncated or resized"."""
-    return [f"{name} {problem}" for name, problem in damaged.items()]
+    """Each damaged file as one phrase: "vectors.faiss truncated or resized" (a store's own phrase
+    stands alone)."""
+    return [f"{name} {problem}".strip() for name, problem in damaged.items()]
 
 
 def damaged_files(index: Path, manifest: Manifest, checksums: bool = True) -> dict[str, str]:
@@ -352,8 +291,8 @@ def _written_by_every_build(manifest: Manifest) -> tuple[str, ...]:
     """The files each version of this format holds; the vectors only where FAISS keeps them."""
     if manifest.format_version < FORMAT_VERSION:
         return ()
-    faiss = (VECTORS,) if manifest.dense.get("type") != "milvus" else ()
-    return (ARTICLES, SPANS, REGISTER_FILE, *faiss, *(f"{LEXICAL}/{name}" for name in LexicalIndex.FILES))
+    in_folder = (VECTORS,) if kind_of(manifest.dense) is StoreKind.FAISS else ()
+    return (ARTICLES, SPANS, REGISTER_FILE, *in_folder, *(f"{LEXICAL}/{name}" for name in LexicalIndex.FILES))
 
 
 def _files_in(folder: Path) -> list[str]:
@@ -369,13 +308,11 @@ def new_version_folder(index: Path) -> Path:
 
 
 def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo], chunks: list[Chunk],
-                  dense: DenseIndex | dict, lexical: LexicalIndex, register: dict, copy_index: copies.CopyIndex) -> Manifest:
+                  dense: dict, lexical: LexicalIndex, register: dict, copy_index: copies.CopyIndex) -> Manifest:
     """Write every file, then the manifest naming their sizes and checksums, all flushed to disk.
-    `dense` is a dict when the vectors were written elsewhere (Milvus): what the manifest records."""
+    `dense`: what the store that holds the vectors (already put) says the manifest records of them."""
     _write_jsonl(folder / ARTICLES, (vars(a) for a in articles))
     ChunkTable.from_chunks(chunks, {a.id: a.text for a in articles}).save(folder)
-    if isinstance(dense, DenseIndex):
-        dense.save(folder / VECTORS)
     (folder / REGISTER_FILE).write_bytes(orjson.dumps(register))
     (folder / COPIES).write_bytes(orjson.dumps(copies.to_json(copy_index)))
     with (folder / SIGNATURES).open("wb") as out:
@@ -383,24 +320,58 @@ def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo],
     lexical.save(folder / LEXICAL)
     files = {}
     for name in _files_in(folder):
-        _fsync(folder / name)
+        fsync(folder / name)
         files[name] = {"bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)}
-    manifest = replace(manifest, files=files, version=folder.name, dense=dense if isinstance(dense, dict) else dense.settings)
-    _write_atomically(folder / MANIFEST, _json(manifest.to_json()))
+    manifest = replace(manifest, files=files, version=folder.name, dense=dense)
+    write_atomically(folder / MANIFEST, _json(manifest.to_json()))
     return manifest
 
 
-def switch_to(index: Path, folder: Path) -> None:
-    """Make `folder` the live version: one rename of the pointer file. An empty folder where the
-    pointer belongs is in the way of nothing and goes; anything else in its place is not ours to remove."""
-    pointer = index / CURRENT
-    if pointer.is_dir():
-        try:
-            pointer.rmdir()
-        except OSError:
-            raise IndexCorruptError(f"{pointer} is a folder with files in it, where the name of the live version "
-                                    f"belongs: move it out of {index}, then run `rag build` again") from None
-    _write_atomically(pointer, folder.name + "\n")
+class FaissFiles:
+    """Versions' vectors as a FAISS file in each version's folder (rag.index.vectors.VectorStore):
+    CURRENT decides the live version, and everything of a version is removed with its folder."""
+
+    def __init__(self, spec: StoreSpec | None = None):
+        self.spec = spec or StoreSpec()
+
+    def built(self, index: Path) -> bool:
+        return manifest_exists(index)
+
+    def live(self, index: Path, required: bool = False) -> LiveVersion:
+        """CURRENT's version (read where it is needed), stamped by a stat of CURRENT."""
+        return LiveVersion(None, version_stamp(index))
+
+    def put(self, folder: Path, vectors: np.ndarray, rows: Callable[[], ChunkRows],
+            progress: Callable[[int], object] | None = None) -> dict:
+        dense = DenseIndex.build(vectors)
+        dense.save(folder / VECTORS)
+        if progress is not None:
+            progress(len(vectors))
+        return dense.settings
+
+    def switch(self, index: Path, folder: Path) -> None:
+        switch_to(index, folder)
+
+    def follow(self, index: Path, version: str) -> None:
+        """CURRENT is what decides: nothing to follow."""
+
+    def open(self, index: Path, manifest: Manifest) -> DenseIndex:
+        if kind_of(manifest.dense) is not StoreKind.FAISS:
+            raise IndexMismatchError(f"index at {index} keeps its vectors in {where_vectors_live(manifest.dense)}: "
+                                     f"pass --store or set RAG_STORE to that store")
+        return DenseIndex.load(index / manifest.version / VECTORS)
+
+    def damage(self, index: Path, manifest: Manifest) -> list[str]:
+        """Nothing beyond the folder's files, which every store's versions are checked for."""
+        return []
+
+    def mismatch(self, index: Path, manifest: Manifest) -> list[str]:
+        """Nothing: CURRENT alone decides the live version."""
+        return []
+
+    def remove_except(self, keep: set[str]) -> list[str]:
+        """Nothing: the vectors go with their version's folder."""
+        return []
 
 
 def discard_version(folder: Path) -> None:
@@ -431,31 +402,13 @@ def save_retrieval_settings(index: Path, retrieval: dict) -> None:
     """Replace the ranker settings of the live version's manifest (written whole, then renamed)."""
     manifest = read_manifest(index)
     updated = replace(manifest, retrieval=retrieval)
-    _write_atomically(index / manifest.version / MANIFEST, _json(updated.to_json()))
+    write_atomically(index / manifest.version / MANIFEST, _json(updated.to_json()))
 
 
 def _article_info(row: dict) -> ArticleInfo:
     # Spans stay [start, end] lists: only a build reads them, and converting 100,000 of them to
     # tuples took a third of loading 10,000 articles.
     return ArticleInfo(**{**row, "pages": tuple(row.get("pages", ())), "chunk_spans": tuple(row.get("chunk_spans", ()))})
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temporary.open("w", encoding="utf-8") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, path)
-    _fsync(path.parent)
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _size(path: Path) -> int | None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from enum import StrEnum
+from pathlib import Path
 
 from rag.errors import RagError
 
@@ -19,19 +20,26 @@ _HOST_PORT = re.compile(r"^[A-Za-z0-9.\-]+:[0-9]{1,5}$")
 EXAMPLES = "--store faiss, --store milvus:index/milvus.db or --store milvus://127.0.0.1:19530"
 
 
+class StoreKind(StrEnum):
+    """Where a version's vectors live."""
+
+    FAISS = "faiss"
+    MILVUS = "milvus"
+
+
 @dataclass(frozen=True)
 class StoreSpec:
     """`kind` faiss: vectors.faiss in each version folder. milvus: a collection a version in the
     Milvus at `uri` (a local Milvus Lite data folder ending in .db, or http://HOST:PORT), named
     `namespace`_<version>, with the alias `namespace`_live on the live one."""
 
-    kind: Literal["faiss", "milvus"] = "faiss"
-    uri: str | None = None
+    kind: StoreKind = StoreKind.FAISS
+    uri: str = ""
     namespace: str = DEFAULT_NAMESPACE
 
     def __str__(self) -> str:
-        if self.kind == "faiss":
-            return "faiss"
+        if self.kind is StoreKind.FAISS:
+            return str(StoreKind.FAISS)
         shown = self.uri[len("http://"):] if self.uri.startswith("http://") else self.uri
         where = f"milvus://{shown}" if self.uri.startswith("http://") else f"milvus:{shown}"
         return where if self.namespace == DEFAULT_NAMESPACE else f"{where}#{self.namespace}"
@@ -55,10 +63,29 @@ def parse_store(text: str | None) -> StoreSpec:
         address = where[len("milvus://"):].rstrip("/")
         if not _HOST_PORT.match(address):
             raise RagError(f"store {text!r} names no HOST:PORT: use {EXAMPLES}")
-        return StoreSpec("milvus", f"http://{address}", namespace)
+        return StoreSpec(StoreKind.MILVUS, f"http://{address}", namespace)
     if where.startswith("milvus:"):
         path = where[len("milvus:"):]
         if not path.endswith(".db"):
             raise RagError(f"store {text!r}: a Milvus Lite store is a path ending in .db: use {EXAMPLES}")
-        return StoreSpec("milvus", path, namespace)
+        return StoreSpec(StoreKind.MILVUS, path, namespace)
     raise RagError(f"store {text!r} is not one this program knows: use {EXAMPLES}")
+
+
+def kind_of(dense: dict) -> StoreKind:
+    """Where a version keeps its vectors, as its manifest records them ("type" of its dense section)."""
+    return StoreKind.MILVUS if dense.get("type") == StoreKind.MILVUS else StoreKind.FAISS
+
+
+def where_vectors_live(dense: dict) -> str:
+    """The store a manifest's dense section names, as a message says it."""
+    if kind_of(dense) is StoreKind.MILVUS:
+        return f"Milvus (collection {dense.get('collection')})"
+    return "FAISS files"
+
+
+def vectors_said(dense: dict, spec: StoreSpec, folder: Path) -> str:
+    """Where a version's vectors are, for `rag info`."""
+    if kind_of(dense) is StoreKind.MILVUS:
+        return f"Milvus collection {dense.get('collection')} at {spec}"
+    return f"FAISS {dense.get('type', '?')} in {folder}"

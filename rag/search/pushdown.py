@@ -1,4 +1,5 @@
-"""Filters as a Milvus scalar expression, so that the database returns only admitted chunks.
+"""Filters as a database's scalar expression (Milvus's syntax), so that a store that filters inside
+itself (rag.index.vectors.Vectors.filters_by_expression) returns only admitted chunks.
 
 A date bound becomes a comparison of the chunk row's publication days, an outlet a `like` on its
 case-folded outlet, an article id a list of article numbers. What no row field can say is sent as
@@ -6,7 +7,7 @@ the numbers of the admitted articles, worked out here by the same `Filters.admit
 events an article states (a time read from the question), and outlets with characters a `like`
 pattern would read as its own. A chunk whose text several articles share is stored under the first;
 where another of its articles admits it, its position is added. So the database admits exactly
-the chunks the FAISS store's mask admits (tests/test_milvus.py compares the two).
+the chunks the FAISS store's mask admits (the Milvus tests compare the two).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from rag.text.dates import day_numbers
 _LIKE_SAFE = re.compile(r"^[^%_\"'\\]*$")
 
 
-def milvus_expression(filters: Filters, admitted: np.ndarray, chunk_article: np.ndarray, article_ids: list[str],
+def scalar_expression(filters: Filters, admitted: np.ndarray, chunk_article: np.ndarray, article_ids: list[str],
                       shared: dict[int, tuple[str, ...]], mask: np.ndarray) -> str:
     """`admitted`: per article number, does the filter admit it; `mask`: per chunk, the same for chunks."""
     parts = []

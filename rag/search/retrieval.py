@@ -20,10 +20,11 @@ from rag.errors import IndexCorruptError, repair_hint
 from rag.index.chunking import Chunk
 from rag.index.lexical import Concept
 from rag.index.models import DEFAULT_MODEL, MINILM
+from rag.index.vectors import Allowed
 from rag.search.features import FEATURES, ChunkProfiles, LinearRanker, feature_matrix, profile_question
 from rag.search.filters import Filters
 from rag.search.modes import RetrieverMode
-from rag.search.pushdown import milvus_expression
+from rag.search.pushdown import scalar_expression
 
 if TYPE_CHECKING:
     from rag.index.embedding import Embedder
@@ -193,18 +194,13 @@ class Retriever:
         return Candidates(positions, lexical, dense, features)
 
     def _lexical_top(self, query: Query, lexical_all: np.ndarray, k: int, allowed: Allowed | None) -> np.ndarray:
-        """The k best BM25 chunks: from the scores at hand, or from Milvus's sparse vectors (the same scores)."""
-        if self._index.dense.kind != "milvus":
-            return top_positive(lexical_all, k)
-        term_ids = self._index.lexical.term_ids(query.terms)
-        return self._index.dense.lexical_top(term_ids, k, allowed.expression if allowed else None)
+        """The k best BM25 chunks: from the store's sparse vectors where it keeps them (the same
+        scores), else from the scores at hand."""
+        found = self._index.dense.sparse_top(self._index.lexical.term_ids(query.terms), k, allowed)
+        return top_positive(lexical_all, k) if found is None else found
 
     def _dense_top(self, query: Query, k: int, allowed: Allowed | None) -> tuple[np.ndarray, np.ndarray]:
-        if allowed is None:
-            return self._index.dense.search(query.vector, k)
-        if self._index.dense.kind == "milvus":
-            return self._index.dense.search(query.vector, k, allowed.expression)
-        return self._index.dense.search(query.vector, k, np.flatnonzero(allowed.mask))
+        return self._index.dense.search(query.vector, k, allowed)
 
     def _lexical_scores(self, query: Query, allowed: Allowed | None) -> np.ndarray:
         scores = self._index.lexical.scores(query.terms)
@@ -223,18 +219,10 @@ class Retriever:
         for position, article_ids in self._shared_chunks.items():
             mask[position] = any(admitted[self._article_number[a]] for a in article_ids if a in self._article_number)
         expression = None
-        if self._index.dense.kind == "milvus":
-            expression = milvus_expression(filters, admitted, self._chunk_article, self._index.chunks.article_ids,
+        if self._index.dense.filters_by_expression:
+            expression = scalar_expression(filters, admitted, self._chunk_article, self._index.chunks.article_ids,
                                            self._shared_chunks, mask)
         return Allowed(mask, expression)
-
-
-@dataclass(frozen=True)
-class Allowed:
-    """What a filter admits: a mask over chunks, and for Milvus the same as a scalar expression."""
-
-    mask: np.ndarray
-    expression: str | None = None
 
 
 def top_positive(scores: np.ndarray, k: int) -> np.ndarray:
