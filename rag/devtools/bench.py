@@ -43,7 +43,7 @@ from rag.index.dense import DenseIndex, exact_top, recall_at
 from rag.index.embedding import Embedder
 from rag.index.embedding_cache import EmbeddingCache, text_key
 from rag.index.lexical import Analyzer, LexicalIndex, LexicalSettings
-from rag.index.store import FORMAT_VERSION, Manifest, load_index, new_version_folder, switch_to, write_version
+from rag.index.store import FORMAT_VERSION, VECTORS, Manifest, load_index, new_version_folder, switch_to, write_version
 from rag.ingest.corpus import ArticleInfo, load_corpus
 from rag.search.retrieval import RetrievalSettings
 from rag.text.sentences import split_sentences
@@ -260,8 +260,10 @@ def _synthetic_index(size: int, settings: Settings, embedder: Embedder, material
                    "chunks": len(a.chunk_spans)} for a in articles],
     )
     folder = new_version_folder(index)
+    dense.save(folder / VECTORS)  # as FaissFiles.put stores them, from the index built above
     # No register and no copy detection: these versions time search, not a build.
-    write_version(folder, manifest, articles, chunks, dense, lexical, {"extractor": 0, "articles": {}}, find_copies([]))
+    write_version(folder, manifest, articles, chunks, dense.settings, lexical, {"extractor": 0, "articles": {}},
+                  find_copies([]))
     switch_to(index, folder)
     return dense
 
