@@ -251,6 +251,8 @@ class Assistant:
         index = (served or self.served).index
         passages = [hit.chunk for hit in hits[: self.settings.top_k]]
         words = in_language(ANSWERS, extractive.language)
+        if self.settings.llm is None:
+            return extractive
         try:
             reply = chat(self.settings.llm, prompt(extractive.question, [p.text for p in passages]))
         except GenerationError as error:

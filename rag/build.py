@@ -122,14 +122,13 @@ def build_index(
         corpus = corpus or load_corpus(settings.corpus, previous.reading if previous else recorded_reading(settings.index))
         with _collector_skips_existing_objects():
             # Leftovers of killed builds go; the live version (even if damaged) and the one before it stay.
-            keep = {live_version_name(settings.index), previous.version if previous else None,
-                    previous.previous_version if previous else None} - {None}
+            keep = {name for name in (live_version_name(settings.index), previous.version if previous else None,
+                                      previous.previous_version if previous else None) if name is not None}
             remove_stale_versions(settings.index, keep)
             store.remove_except(keep)
             plan = _Plan.make(corpus, previous, settings, rebuild)
-            if plan.up_to_date and previous is not None:
+            if plan.up_to_date and previous is not None:  # up to date only with a previous version
                 store.follow(settings.index, previous.version)  # a build stopped between the store and CURRENT
-            if plan.up_to_date:
                 return _summary(settings, plan, corpus, started, embedded=0, reused=0, version=previous.version)
             model = _Model(settings.model, embedder, previous)
             chunks = _chunk(corpus, plan, model, settings, show_progress)
@@ -375,7 +374,7 @@ class _Model:
         self._configured = configured
         self._embedder = embedder
         same = previous is not None and previous.model["name"] == self.name and "chunk_tokens" in previous.model
-        self._known = previous.model if same else None
+        self._known = previous.model if previous is not None and same else None
 
     @property
     def embedder(self) -> Embedder:
@@ -467,7 +466,7 @@ def _manifest(settings: Settings, corpus: Corpus, chunks: list[Chunk], spans: di
                 "budget": token_budget(record, settings.chunking.max_tokens)}
     # Ranker weights fitted for this model (`rag tune`) survive a rebuild; another model starts afresh.
     same_model = previous is not None and previous.model["name"] == model.name
-    retrieval = previous.retrieval if same_model else RetrievalSettings.for_model(model.name)
+    retrieval = previous.retrieval if previous is not None and same_model else RetrievalSettings.for_model(model.name)
     return Manifest(
         format_version=FORMAT_VERSION,
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),

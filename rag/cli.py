@@ -401,7 +401,7 @@ def ask(question: str, corpus: Path | None, index: Path | None, store: str | Non
     settings = load_settings(corpus, index, model, store=store, llm_url=llm_url, llm_model=llm_model, llm_key=llm_key,
                              llm_timeout=llm_timeout, top_k=top_k, min_coverage=min_coverage)
     assistant = Assistant.open(settings)
-    answer = assistant.ask(question, filters, retriever, list(history), infer_time=not no_infer_time)
+    answer = assistant.ask(question, filters, RetrieverMode(retriever), list(history), infer_time=not no_infer_time)
     if dossier is not None:
         _write_dossier(dossier, answer_to_json(answer), assistant, answer.language)
     if as_json:
@@ -516,9 +516,10 @@ def eval_command(file: Path, corpus: Path | None, index: Path | None, store: str
             raise RagError(f"--store {settings.store} with --corpus needs --index: a temporary index would move "
                            f"the store's live alias")
         assistant = _open_for_eval(settings, build=corpus is not None)
+        mode = RetrieverMode(retriever)
         report = evaluate(assistant, questions, progress(questions, sys.stderr.isatty(), "asking", "questions"), filters,
-                          retriever, without_answers)
-        curves = risk_coverage(assistant, questions, filters, retriever,
+                          mode, without_answers)
+        curves = risk_coverage(assistant, questions, filters, mode,
                                lambda asked: progress(asked, sys.stderr.isatty(), "curve", "questions")) if curve else None
     if as_json:
         click.echo(json.dumps({**asdict(report), **({"risk_coverage": curves} if curves else {})}, ensure_ascii=False, indent=2))

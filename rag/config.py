@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from rag.answers.settings import AnswerSettings, LLMSettings
 from rag.errors import RagError
@@ -53,7 +54,8 @@ class Settings:
 
     def with_overrides(self, **values: object) -> Settings:
         """A copy with the given fields replaced; `None` values leave the field as it is."""
-        return replace(self, **{k: v for k, v in values.items() if v is not None})
+        changed: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
+        return replace(self, **changed)
 
 
 def load_settings(

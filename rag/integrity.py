@@ -86,7 +86,7 @@ def verify_index(settings: Settings) -> VerifyReport:
         except RagError as error:
             report.findings.append(Finding(f"index does not load ({error})", rebuild))
     reading = CorpusReading.from_json(manifest.corpus_reading)
-    _compare_with_corpus(report, settings, reading, {a["id"]: a.get("fingerprint") for a in manifest.articles})
+    _compare_with_corpus(report, settings, reading, {a["id"]: a["fingerprint"] for a in manifest.articles})
     return report
 
 

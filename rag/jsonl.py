@@ -23,7 +23,8 @@ class JsonLine:
 
 def json_lines(text: str | bytes) -> Iterator[JsonLine]:
     """Every line of `text` that is not blank, parsed."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines: list[str | bytes] = list(text.splitlines())
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:

@@ -221,10 +221,16 @@ def _stated(sentence: ScoredSentence, kind: ItemKind, articles) -> list[_Item]:
 def _date_value(iso: str) -> tuple:
     """(first day, last day, month, year) of "2016-06-08", "2016-06", "2016" or "2016-06-07/2016-06-10"."""
     first, _, last = iso.partition("/")
-    year, month, day = (first.split("-") + [None, None])[:3]
-    end_month, end_day = (last.split("-") + [None, None])[1:3] if last else (month, day)
+    pieces, ends = first.split("-"), last.split("-") if last else []
+    year = pieces[0]
+    month, day = _piece(pieces, 1), _piece(pieces, 2)
+    end_month, end_day = (_piece(ends, 1), _piece(ends, 2)) if last else (month, day)
     last_day = (end_day if end_month == month else "31") if day else None
     return (int(day) if day else None, int(last_day) if last_day else None, int(month) if month else None, int(year))
+
+
+def _piece(pieces: list[str], place: int) -> str | None:
+    return pieces[place] if len(pieces) > place else None
 
 
 def claim_items(text: str) -> list[_Item]:

@@ -86,7 +86,7 @@ def find_disagreement(answer, articles: dict[str, ArticleInfo], copies: CopyGrou
     return corrected
 
 
-def _values(part, kind: AnswerKind) -> list[tuple[str, tuple]]:
+def _values(part, kind: AnswerKind) -> list[tuple[str, object]]:
     """(text, comparable value) of each date or number the sentence states."""
     if kind is AnswerKind.DATE:
         return [(d.text, d.value) for d in find_dates(part.text)]

@@ -127,7 +127,10 @@ def _ingest(config: BenchConfig, settings: Settings, embedder: Embedder, root: P
 def _material(index, config: BenchConfig) -> Material:
     analyzer = Analyzer(LexicalSettings())
     vectors_by_chunk = index.dense.vectors()
-    sentences, vectors, term_ids, vocabulary = [], [], [], {}
+    sentences: list[str] = []
+    vectors: list[np.ndarray] = []
+    term_ids: list[list[int]] = []
+    vocabulary: dict[str, int] = {}
     for position, chunk in enumerate(index.chunks):
         for span in split_sentences(chunk.text):
             sentence = chunk.text[span.start:span.end]
@@ -269,7 +272,8 @@ def _synthetic_index(size: int, settings: Settings, embedder: Embedder, material
 
 
 def _articles_and_chunks(picks: np.ndarray, material: Material) -> tuple[list[ArticleInfo], list[Chunk]]:
-    articles, chunks = [], []
+    articles: list[ArticleInfo] = []
+    chunks: list[Chunk] = []
     for first in range(0, len(picks), CHUNKS_PER_ARTICLE):
         article_id = f"synthetic-{first // CHUNKS_PER_ARTICLE}"
         texts = [" ".join(material.sentences[i] for i in row) for row in picks[first: first + CHUNKS_PER_ARTICLE]]

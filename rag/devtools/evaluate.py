@@ -287,7 +287,7 @@ def summarise(outcomes: list[Outcome], mode: RetrieverMode = RetrieverMode.HYBRI
     answerable = [o for o in outcomes if o.question.answerable]
     with_sources = [o for o in answerable if o.question.sources]
     recall = {
-        str(k): _share(o.source_rank() is not None and o.source_rank() <= k for o in with_sources) for k in RECALL_DEPTHS
+        str(k): _share((rank := o.source_rank()) is not None and rank <= k for o in with_sources) for k in RECALL_DEPTHS
     }
     by_language = {}
     for language in sorted({o.answer.language for o in outcomes}):
@@ -330,7 +330,7 @@ def _citation_validity(outcomes: list[Outcome]) -> float | None:
 
 def _is_miss(outcome: Outcome) -> bool:
     rank = outcome.source_rank()
-    return (outcome.question.sources and (rank is None or rank > 3)) or (
+    return bool(outcome.question.sources and (rank is None or rank > 3)) or bool(
         outcome.question.answers and not outcome.answer_in_answer
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
@@ -79,7 +80,7 @@ def _gold_article_rank(labelled: LabelledPool, order: np.ndarray, depth: int = 5
 def fit_pairwise(pools: list[LabelledPool], columns: list[int], c: float, negatives: int) -> np.ndarray:
     from sklearn.linear_model import LogisticRegression
 
-    differences = []
+    differences: list[np.ndarray] = []
     for labelled in pools:
         if not labelled.gold.any():
             continue
@@ -100,7 +101,7 @@ def tune(retriever: Retriever, chunks, train: list[EvalQuestion], valid: list[Ev
     train_pools = label_pools(retriever, chunks, train)
     valid_pools = label_pools(retriever, chunks, valid)
     lexical_only = np.array([1.0 if f == "lexical" else 0.0 for f in FEATURES])
-    tried = []
+    tried: list[dict[str, Any]] = []
     for name, features in FEATURE_SETS.items():
         columns = [FEATURES.index(f) for f in features]
         for c in GRID_C:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import orjson
 
@@ -28,12 +28,16 @@ FEEDBACK_FILE = "feedback.jsonl"
 RATINGS = ("up", "down")
 
 
+FeedbackKind = Literal["answer", "claim"]
+Rating = Literal["up", "down"]
+
+
 @dataclass(frozen=True)
 class FeedbackRecord:
-    kind: Literal["answer", "claim"]
+    kind: FeedbackKind
     text: str  # the question or the claim
     answer: str  # the answer as shown, or the verdict
-    rating: Literal["up", "down"]
+    rating: Rating
     note: str = ""
     citations: list[dict] = field(default_factory=list)  # {"n", "article_id", "start", "end"}
     language: str = "id"
@@ -60,8 +64,8 @@ def make_record(kind: str, judged: dict, rating: str, note: str | None, index_ve
     citations = [{k: c.get(k) for k in ("n", "article_id", "start", "end")} for c in judged.get("citations") or []
                  if isinstance(c, dict)]
     return FeedbackRecord(
-        kind=kind, text=checked_text(text, "question" if kind == "answer" else "claim"),
-        answer=str(answer or ""), rating=rating, note=checked_text(note or "", "note", allow_empty=True),
+        kind=cast(FeedbackKind, kind), text=checked_text(text, "question" if kind == "answer" else "claim"),
+        answer=str(answer or ""), rating=cast(Rating, rating), note=checked_text(note or "", "note", allow_empty=True),
         citations=citations, language=str(judged.get("language") or "id"), index_version=index_version,
         time=datetime.now(UTC).isoformat(timespec="seconds"),
         history=[checked_text(h, "history item") for h in history],

@@ -57,9 +57,14 @@ SIGNATURE_SCHEME = "word crc32 mixed by place; multiply-add-shift minhash"
 
 
 class Readable(Protocol):
-    id: str
-    date: str | None
-    content_hash: str
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def date(self) -> str | None: ...
+
+    @property
+    def content_hash(self) -> str: ...
 
     @property
     def content(self) -> str: ...
@@ -335,7 +340,7 @@ def _signatures(articles: Sequence[Readable],
     fresh_rows = []
     for row, article in enumerate(articles):
         old = known.get((article.id, article.content_hash))
-        if old is not None:
+        if old is not None and previous is not None:
             values[row], sizes[row], longest[row] = previous.values[old], previous.sizes[old], previous.longest[old]
         else:
             fresh_rows.append(row)

@@ -53,10 +53,10 @@ class DenseIndex:
             index.add(vectors)
             return cls(index)
         lists = int(_LISTS_PER_ROOT * math.sqrt(count))
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT)
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT)  # type: ignore[assignment]
         rng = np.random.default_rng(seed)
         sample = vectors[rng.choice(count, min(count, lists * _TRAINING_PER_LIST), replace=False)]
-        index.cp.min_points_per_centroid = len(sample) // lists  # small on purpose: no warning
+        index.cp.min_points_per_centroid = len(sample) // lists  # type: ignore[attr-defined]  # small on purpose: no warning
         index.train(sample)
         index.add(vectors)
         built = cls(index)
@@ -141,8 +141,9 @@ class DenseIndex:
         params = None
         if among is not None:
             selector = faiss.IDSelectorBatch(among.astype(np.int64))
-            params = (faiss.SearchParameters(sel=selector) if self.kind == "flat"
-                      else faiss.SearchParametersIVF(sel=selector, nprobe=self._index.nprobe))
+            # FAISS's SWIG signatures name no keyword arguments; these are its documented ones.
+            params = (faiss.SearchParameters(sel=selector) if self.kind == "flat"  # type: ignore[call-arg]
+                      else faiss.SearchParametersIVF(sel=selector, nprobe=self._index.nprobe))  # type: ignore[call-arg]
         scores, positions = self._index.search(query.reshape(1, -1).astype(np.float32), k, params=params)
         keep = positions[0] >= 0
         return positions[0][keep], scores[0][keep]

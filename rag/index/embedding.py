@@ -208,10 +208,15 @@ class SentenceTransformerEmbedder(Embedder):
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_embedding_dimension())
+        dimension = self.model.get_embedding_dimension()
+        if dimension is None:
+            raise ModelError(f"model {self.name} does not say how long its vectors are: choose another --model")
+        return int(dimension)
 
     @property
     def max_input_tokens(self) -> int:
+        if self.model.max_seq_length is None:
+            raise ModelError(f"model {self.name} does not say how much text it reads at once: choose another --model")
         return int(self.model.max_seq_length) - self._marks
 
     def count_tokens(self, text: str) -> int:

@@ -330,7 +330,7 @@ class _AnalysedChunks:
         lengths = np.fromiter((len(row) for row in self.ids), dtype=np.int64, count=len(self.ids))
         offsets = np.concatenate([[0], np.cumsum(lengths)])
         flat = np.fromiter((i for row in self.ids for i in row), dtype=np.int32, count=int(offsets[-1]))
-        keys = np.array([bytes.fromhex(k) for k in self.keys], dtype="S32")
+        keys = np.array([bytes.fromhex(k) for k in self.keys or ()], dtype="S32")
         with (folder / self.FILE).open("wb") as out:
             np.savez(out, keys=keys, flat=flat, offsets=offsets)
 

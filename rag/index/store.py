@@ -316,7 +316,7 @@ def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo],
     (folder / REGISTER_FILE).write_bytes(orjson.dumps(register))
     (folder / COPIES).write_bytes(orjson.dumps(copies.to_json(copy_index)))
     with (folder / SIGNATURES).open("wb") as out:
-        np.savez(out, **copies.signature_arrays(copy_index))
+        np.savez(out, **copies.signature_arrays(copy_index))  # type: ignore[arg-type]  # numpy's stub reads ** as its options
     lexical.save(folder / LEXICAL)
     files = {}
     for name in _files_in(folder):

@@ -99,10 +99,10 @@ def _read_html(path: Path, article_id: str, source: str, reading: Reading) -> No
     if note:
         reading.problems.append(Problem(source, note, indexed=True))
     metadata = {
-        "title": extracted.title,
-        "outlet": extracted.sitename or extracted.hostname,
-        "date": extracted.date,
-        "url": extracted.url,
+        "title": getattr(extracted, "title", None),
+        "outlet": getattr(extracted, "sitename", None) or getattr(extracted, "hostname", None),
+        "date": getattr(extracted, "date", None),
+        "url": getattr(extracted, "url", None),
     }
     reading.documents.append(Document(article_id, source, text, {k: v for k, v in metadata.items() if v}))
 
@@ -117,7 +117,7 @@ def _read_pdf(path: Path, article_id: str, source: str, reading: Reading) -> Non
         if pdf.is_encrypted:
             raise Unreadable("encrypted PDF: save an unprotected copy")
         pages = [(page.extract_text() or "").strip() for page in pdf.pages]
-        title = (pdf.metadata or {}).get("/Title") if pdf.metadata else None
+        title = pdf.metadata.get("/Title") if pdf.metadata else None
     except (PdfReadError, ValueError, KeyError, OSError) as error:
         raise Unreadable(f"not a readable PDF ({error}): re-export it from the original document") from error
     if not any(pages):

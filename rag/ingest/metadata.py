@@ -25,8 +25,8 @@ def derive_outlet(text: str, cleaned: CleanedText) -> str | None:
     if cleaned.dateline:
         return cleaned.dateline.outlet
     for line in removed_lines(text, cleaned, "copyright"):
-        owner = _COPYRIGHT.match(re.sub(r"(?i)^(copyright|hak cipta)\s*", "", line)).group("owner")
-        owner = owner.strip(" ©.,")
+        found = _COPYRIGHT.match(re.sub(r"(?i)^(copyright|hak cipta)\s*", "", line))
+        owner = found.group("owner").strip(" ©.,") if found else ""
         if owner:
             return owner
     return None

@@ -49,7 +49,7 @@ def sentence_event(text: str, article_date: str | None) -> Event | None:
     mentions = find_dates(text, cued_years=True)
     for mention in mentions:
         weekday = weekday_given(text, mention)
-        if mention.year is None and mention.first_day is not None and weekday is not None:
+        if mention.year is None and mention.first_day is not None and mention.month is not None and weekday is not None:
             return Event(None, None, None, (mention.first_day, mention.month, weekday), mention.text,
                           since=_began(text, mention.start))
     cued = [m for m in mentions if m.year is not None and m.month is None]
@@ -78,6 +78,7 @@ def neighbouring_events(texts: list[str], article_date: str | None) -> list[Even
     def usable(i: int, j: int) -> Event | None:
         if not 0 <= j < len(texts) or (steps[i] and steps[j] and not steps[i] & steps[j]):
             return None
-        return events[j] if events[j] is None or not events[j].since else None
+        event = events[j]
+        return event if event is None or not event.since else None
 
     return [usable(i, i + 1) or usable(i, i - 1) for i in range(len(texts))]

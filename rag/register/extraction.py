@@ -175,7 +175,7 @@ def extract(article: Article) -> list[Mention]:
     texts = [article.text[span.start:span.end] for span in sentences]
     cooperation = [_speaks_of_cooperation(t) for t in texts]
     shaped = [_partners(t, article.text) for t in texts]
-    partners: dict[str, tuple[str, str]] = {}
+    partners: dict[str, tuple[PartnerType, str]] = {}
     for found, speaks in zip(shaped, cooperation):
         for name, kind, own_local in found if speaks else ():
             partners.setdefault(name, (kind, own_local))
@@ -185,7 +185,7 @@ def extract(article: Article) -> list[Mention]:
     correction = is_correction(article.title, article.text)
     mentions: list[Mention] = []
     last: list[str] = []
-    document: dict[str, str] = {}  # partner → the letter or MoU named last
+    document: dict[str, Form] = {}  # partner → the letter or MoU named last
     officials = {name: role for t in texts for name, role in people_in(t, set(partners))}
     for span, text, speaks, found, context_date in zip(sentences, texts, cooperation, shaped, neighbours):
         named = [name for name, _, _ in found if name in partners]
@@ -414,7 +414,7 @@ def _record(group: list[Mention]) -> Partnership:
         sources["date"] = [headline.source] if headline.date else []
         sources["status"] = [headline.source] if headline.status else []
     else:
-        dated = sorted((m for m in primary if m.date), key=lambda m: (-len(m.date), m.date))
+        dated = sorted((m for m in primary if m.date), key=lambda m: (-len(m.date or ""), m.date or ""))
         date = dated[0].date if dated else None
         sources["date"] = [dated[0].source] if dated else []
         statuses = [m for m in group if m.status]
@@ -527,11 +527,11 @@ def _conflicts(stages: list[Stage]) -> list[Conflict]:
     conflicts = []
     for form in dict.fromkeys(s.form for s in standing):
         for status in dict.fromkeys(s.status for s in standing if s.form == form):
-            dated = [s for s in standing if s.form == form and s.status == status and len(s.date) == 10]
+            dated = [s for s in standing if s.form == form and s.status == status and len(s.date or "") == 10]
             values = _one_per_value(dated, lambda s: s.date)
             if len(values) > 1 and len({s.source.article_id for s in values}) > 1:
                 conflicts.append(Conflict("date", f"{form} {status}", tuple(values)))
-    for date in dict.fromkeys(s.date for s in standing if len(s.date) == 10):
+    for date in dict.fromkeys(s.date for s in standing if len(s.date or "") == 10):
         signed = [s for s in standing if s.date == date and s.status == Status.SIGNED]
         values = _one_per_value(signed, lambda s: s.form)
         if len(values) > 1 and len({s.source.article_id for s in values}) > 1 and _articles_disjoint(values, signed):
@@ -566,7 +566,7 @@ RULE_MODULES = ("rag.register.extraction", "rag.register.words", "rag.register.d
 def extractor_version() -> str:
     digest = hashlib.sha256()
     for name in RULE_MODULES:
-        digest.update(Path(importlib.import_module(name).__file__).read_bytes())
+        digest.update(Path(importlib.import_module(name).__file__ or "").read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -589,7 +589,10 @@ def extract_corpus(articles: Iterable[Article], unchanged: set[str], stored: dic
 def register_from_stored(stored: object) -> list[Partnership]:
     """The register from the mentions a version stored; a damaged record fails in one line."""
     try:
-        return build_register(_mention_from_json(m) for mentions in stored["articles"].values() for m in mentions)
+        if not isinstance(stored, dict):
+            raise TypeError("the stored register is not an object")
+        articles = stored["articles"]
+        return build_register(_mention_from_json(m) for mentions in articles.values() for m in mentions)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         raise IndexCorruptError(f"the stored register is damaged ({type(error).__name__}: {str(error)[:80]}): "
                                 f"{repair_hint()}") from None

@@ -53,8 +53,8 @@ def _coordinated(tokens: list[str], anchors: set[str]) -> Iterable[tuple[str, st
     Kehutanan RI Siti Nurbayan" is one, with "dan" inside the role."""
     if "dan" in tokens:
         sides = " ".join(tokens).split(" dan ")
-        people = [_split_role(side.split(" "), anchors) for side in sides]
-        if all(people) and all(any(_is_anchor(t, anchors) for t in side.split(" ")[1:]) for side in sides):
+        people = [person for side in sides if (person := _split_role(side.split(" "), anchors)) is not None]
+        if len(people) == len(sides) and all(any(_is_anchor(t, anchors) for t in side.split(" ")[1:]) for side in sides):
             yield from people
             return
     person = _split_role(tokens, anchors)

@@ -86,7 +86,8 @@ def select(records: list[Partnership], register_filter: RegisterFilter, articles
 
 def citations_for(record: Partnership, articles: dict[str, ArticleInfo], first: int = 1) -> tuple[list[Citation], dict[Source, int]]:
     """A citation per sentence the record rests on, numbered from `first`, as `rag ask` gives them."""
-    citations, numbers = [], {}
+    citations: list[Citation] = []
+    numbers: dict[Source, int] = {}
     for source in record.all_sources:
         numbers[source] = first + len(citations)
         citations.append(citation_of(source, numbers[source], articles))
@@ -217,7 +218,9 @@ def answer(question: str, records: list[Partnership], articles: dict[str, Articl
     if not chosen:
         return None
     language = detect_language(question)
-    citations, parts, items = [], [], []
+    citations: list[Citation] = []
+    parts: list[AnswerPart] = []
+    items: list[str] = []
     for record in chosen:
         marks = ""
         for source in _quoted_sources(record, articles):
@@ -238,8 +241,8 @@ def _quoted_sources(record: Partnership, articles: dict[str, ArticleInfo]) -> li
     base = (record.form or "").split(" (")[0]
     stages = [s for s in record.stages if s.form == base]
     done = [s for s in stages if s.status in (Status.SIGNED, Status.ONGOING)]
-    stage = (done or stages or record.stages or [None])[0]
-    main = stage.source if stage else record.all_sources[0]
+    chosen = done or stages or record.stages
+    main = chosen[0].source if chosen else record.all_sources[0]
     if _names(record.partner, _text(main, articles).lower()):
         return [main]
     naming = [s for s in record.all_sources if _names(record.partner, _text(s, articles).lower())]

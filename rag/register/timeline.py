@@ -26,10 +26,10 @@ COLOURS = {Status.SIGNED: "#1a7f37", Status.ONGOING: "#0969da", Status.PLANNED: 
 
 
 def timeline_svg(records: list[Partnership], empty: str = "—", language: str = "id") -> str:
-    dated = [(r, s) for r in records for s in r.stages if s.date]
+    dated = [(r, s, date) for r in records for s in r.stages if (date := s.date)]
     if not dated:
         return f"<p>{html.escape(empty)}</p>"
-    years = [int(s.date[:4]) for _, s in dated]
+    years = [int(date[:4]) for _, _, date in dated]
     first, last = min(years), max(years) + 1
     span = max(last - first, 1)
     rows = [r for r in records if any(s.date for s in r.stages)]
@@ -49,10 +49,10 @@ def timeline_svg(records: list[Partnership], empty: str = "—", language: str =
     for number, record in enumerate(rows):
         y = LEGEND + ROW * number + ROW / 2
         parts.append(f'<text x="4" y="{y + 4:.1f}">{html.escape(record.partner[:30])}</text>')
-        for stage in (s for s in record.stages if s.date):
+        for stage, date in ((s, d) for s in record.stages if (d := s.date)):
             said = html.escape(f"{record.partner}: {shown_form(stage.form, language)}, {stage.date}, "
                                f"{shown('status', stage.status or 'none', language)}")
-            cx = x(stage.date)
+            cx = x(date)
             anchor = "end" if cx > WIDTH / 2 else "start"
             offset = -10 if anchor == "end" else 10
             parts.append(

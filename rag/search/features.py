@@ -78,7 +78,7 @@ def profile_question(question: str, concepts: list[Concept], lexical: LexicalInd
         words=question_words(question),
         phrases=[p.strip().lower() for p in _CAPITALISED_RUN.findall(question) if len(p.strip()) > 3],
         answer_kind=(kind := answer_kind(question)),
-        answer_feature=_FEATURE_KIND.get(kind),
+        answer_feature=_FEATURE_KIND.get(kind) if kind is not None else None,
     )
 
 
@@ -140,7 +140,9 @@ _ANSWER_FEATURES = tuple(f.removeprefix("answer_") for f in FEATURES if f.starts
 
 def _states_new_answer(question: QuestionProfile, chunk: ChunkProfile) -> bool:
     """Does the chunk state an answer of the asked kind that the question does not already say?"""
-    wanted = {AnswerKind.PLACE: AnswerKind.PERSON}.get(question.answer_kind, question.answer_kind)  # places are names
+    if question.answer_kind is None:
+        return False
+    wanted = AnswerKind.PERSON if question.answer_kind is AnswerKind.PLACE else question.answer_kind  # places are names
     return any(words and not words <= question.words for words in chunk.answer_words(wanted))
 
 

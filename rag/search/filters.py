@@ -47,9 +47,10 @@ class Filters:
     @classmethod
     def from_form(cls, since: str | None = None, until: str | None = None, outlets=None) -> Filters:
         """Filters as typed into a form or an API call, where a blank field means no bound."""
-        bounds = {name: value.strip() or None if isinstance(value, str) else value
-                  for name, value in (("since", since), ("until", until))}
-        return cls(**bounds, outlets=checked_values(outlets, "outlet"))
+        def bound(value: str | None) -> str | None:
+            return value.strip() or None if isinstance(value, str) else value
+
+        return cls(since=bound(since), until=bound(until), outlets=checked_values(outlets, "outlet"))
 
     @property
     def active(self) -> bool:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from rag.errors import IndexCorruptError, repair_hint
+from rag.index.chunk_table import ChunkTable
 from rag.index.chunking import Chunk
 from rag.index.lexical import Concept
 from rag.index.models import DEFAULT_MODEL, MINILM
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 # source recall@1 + @5). For multilingual-e5-small the dense score earns the largest weight; for
 # all-MiniLM-L6-v2 validation preferred the weights without it. A model not listed starts from
 # MiniLM's (they do not depend on how a model's cosines are spread) until `rag tune` fits its own.
-FITTED_RANKERS = {
+FITTED_RANKERS: dict[str, dict[str, dict[str, Any]]] = {
     DEFAULT_MODEL: {
         "weights": {"lexical": -0.3545, "dense_gap": 37.4882, "coverage": 2.5746, "best_sentence": 1.7813,
                     "bigrams": 2.1756, "proximity": -0.3851, "phrases": -0.2607, "length": -0.4501,
@@ -241,11 +242,13 @@ def top_positive(scores: np.ndarray, k: int) -> np.ndarray:
     return positive[np.argsort(-scores[positive], kind="stable")]
 
 
-def _cap_per_article(ranked: list[tuple], chunks: list[Chunk], cap: int) -> list[tuple]:
+def _cap_per_article(ranked: list[tuple], chunks: ChunkTable, cap: int) -> list[tuple]:
     """Demote an article's chunks beyond `cap` below the other articles' (none are dropped)."""
     if cap <= 0:
         return ranked
-    kept, deferred, count = [], [], {}
+    kept: list[tuple] = []
+    deferred: list[tuple] = []
+    count: dict[str, int] = {}
     for entry in ranked:
         article = chunks[entry[0]].article_id
         count[article] = count.get(article, 0) + 1

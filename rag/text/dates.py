@@ -126,15 +126,17 @@ def _mention(match: re.Match) -> DateMention | None:
     first = _number(groups.get(f"{shape}_{day_key}"))
     last = _number(groups.get(f"{shape}_last")) or first
     year = _number(groups.get(f"{shape}_year"))
-    if not 1 <= month <= 12 or (first is not None and not (1 <= first <= last <= 31)):
+    # `last` is `first` where the text gives one day, so it is a day whenever `first` is.
+    if not 1 <= month <= 12 or (first is not None and (last is None or not 1 <= first <= last <= 31)):
         return None
-    if first is not None and year is not None and not _exists(year, month, last):
+    if first is not None and last is not None and year is not None and not _exists(year, month, last):
         return None
     return DateMention(match.start(), match.end(), match.group(), year, month, first, last)
 
 
 def _number(text: str | None) -> int | None:
-    return int(re.match(r"\d+", text).group()) if text else None
+    found = re.match(r"\d+", text) if text else None
+    return int(found.group()) if found else None
 
 
 def _exists(year: int, month: int, day: int) -> bool:
@@ -178,7 +180,10 @@ def is_iso_date(value: str) -> bool:
 
 def iso_bounds(value: str) -> tuple[str, str]:
     """First and last day a (partial) date stands for, as comparable ISO strings."""
-    year, month, day = _ISO_DATE.match(value).groups()
+    found = _ISO_DATE.match(value)
+    if found is None:
+        raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = found.groups()
     if day:
         return value, value
     if month:

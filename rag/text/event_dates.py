@@ -115,7 +115,7 @@ def _calendar(mention: DateMention, text: str, base: datetime.date | None, publi
         date = _interval(mention, mention.year)
         mismatch = _mismatch(mention, mention.year, weekday)
         return EventDate(mention.start, mention.end, mention.text, date, DateBasis.STATED, mismatch, bool(mismatch))
-    if mention.first_day is None:
+    if mention.first_day is None or mention.month is None:
         return None  # a month without a year: too loose to place
     if base is None:
         # No article date to complete it from: a day of the week places the year among those other
@@ -189,7 +189,7 @@ def _weekday_before(text: str, mention: DateMention) -> int | None:
 
 
 def _mismatch(mention: DateMention, year: int, weekday: int | None) -> str | None:
-    if weekday is None or mention.first_day is None or mention.first_day != mention.last_day:
+    if weekday is None or mention.first_day is None or mention.month is None or mention.first_day != mention.last_day:
         return None
     actual = _weekday_of(year, mention.month, mention.first_day)
     if actual is None or actual == weekday:
@@ -199,7 +199,7 @@ def _mismatch(mention: DateMention, year: int, weekday: int | None) -> str | Non
 
 
 def _interval(mention: DateMention, year: int) -> str:
-    first = mention.iso(year)
+    first = mention.iso(year) or f"{year:04d}"  # a year is given, so the date is one
     if mention.first_day is not None and mention.last_day not in (None, mention.first_day):
         return f"{first}/{year:04d}-{mention.month:02d}-{mention.last_day:02d}"
     return first

@@ -10,6 +10,7 @@ is "meneken": t, k, p and s are swallowed). English: the regular inflections (-s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _VOWELS = "aeiou"
 
@@ -53,7 +54,7 @@ def english_forms(root: str) -> set[str]:
     return {root + "s", base + "ed", base + "ing"}
 
 
-def words_pattern(words: set[str]) -> str:
+def words_pattern(words: Iterable[str]) -> str:
     """A regular expression alternation of `words`, longest first, each a whole word; a two-word
     form matches across any run of spaces."""
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=lambda w: (-len(w), w)))
