@@ -328,7 +328,7 @@ def _previous(index: Path, store: VectorStore) -> _Previous | None:
     try:
         manifest = read_manifest(index, live)
         damaged = damaged_files(index, manifest)
-        damaged.update((problem, "") for problem in store.damage(index, manifest))
+        in_store = store.damage(index, manifest)
         articles = {} if ARTICLES in damaged else read_articles(index, index / manifest.version)
         retrieval = RetrievalSettings.from_json(manifest.retrieval)
     except StoreUnavailableError:
@@ -349,7 +349,7 @@ def _previous(index: Path, store: VectorStore) -> _Previous | None:
         reading=CorpusReading.from_json(manifest.corpus_reading),
         register=read_register(index / manifest.version),
         copies=None if {COPIES, SIGNATURES} & set(damaged) else read_copy_index(index / manifest.version),
-        damaged=tuple(damage_said(damaged)),
+        damaged=tuple(damage_said(damaged) + in_store),
     )
 
 

@@ -163,12 +163,6 @@ def longest_sentence(text: str) -> int:
     return int(shingle_sets([text])[1][0])
 
 
-def signature(text: str) -> tuple[np.ndarray, int]:
-    """The MinHash signature of the text's shingles, and how many distinct shingles it has."""
-    hashes = shingle_hashes(text)
-    return minhashes([hashes])[0], len(hashes)
-
-
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # A shingle's hash: its words' CRC-32s weighed by one odd 64-bit constant per place (so that word
 # order counts), summed, the top 32 bits kept. A text shorter than a shingle is one shingle of what it has.

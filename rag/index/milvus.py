@@ -114,9 +114,8 @@ class MilvusStore:
             switch_to(index, index / version)
 
     def open(self, index: Path, manifest: Manifest) -> MilvusVectors:
-        if kind_of(manifest.dense) is not StoreKind.MILVUS:
-            raise IndexCorruptError(f"the live version {manifest.version} keeps its vectors in FAISS files, not in "
-                                    f"{self.spec}: run `rag build --index {index} --store {self.spec}`")
+        if elsewhere := self._elsewhere(manifest):
+            raise IndexCorruptError(f"{elsewhere}: run `rag build --index {index} --store {self.spec}`")
         return self.vectors(manifest.version, manifest.dense, manifest.counts["chunks"], manifest.model["dimension"])
 
     def damage(self, index: Path, manifest: Manifest) -> list[str]:
@@ -131,13 +130,17 @@ class MilvusStore:
 
     def mismatch(self, index: Path, manifest: Manifest) -> list[str]:
         """The live version keeps its vectors here, and CURRENT names the version the alias names."""
-        problems = []
-        if kind_of(manifest.dense) is not StoreKind.MILVUS:
-            problems.append(f"the live version {manifest.version} keeps its vectors in FAISS files, not in {self.spec}")
-        if live_version_name(index) != manifest.version:
-            problems.append(f"{index}/CURRENT names {live_version_name(index)}, Milvus's alias {manifest.version} "
+        problems = [elsewhere] if (elsewhere := self._elsewhere(manifest)) else []
+        if (named := live_version_name(index)) != manifest.version:
+            problems.append(f"{index}/CURRENT names {named}, Milvus's alias {manifest.version} "
                             f"(a build stopped between the two)")
         return problems
+
+    def _elsewhere(self, manifest: Manifest) -> str | None:
+        """What to say of a version whose vectors are not in Milvus; None for one whose are."""
+        if kind_of(manifest.dense) is StoreKind.MILVUS:
+            return None
+        return f"the live version {manifest.version} keeps its vectors in FAISS files, not in {self.spec}"
 
     # Milvus itself --------------------------------------------------------------------------------
 

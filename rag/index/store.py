@@ -31,7 +31,6 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import orjson
@@ -46,12 +45,9 @@ from rag.index.manifest import Manifest
 from rag.index.models import canonical_model_name
 from rag.index.pointer import CURRENT, fsync, switch_to, version_stamp, write_atomically
 from rag.index.stores import StoreKind, StoreSpec, kind_of, where_vectors_live
-from rag.index.vectors import ChunkRows, LiveVersion, Vectors
+from rag.index.vectors import ChunkRows, LiveVersion, Vectors, VectorStore
 from rag.ingest.corpus import ArticleInfo
 from rag.jsonl import json_lines
-
-if TYPE_CHECKING:
-    from rag.index.vectors import VectorStore as VectorStoreLike
 
 # 5: partnerships.json (the register) in every version. Copies (copies.json, signatures.npz) came
 # later without a new format: a version without them loads with no groups, and the next build adds them.
@@ -187,7 +183,7 @@ def check_model(manifest: Manifest, configured_model: str, index: Path) -> None:
         )
 
 
-def load_index(index: Path, version: str | None = None, store: VectorStoreLike | None = None) -> StoredIndex:
+def load_index(index: Path, version: str | None = None, store: VectorStore | None = None) -> StoredIndex:
     """The live version (or `version`), whole. Sizes are checked against the manifest (a truncated
     file is caught without reading it); `rag verify` also checks every checksum. The vectors are
     opened by `store` (by default the version folder's FAISS file)."""
@@ -261,9 +257,8 @@ def file_problems(index: Path, manifest: Manifest, checksums: bool = True) -> li
 
 
 def damage_said(damaged: dict[str, str]) -> list[str]:
-    """Each damaged file as one phrase: "vectors.faiss truncated or resized" (a store's own phrase
-    stands alone)."""
-    return [f"{name} {problem}".strip() for name, problem in damaged.items()]
+    """Each damaged file as one phrase: "vectors.faiss truncated or resized"."""
+    return [f"{name} {problem}" for name, problem in damaged.items()]
 
 
 def damaged_files(index: Path, manifest: Manifest, checksums: bool = True) -> dict[str, str]:
