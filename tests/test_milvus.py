@@ -330,7 +330,7 @@ def test_above_the_exact_size_milvus_searches_an_inverted_file_at_the_recall_fai
     try:
         built = build_index(settings, hash_embedder, show_progress=False, store=store)
         index = load_index(settings.index, built.version, store)
-        assert index.dense.settings["exact"] is False and index.dense.settings["lists"] >= 4 * 14
+        assert index.dense.settings.exact is False and (index.dense.settings.lists or 0) >= 4 * 14
         vectors = np.stack([hash_embedder.encode_passages([c.text])[0] for c in index.chunks])
         rng = np.random.default_rng(0)
         queries = vectors[rng.choice(len(vectors), 50, replace=False)]

@@ -158,12 +158,12 @@ def test_tune_fits_weights_into_the_manifest_and_a_rebuild_keeps_them(tmp_path):
     result = run_rag("tune", str(SEED_QUESTIONS), str(SEED_QUESTIONS), "--index", str(index))
     assert result.returncode == 0, result.stderr
     retrieval = read_manifest(index).retrieval
-    assert set(retrieval["weights"]) == set(FEATURES)
-    assert retrieval["fitted"]["train"] == "seed-questions.jsonl" and retrieval["fitted"]["fitted_at"]
+    assert set(retrieval.weights) == set(FEATURES)
+    assert retrieval.fitted.train == "seed-questions.jsonl" and retrieval.fitted.fitted_at
     assert run_rag("verify", "--corpus", str(CORPUS), "--index", str(index)).returncode == 0  # checksums still hold
     assert run_rag("build", "--corpus", str(CORPUS), "--index", str(index), "--quiet", "--rebuild").returncode == 0
     rebuilt = read_manifest(index)
-    assert rebuilt.retrieval["weights"] == retrieval["weights"] and rebuilt.previous_version
+    assert rebuilt.retrieval == retrieval and rebuilt.previous_version
 
 
 def test_a_loaded_bm25_index_scores_as_bm25s_does_without_importing_it(seed_settings, seed_index):

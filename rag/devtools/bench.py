@@ -29,9 +29,10 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 import numpy as np
 
 from rag.build import build_index
@@ -43,9 +44,10 @@ from rag.index.dense import DenseIndex, exact_top, recall_at
 from rag.index.embedding import Embedder
 from rag.index.embedding_cache import EmbeddingCache, text_key
 from rag.index.lexical import Analyzer, LexicalIndex, LexicalSettings
-from rag.index.store import FORMAT_VERSION, VECTORS, Manifest, load_index, new_version_folder, switch_to, write_version
+from rag.index.manifest import ArticleEntry, ChunkingRecord, Counts, Manifest
+from rag.index.store import FORMAT_VERSION, VECTORS, load_index, new_version_folder, switch_to, write_version
 from rag.ingest.corpus import ArticleInfo, load_corpus
-from rag.search.retrieval import RetrievalSettings
+from rag.search.retrieval import shipped_ranker
 from rag.text.sentences import split_sentences
 
 DEFAULT_SIZES = (1_000, 100_000, 1_000_000)
@@ -232,7 +234,7 @@ def _size(size: int, config: BenchConfig, settings: Settings, embedder: Embedder
         recall = recall_at(found, exact)
     del stored_vectors
     probe = _probe(settings, index, config.questions, config.queries)
-    return {"index_type": dense.settings["type"], "dense": dense.settings, "p50_ms": probe["p50_ms"],
+    return {"index_type": dense.settings.type, "dense": msgspec.to_builtins(dense.settings), "p50_ms": probe["p50_ms"],
             "p95_ms": probe["p95_ms"], "recall_at_10": round(recall, 4), "rss_mb": probe["rss_mb"],
             "vector_mb": round(size * embedder.dimension * 4 / 1e6, 1),
             "rss_limit_mb": round(2 * size * embedder.dimension * 4 / 1e6 + RSS_ALLOWANCE_MB)}
@@ -255,12 +257,11 @@ def _synthetic_index(size: int, settings: Settings, embedder: Embedder, material
         format_version=FORMAT_VERSION, built_at=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
         corpus=f"synthetic: {size} chunks of FacQA sentences",
         model=embedder.record,
-        chunking={"splitter": "synthetic", "max_tokens": settings.chunking.max_tokens,
-                  "overlap_tokens": settings.chunking.overlap_tokens, "budget": None},
-        lexical=asdict(LexicalSettings()), retrieval=RetrievalSettings.for_model(embedder.name).to_json(),
-        counts={"articles": len(articles), "chunks": len(chunks)},
-        articles=[{"id": a.id, "source": a.source, "content_hash": a.content_hash, "fingerprint": a.content_hash,
-                   "chunks": len(a.chunk_spans)} for a in articles],
+        chunking=ChunkingRecord("synthetic", settings.chunking.max_tokens, settings.chunking.overlap_tokens),
+        lexical=LexicalSettings(), retrieval=shipped_ranker(embedder.name),
+        counts=Counts(len(articles), len(chunks)),
+        articles=[ArticleEntry(a.id, a.content_hash, len(a.chunk_spans), a.source, content_hash=a.content_hash)
+                  for a in articles],
     )
     folder = new_version_folder(index)
     dense.save(folder / VECTORS)  # as FaissFiles.put stores them, from the index built above

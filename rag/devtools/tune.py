@@ -10,15 +10,17 @@ seen. The result is stored in the index manifest for the model in use.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 import numpy as np
 
 from rag.devtools.evaluate import EvalQuestion
+from rag.index.manifest import FitRecord, RankerSettings
 from rag.search.features import FEATURES
-from rag.search.retrieval import Candidates, RetrievalSettings, Retriever
+from rag.search.retrieval import Candidates, Retriever
 
 GRID_C = (0.1, 1.0, 10.0)
 GRID_NEGATIVES = (20, 60)
@@ -35,7 +37,7 @@ class LabelledPool:
 
 @dataclass(frozen=True)
 class TuneResult:
-    settings: RetrievalSettings
+    settings: RankerSettings
     valid_recall: dict[str, float]
     baseline_recall: dict[str, float]
     tried: list[dict]
@@ -110,16 +112,16 @@ def tune(retriever: Retriever, chunks, train: list[EvalQuestion], valid: list[Ev
                 tried.append({"features": name, "C": c, "negatives": negatives,
                               "valid": recall(valid_pools, weights), "weights": weights})
     best = max(tried, key=lambda t: (t["valid"]["1"] + t["valid"]["5"], t["features"] == "no dense", -t["C"]))
-    settings = replace(
+    settings = msgspec.structs.replace(
         retriever.settings,
         weights={f: round(float(w), 4) for f, w in zip(FEATURES, best["weights"])},
-        fitted={
+        fitted=FitRecord(
             **about,
-            "fitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "features": best["features"], "C": best["C"], "negatives": best["negatives"],
-            "valid_recall": best["valid"],
-            "summary": f"fitted on {about.get('train')} for {about.get('model')}, valid R@1 {best['valid']['1']}",
-        },
+            fitted_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            features=best["features"], C=best["C"], negatives=best["negatives"],
+            valid_recall=best["valid"],
+            summary=f"fitted on {about.get('train')} for {about.get('model')}, valid R@1 {best['valid']['1']}",
+        ),
     )
     for entry in tried:
         entry["weights"] = [round(float(w), 4) for w in entry["weights"]]

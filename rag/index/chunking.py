@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from rag.ingest.cleaning import duplicate_key
 from rag.ingest.corpus import Article
 from rag.text.sentences import SENTENCE_BOUNDARY
+
+if TYPE_CHECKING:
+    from rag.index.manifest import ModelRecord
 
 # Coarsest first: paragraph, line, sentence, clause, word, character.
 SEPARATORS = (r"\n\s*\n", r"\n", SENTENCE_BOUNDARY, r"(?<=[;:,])\s+", r"\s+", "")
@@ -43,10 +47,10 @@ def chunk_id(article_id: str, start: int, end: int) -> str:
     return f"{article_id}@{start}-{end}"
 
 
-def token_budget(model: dict, max_tokens: int | None) -> int:
+def token_budget(model: ModelRecord, max_tokens: int | None) -> int:
     """Tokens a chunk may hold: the configured size, else the model's default (its manifest
     record's `chunk_tokens`), never more than the model reads in one pass."""
-    return min(max_tokens or model["chunk_tokens"], model["max_input_tokens"])
+    return min(max_tokens or model.chunk_tokens or model.max_input_tokens, model.max_input_tokens)
 
 
 def chunk_articles(

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.errors import IndexCorruptError, repair_hint
+from rag.index.manifest import DenseRecord
 from rag.index.vectors import Allowed
 
 EXACT_MAX = 50_000
@@ -108,12 +109,13 @@ class DenseIndex:
         return "ivf" if hasattr(self._index, "nprobe") else "flat"
 
     @property
-    def settings(self) -> dict:
+    def settings(self) -> DenseRecord:
         """What the manifest records of the index."""
         if self.kind == "flat":
-            return {"type": "IndexFlatIP", "exact": True}
-        return {"type": "IndexIVFFlat", "exact": False, "lists": int(self._index.nlist),
-                "nprobe": int(self._index.nprobe), "calibrated_recall_at_10": self.calibrated_recall}
+            return DenseRecord("IndexFlatIP", exact=True)
+        recall = None if self.calibrated_recall is None else float(self.calibrated_recall)
+        return DenseRecord("IndexIVFFlat", exact=False, lists=int(self._index.nlist), nprobe=int(self._index.nprobe),
+                           calibrated_recall_at_10=recall)
 
     def vectors(self) -> np.ndarray:
         """Every stored vector, in chunk order (a copy: FAISS keeps its own)."""

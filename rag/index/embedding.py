@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.errors import ModelError
+from rag.index.manifest import ModelRecord
 from rag.index.models import DEFAULT_MODEL, MINILM, canonical_model_name
 
 if TYPE_CHECKING:
@@ -95,10 +96,9 @@ class Embedder(ABC):
         return self.encode_queries([text])[0]
 
     @property
-    def record(self) -> dict:
+    def record(self) -> ModelRecord:
         """What the manifest records: an index is only valid for this model."""
-        return {"name": self.name, "backend": str(self.backend), "dimension": self.dimension,
-                "max_input_tokens": self.max_input_tokens, "chunk_tokens": self.chunk_tokens}
+        return ModelRecord(self.name, str(self.backend), self.dimension, self.max_input_tokens, self.chunk_tokens)
 
 
 class E5Embedder(Embedder):

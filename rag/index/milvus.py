@@ -22,12 +22,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
 import numpy as np
 
 from rag.errors import IndexCorruptError, IndexMissingError, RagError, StoreUnavailableError
 from rag.index.dense import EXACT_MAX, DenseIndex
+from rag.index.manifest import DenseRecord
 from rag.index.pointer import live_version_name, switch_to
-from rag.index.stores import StoreKind, StoreSpec, kind_of
+from rag.index.stores import StoreKind, StoreSpec
 from rag.index.vectors import Allowed, ChunkRows, LiveVersion
 
 if TYPE_CHECKING:
@@ -99,7 +101,7 @@ class MilvusStore:
         return LiveVersion(version, version)
 
     def put(self, folder: Path, vectors: np.ndarray, rows: Callable[[], ChunkRows],
-            progress: Callable[[int], object] | None = None) -> dict:
+            progress: Callable[[int], object] | None = None) -> DenseRecord:
         """The collection first, complete, flushed, loaded and counted: killed before the alias
         moves, the live version is untouched, and the next build drops what this one left."""
         return self.write(folder.name, vectors, rows(), progress)
@@ -116,17 +118,17 @@ class MilvusStore:
     def open(self, index: Path, manifest: Manifest) -> MilvusVectors:
         if elsewhere := self._elsewhere(manifest):
             raise IndexCorruptError(f"{elsewhere}: run `rag build --index {index} --store {self.spec}`")
-        return self.vectors(manifest.version, manifest.dense, manifest.counts["chunks"], manifest.model["dimension"])
+        return self.vectors(manifest.version, manifest.dense, manifest.counts.chunks, manifest.model.dimension)
 
     def damage(self, index: Path, manifest: Manifest) -> list[str]:
         """The version's collection holds every chunk."""
-        if kind_of(manifest.dense) is not StoreKind.MILVUS:
+        if manifest.dense.kind is not StoreKind.MILVUS:
             return []
         stored = self.count(manifest.version)
-        if stored == manifest.counts["chunks"]:
+        if stored == manifest.counts.chunks:
             return []
         return [f"Milvus collection {self.collection(manifest.version)} holds "
-                f"{'no rows' if stored is None else stored} of {manifest.counts['chunks']} chunks"]
+                f"{'no rows' if stored is None else stored} of {manifest.counts.chunks} chunks"]
 
     def mismatch(self, index: Path, manifest: Manifest) -> list[str]:
         """The live version keeps its vectors here, and CURRENT names the version the alias names."""
@@ -138,7 +140,7 @@ class MilvusStore:
 
     def _elsewhere(self, manifest: Manifest) -> str | None:
         """What to say of a version whose vectors are not in Milvus; None for one whose are."""
-        if kind_of(manifest.dense) is StoreKind.MILVUS:
+        if manifest.dense.kind is StoreKind.MILVUS:
             return None
         return f"the live version {manifest.version} keeps its vectors in FAISS files, not in {self.spec}"
 
@@ -165,7 +167,7 @@ class MilvusStore:
         return int(rows[0]["count(*)"])
 
     def write(self, version: str, vectors: np.ndarray, rows: ChunkRows,
-              progress: Callable[[int], object] | None = None) -> dict:
+              progress: Callable[[int], object] | None = None) -> DenseRecord:
         """The version's collection, complete and loaded; returns what the manifest records of it."""
         from pymilvus import DataType, MilvusClient
 
@@ -180,10 +182,10 @@ class MilvusStore:
         schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dimension)
         schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
         exact = count <= EXACT_MAX
-        ivf = {} if exact else _calibrated_lists(vectors)
+        dense = DenseRecord(str(StoreKind.MILVUS), exact=True, collection=name) if exact else _calibrated_lists(vectors, name)
         indexes = self._client.prepare_index_params()
         indexes.add_index(field_name="dense", index_type="FLAT" if exact else "IVF_FLAT", metric_type="IP",
-                          params={"nlist": ivf["lists"]} if ivf else {})
+                          params={} if exact else {"nlist": dense.lists})
         indexes.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
         self._call("create a collection", lambda: self._client.create_collection(name, schema=schema, index_params=indexes))
         for start in range(0, count, INSERT_BATCH):
@@ -202,7 +204,7 @@ class MilvusStore:
         if stored != count:
             raise StoreUnavailableError(f"Milvus at {self.spec} holds {stored} of the {count} rows written to {name}: "
                                         f"the live version is unchanged; run `rag build` again")
-        return {"type": str(StoreKind.MILVUS), "collection": name, "exact": exact, **ivf}
+        return dense
 
     def move_alias(self, version: str) -> None:
         """Point the alias at the version's collection: the one step that makes it live."""
@@ -224,7 +226,7 @@ class MilvusStore:
                 dropped.append(version)
         return dropped
 
-    def vectors(self, version: str, manifest_dense: dict, count: int, dimension: int) -> MilvusVectors:
+    def vectors(self, version: str, manifest_dense: DenseRecord, count: int, dimension: int) -> MilvusVectors:
         """The version's collection, loaded for search (Milvus Lite forgets what was loaded when it stops)."""
         name = self.collection(version)
         if not self._call("look for a collection", lambda: self._client.has_collection(name)):
@@ -253,11 +255,11 @@ class MilvusStore:
             return self._call(what, action)
 
 
-def _calibrated_lists(vectors: np.ndarray) -> dict:
+def _calibrated_lists(vectors: np.ndarray, collection: str) -> DenseRecord:
     """Lists and nprobe for an inverted file over these vectors, as rag/index/dense.py chooses them:
     the FAISS index is built and calibrated to TARGET_RECALL, and its choice is what Milvus gets."""
     chosen = DenseIndex.build(vectors, exact_max=EXACT_MAX).settings
-    return {"lists": chosen["lists"], "nprobe": chosen["nprobe"], "calibrated_recall_at_10": chosen["calibrated_recall_at_10"]}
+    return msgspec.structs.replace(chosen, type=str(StoreKind.MILVUS), collection=collection)
 
 
 class MilvusVectors:
@@ -266,7 +268,7 @@ class MilvusVectors:
 
     filters_by_expression = True
 
-    def __init__(self, store: MilvusStore, collection: str, settings: dict, count: int, dimension: int):
+    def __init__(self, store: MilvusStore, collection: str, settings: DenseRecord, count: int, dimension: int):
         self._store = store
         self._collection = collection
         self.settings = settings
@@ -279,8 +281,8 @@ class MilvusVectors:
     def search(self, query: np.ndarray, k: int, allowed: Allowed | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(positions, cosines) of the k nearest chunks, best first, among those the filter admits."""
         params: dict = {"metric_type": "IP"}
-        if not self.settings.get("exact", True):
-            params["params"] = {"nprobe": self.settings["nprobe"]}
+        if not self.settings.exact:
+            params["params"] = {"nprobe": self.settings.nprobe}
         return self._search([query.astype(np.float32).tolist()], "dense", k, allowed.expression if allowed else None, params)
 
     def sparse_top(self, term_ids: list[int], k: int, allowed: Allowed | None = None) -> np.ndarray:

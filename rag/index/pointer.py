@@ -40,10 +40,10 @@ def switch_to(index: Path, folder: Path) -> None:
     write_atomically(pointer, folder.name + "\n")
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str | bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temporary.open("w", encoding="utf-8") as out:
-        out.write(text)
+    with temporary.open("wb") as out:
+        out.write(text.encode("utf-8") if isinstance(text, str) else text)
         out.flush()
         os.fsync(out.fileno())
     os.replace(temporary, path)

@@ -29,9 +29,10 @@ import shutil
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 import numpy as np
 import orjson
 
@@ -41,10 +42,10 @@ from rag.index.chunk_table import SPANS, ChunkTable
 from rag.index.chunking import Chunk
 from rag.index.dense import DenseIndex
 from rag.index.lexical import LexicalIndex
-from rag.index.manifest import Manifest
+from rag.index.manifest import DenseRecord, FileRecord, Manifest, RankerSettings, format_of, manifest_bytes, parse_manifest
 from rag.index.models import canonical_model_name
 from rag.index.pointer import CURRENT, fsync, switch_to, version_stamp, write_atomically
-from rag.index.stores import StoreKind, StoreSpec, kind_of, where_vectors_live
+from rag.index.stores import StoreKind, StoreSpec, where_vectors_live
 from rag.index.vectors import ChunkRows, LiveVersion, Vectors, VectorStore
 from rag.ingest.corpus import ArticleInfo
 from rag.jsonl import json_lines
@@ -123,57 +124,20 @@ def read_manifest(index: Path, version: str | None = None) -> Manifest:
     folder = live_version(index) if version is None else version_folder(index, version)
     path = folder / MANIFEST
     try:
-        data = orjson.loads(path.read_bytes())
-        manifest = Manifest(**data)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise IndexCorruptError(f"{path} is missing: {repair_hint(index)}") from None
-    except (OSError, orjson.JSONDecodeError, TypeError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise IndexCorruptError(f"{path} is damaged ({error}): {repair_hint(index)}") from error
-    if problem := _manifest_shape_problem(manifest):
-        raise IndexCorruptError(f"{path} is damaged ({problem}): {repair_hint(index)}")
-    if manifest.format_version != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"index at {index} has format {manifest.format_version}, this version reads {FORMAT_VERSION}: "
-            f"{repair_hint(index)}"
-        )
-    return manifest
-
-
-def _manifest_shape_problem(manifest: Manifest) -> str | None:
-    """What a load or the next build would trip over later, named now: a field of the wrong type,
-    a key missing, counts that disagree with the article list."""
-    for name in ("model", "chunking", "lexical", "retrieval", "counts", "dense", "files", "corpus_reading"):
-        if not isinstance(getattr(manifest, name), dict):
-            return f"'{name}' is not an object"
-    if not isinstance(manifest.articles, list) or not isinstance(manifest.version, str):
-        return "'articles' is not a list or 'version' not a text"
-    if not isinstance(manifest.previous_version, (str, type(None))):
-        return "'previous_version' is not a text"
-    if not isinstance(manifest.model.get("name"), str):
-        return "'model' has no name"
-    if not all(_whole(manifest.counts.get(key)) for key in ("chunks", "articles")):
-        return "'counts' lacks the chunk or article count"
-    if not all(isinstance(entry, dict) and _whole(entry.get("bytes")) and isinstance(entry.get("sha256"), str)
-               for entry in manifest.files.values()):
-        return "a 'files' entry lacks its size or checksum"
-    if not all(isinstance(a, dict) and isinstance(a.get("id"), str) and isinstance(a.get("fingerprint"), str)
-               and _whole(a.get("chunks")) for a in manifest.articles):
-        return "an 'articles' entry lacks its id, fingerprint or chunk count"
-    if manifest.counts["articles"] != len(manifest.articles):
-        return f"'counts' says {manifest.counts['articles']} articles, the list holds {len(manifest.articles)}"
-    # A chunk duplicated articles share counts once in all and once for each of them.
-    if manifest.counts["chunks"] > sum(a["chunks"] for a in manifest.articles):
-        return f"'counts' says {manifest.counts['chunks']} chunks, the articles hold {sum(a['chunks'] for a in manifest.articles)}"
-    return None
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    # The format first: another format's manifest is not damaged, it needs a rebuild.
+    if (found := format_of(data)) is not None and found != FORMAT_VERSION:
+        raise IndexMismatchError(f"index at {index} has format {found}, this version reads {FORMAT_VERSION}: {repair_hint(index)}")
+    return parse_manifest(data, path, repair_hint(index))
 
 
 def check_model(manifest: Manifest, configured_model: str, index: Path) -> None:
     """Before loading a model: vectors from one model are meaningless to another."""
-    built_with = manifest.model["name"]
+    built_with = manifest.model.name
     configured = canonical_model_name(configured_model)
     if built_with != configured:
         raise IndexMismatchError(
@@ -204,8 +168,8 @@ def load_index(index: Path, version: str | None = None, store: VectorStore | Non
         raise
     except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, RuntimeError) as error:
         raise IndexCorruptError(f"index at {index} is damaged ({type(error).__name__}: {str(error)[:160]}): {fix}") from error
-    expected = manifest.counts["chunks"]
-    if not (len(chunks) == len(dense) == len(lexical) == expected) or len(articles) != manifest.counts["articles"]:
+    expected = manifest.counts.chunks
+    if not (len(chunks) == len(dense) == len(lexical) == expected) or len(articles) != manifest.counts.articles:
         raise IndexCorruptError(
             f"index at {index} is inconsistent (manifest {expected} chunks, {SPANS} {len(chunks)}, "
             f"vectors {len(dense)}, lexical {len(lexical)}): {fix}"
@@ -275,9 +239,9 @@ def damaged_files(index: Path, manifest: Manifest, checksums: bool = True) -> di
         size = _size(path)
         if size is None:
             wrong[name] = "missing"
-        elif size != expected["bytes"]:
+        elif size != expected.bytes:
             wrong[name] = "truncated or resized"
-        elif checksums and _sha256(path) != expected["sha256"]:
+        elif checksums and _sha256(path) != expected.sha256:
             wrong[name] = "changed (checksum differs)"
     return wrong
 
@@ -286,7 +250,7 @@ def _written_by_every_build(manifest: Manifest) -> tuple[str, ...]:
     """The files each version of this format holds; the vectors only where FAISS keeps them."""
     if manifest.format_version < FORMAT_VERSION:
         return ()
-    in_folder = (VECTORS,) if kind_of(manifest.dense) is StoreKind.FAISS else ()
+    in_folder = (VECTORS,) if manifest.dense.kind is StoreKind.FAISS else ()
     return (ARTICLES, SPANS, REGISTER_FILE, *in_folder, *(f"{LEXICAL}/{name}" for name in LexicalIndex.FILES))
 
 
@@ -303,7 +267,7 @@ def new_version_folder(index: Path) -> Path:
 
 
 def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo], chunks: list[Chunk],
-                  dense: dict, lexical: LexicalIndex, register: dict, copy_index: copies.CopyIndex) -> Manifest:
+                  dense: DenseRecord, lexical: LexicalIndex, register: dict, copy_index: copies.CopyIndex) -> Manifest:
     """Write every file, then the manifest naming their sizes and checksums, all flushed to disk.
     `dense`: what the store that holds the vectors (already put) says the manifest records of them."""
     _write_jsonl(folder / ARTICLES, (vars(a) for a in articles))
@@ -313,12 +277,12 @@ def write_version(folder: Path, manifest: Manifest, articles: list[ArticleInfo],
     with (folder / SIGNATURES).open("wb") as out:
         np.savez(out, **copies.signature_arrays(copy_index))  # type: ignore[arg-type]  # numpy's stub reads ** as its options
     lexical.save(folder / LEXICAL)
-    files = {}
+    files: dict[str, FileRecord] = {}
     for name in _files_in(folder):
         fsync(folder / name)
-        files[name] = {"bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)}
-    manifest = replace(manifest, files=files, version=folder.name, dense=dense)
-    write_atomically(folder / MANIFEST, _json(manifest.to_json()))
+        files[name] = FileRecord((folder / name).stat().st_size, _sha256(folder / name))
+    manifest = msgspec.structs.replace(manifest, files=files, version=folder.name, dense=dense)
+    write_atomically(folder / MANIFEST, manifest_bytes(manifest))
     return manifest
 
 
@@ -337,7 +301,7 @@ class FaissFiles:
         return LiveVersion(None, version_stamp(index))
 
     def put(self, folder: Path, vectors: np.ndarray, rows: Callable[[], ChunkRows],
-            progress: Callable[[int], object] | None = None) -> dict:
+            progress: Callable[[int], object] | None = None) -> DenseRecord:
         dense = DenseIndex.build(vectors)
         dense.save(folder / VECTORS)
         if progress is not None:
@@ -351,7 +315,7 @@ class FaissFiles:
         """CURRENT is what decides: nothing to follow."""
 
     def open(self, index: Path, manifest: Manifest) -> DenseIndex:
-        if kind_of(manifest.dense) is not StoreKind.FAISS:
+        if manifest.dense.kind is not StoreKind.FAISS:
             raise IndexMismatchError(f"index at {index} keeps its vectors in {where_vectors_live(manifest.dense)}: "
                                      f"pass --store or set RAG_STORE to that store")
         return DenseIndex.load(index / manifest.version / VECTORS)
@@ -393,11 +357,11 @@ def remove_legacy_files(index: Path) -> None:
             path.unlink()
 
 
-def save_retrieval_settings(index: Path, retrieval: dict) -> None:
+def save_retrieval_settings(index: Path, retrieval: RankerSettings) -> None:
     """Replace the ranker settings of the live version's manifest (written whole, then renamed)."""
     manifest = read_manifest(index)
-    updated = replace(manifest, retrieval=retrieval)
-    write_atomically(index / manifest.version / MANIFEST, _json(updated.to_json()))
+    updated = msgspec.structs.replace(manifest, retrieval=retrieval)
+    write_atomically(index / manifest.version / MANIFEST, manifest_bytes(updated))
 
 
 def _article_info(row: dict) -> ArticleInfo:
@@ -419,11 +383,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: data.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _json(value) -> str:
-    """JSON of a manifest; a number some computation left as a numpy scalar is written as a number."""
-    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode("utf-8")
 
 
 def _write_jsonl(path: Path, rows) -> None:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Protocol
 
 from rag.errors import RagError
 
@@ -72,20 +73,28 @@ def parse_store(text: str | None) -> StoreSpec:
     raise RagError(f"store {text!r} is not one this program knows: use {EXAMPLES}")
 
 
-def kind_of(dense: dict) -> StoreKind:
-    """Where a version keeps its vectors, as its manifest records them ("type" of its dense section)."""
-    return StoreKind.MILVUS if dense.get("type") == StoreKind.MILVUS else StoreKind.FAISS
+class RecordedVectors(Protocol):
+    """What saying where a version's vectors are reads of its manifest (rag.index.manifest.DenseRecord)."""
+
+    @property
+    def kind(self) -> StoreKind: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def collection(self) -> str | None: ...
 
 
-def where_vectors_live(dense: dict) -> str:
+def where_vectors_live(dense: RecordedVectors) -> str:
     """The store a manifest's dense section names, as a message says it."""
-    if kind_of(dense) is StoreKind.MILVUS:
-        return f"Milvus (collection {dense.get('collection')})"
+    if dense.kind is StoreKind.MILVUS:
+        return f"Milvus (collection {dense.collection})"
     return "FAISS files"
 
 
-def vectors_said(dense: dict, spec: StoreSpec, folder: Path) -> str:
+def vectors_said(dense: RecordedVectors, spec: StoreSpec, folder: Path) -> str:
     """Where a version's vectors are, for `rag info`."""
-    if kind_of(dense) is StoreKind.MILVUS:
-        return f"Milvus collection {dense.get('collection')} at {spec}"
-    return f"FAISS {dense.get('type', '?')} in {folder}"
+    if dense.kind is StoreKind.MILVUS:
+        return f"Milvus collection {dense.collection} at {spec}"
+    return f"FAISS {dense.type or '?'} in {folder}"

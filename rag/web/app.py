@@ -140,7 +140,7 @@ class NewsroomApp:
     def status(self, language: str) -> str:
         """What the index being served holds, and a failed reload if there was one."""
         manifest, words = self.assistant.index.manifest, in_language(UI, language)
-        counts = {"articles": manifest.counts["articles"], "chunks": manifest.counts["chunks"], "built": escape(manifest.built_at)}
+        counts = {"articles": manifest.counts.articles, "chunks": manifest.counts.chunks, "built": escape(manifest.built_at)}
         trouble = f"\n\n**{escape(self.assistant.reload_error)}**" if self.assistant.reload_error else ""
         return f"## {words['title']}\n" + words["status"].format(**counts) + trouble
 
