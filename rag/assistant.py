@@ -40,6 +40,7 @@ from rag.search.modes import RetrieverMode
 from rag.search.retrieval import Hit, Retriever
 from rag.search.searched import what_was_searched
 from rag.search.time_question import infer_time, without_latest
+from rag.text.dates import When
 from rag.text.messages import ANSWERS, in_language
 
 # What loading a new index version can raise besides our own errors (a file changed under it).
@@ -311,9 +312,9 @@ class Assistant:
         return self.served
 
 
-def event_dates(partnerships: list[Partnership]) -> dict[str, tuple[str, ...]]:
+def event_dates(partnerships: list[Partnership]) -> dict[str, tuple[When, ...]]:
     """Each article's event dates as the register reads them (years placed across articles)."""
-    dates: dict[str, list[str]] = {}
+    dates: dict[str, list[When]] = {}
     for record in partnerships:
         for stage in record.stages:
             if stage.date:

@@ -10,6 +10,7 @@ import pytest
 from rag.devtools.register_eval import GoldRecord, GoldStage, score_register
 from rag.errors import EvalFileError
 from rag.register.extraction import Partnership, Source, Stage
+from rag.text.dates import When
 from rag.text.language import detect_language
 from tests.conftest import CORPUS, run_rag
 from tests.register_eval import NEWSROOM, SEEDS_GOLD, newsroom_report, seeds_report
@@ -57,20 +58,23 @@ def test_the_issues_targets_on_the_development_articles(tmp_path):
     assert _meets_the_issues_targets(newsroom_report("development", tmp_path))
 
 
+JANUARY_2ND = When.parse("2020-01-02")
+
+
 def _record(**values) -> Partnership:
     source = Source("a", 0, 1)
-    stages = [Stage("MoU", "2020-01-02", "signed", source), Stage("MoU", None, "planned", source)]
+    stages = [Stage("MoU", JANUARY_2ND, "signed", source), Stage("MoU", None, "planned", source)]
     return Partnership(**{"local_party": "Pemerintah Kota X", "partner": "Y", "partner_type": "city", "form": "MoU",
-                          "date": "2020-01-02", "fields": ["trade", "pariwisata"], "people": [], "status": "signed",
+                          "date": JANUARY_2ND, "fields": ["trade", "pariwisata"], "people": [], "status": "signed",
                           "stages": stages, **values})
 
 
 def test_each_field_is_scored_by_hand_counted_figures():
     """The scorer against counts made by hand on one record: a field named in either language
     counts once, a value twice is one right and one wrong, an unmatched stage is one wrong."""
-    gold = GoldRecord("Pemerintah Kota X", "Y", "MoU", "signed", ("2020-01-02",),
+    gold = GoldRecord("Pemerintah Kota X", "Y", "MoU", "signed", (JANUARY_2ND,),
                       (frozenset({"trade"}), frozenset({"tourism", "pariwisata"}), frozenset({"health"})), (),
-                      (GoldStage("MoU", "signed", ("2020-01-02",)),), ())
+                      (GoldStage("MoU", "signed", (JANUARY_2ND,)),), ())
     report = score_register([_record(), _record(partner="Z")], [gold])
     scores = report.scores
     assert (scores["partner"].correct, scores["partner"].predicted, scores["partner"].expected) == (1, 2, 1)
@@ -124,7 +128,7 @@ def test_an_english_report_of_a_signing_merges_into_the_indonesian_record(tmp_pa
                  "at Kendari City Hall."},
     ]
     (record,) = register_of_folder(write_corpus(tmp_path, articles=articles))
-    assert (record.local_party, record.partner, record.form, record.status, record.date) == (
+    assert (record.local_party, record.partner, record.form, record.status, str(record.date)) == (
         "Pemerintah Kota Kendari", "Ansan", "MoU (sister city)", "signed", "2023-07-11")
     assert sorted(record.fields) == ["education", "fisheries", "port management"]
     assert {s.article_id for s in record.all_sources} == {"kendari-ansan-id", "kendari-ansan-en"}

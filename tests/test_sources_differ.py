@@ -25,7 +25,7 @@ def test_two_signing_dates_are_a_conflict_with_each_value_cited(newsroom, newsro
     record = _record(newsroom, "Hamamatsu")
     (conflict,) = record.conflicts
     assert conflict.field == "date" and conflict.stage == "MoU signed"
-    assert {(v.date, v.source.article_id) for v in conflict.values} == {
+    assert {(str(v.date), v.source.article_id) for v in conflict.values} == {
         ("2022-11-09", "bandung-hamamatsu-kompas"), ("2022-11-08", "bandung-hamamatsu-antara")}
     listed = run_json("partnerships", "--conflicts", "--index", str(newsroom_settings.index),
                       "--corpus", str(newsroom_settings.corpus), "--json")
@@ -43,7 +43,7 @@ def test_two_signing_dates_are_a_conflict_with_each_value_cited(newsroom, newsro
 
 def test_a_plan_then_its_signing_is_two_stages_and_no_conflict(newsroom):
     record = _record(newsroom, "Brisbane")
-    assert record.conflicts == [] and (record.date, record.status) == ("2022-06-20", "signed")
+    assert record.conflicts == [] and (str(record.date), record.status) == ("2022-06-20", "signed")
     assert {(s.status, s.source.article_id) for s in record.stages} == {
         ("planned", "semarang-brisbane-plan"), ("signed", "semarang-brisbane-signed")}
     answer = newsroom.ask("Kapan Semarang dan Brisbane menandatangani nota kesepahaman kota kembar?")
@@ -52,7 +52,7 @@ def test_a_plan_then_its_signing_is_two_stages_and_no_conflict(newsroom):
 
 def test_a_correction_is_no_conflict_and_the_later_report_is_marked(newsroom, newsroom_settings):
     record = _record(newsroom, "Davao")
-    assert record.conflicts == [] and record.date == "2023-02-10"
+    assert record.conflicts == [] and str(record.date) == "2023-02-10"
     by_article = {s.source.article_id: s for s in record.stages}
     assert by_article["makassar-davao-first"].corrected_by == "makassar-davao-correction"
     assert by_article["makassar-davao-correction"].correction

@@ -20,7 +20,7 @@ from rag.answers.settings import AnswerSettings
 from rag.index.copies import CopyGroups, SourceCount
 from rag.search.retrieval import Hit, Query
 from rag.search.searched import Searched
-from rag.text.dates import YEAR, find_dates
+from rag.text.dates import YEAR, Precision, When, find_dates
 from rag.text.event_dates import event_dates
 from rag.text.forms import other_stage
 from rag.text.names import names_all_in, names_in
@@ -218,19 +218,15 @@ def _stated(sentence: ScoredSentence, kind: ItemKind, articles) -> list[_Item]:
     return items + [_Item(ItemKind.DATE, m.text, m.value) for m in calendar.values()]
 
 
-def _date_value(iso: str) -> tuple:
-    """(first day, last day, month, year) of "2016-06-08", "2016-06", "2016" or "2016-06-07/2016-06-10"."""
-    first, _, last = iso.partition("/")
-    pieces, ends = first.split("-"), last.split("-") if last else []
-    year = pieces[0]
-    month, day = _piece(pieces, 1), _piece(pieces, 2)
-    end_month, end_day = (_piece(ends, 1), _piece(ends, 2)) if last else (month, day)
-    last_day = (end_day if end_month == month else "31") if day else None
-    return (int(day) if day else None, int(last_day) if last_day else None, int(month) if month else None, int(year))
-
-
-def _piece(pieces: list[str], place: int) -> str | None:
-    return pieces[place] if len(pieces) > place else None
+def _date_value(when: When) -> tuple[int | None, int | None, int | None, int]:
+    """(first day, last day, month, year), as DateMention.value gives a date: a run of days into the
+    next month reads to the month's end ("31")."""
+    if when.precision is Precision.YEAR:
+        return None, None, None, when.year
+    if when.precision is Precision.MONTH:
+        return None, None, when.first.month, when.year
+    last_day = when.last.day if when.last.month == when.first.month else 31
+    return when.first.day, last_day, when.first.month, when.year
 
 
 def claim_items(text: str) -> list[_Item]:

@@ -22,6 +22,7 @@ from rag.search.retrieval import Hit, Query
 from rag.search.searched import Searched
 from rag.search.time_question import InferredTime
 from rag.text.answer_kinds import answer_kind, asks_for_list, best_span, holds_answer, question_words
+from rag.text.dates import When, date_order
 from rag.text.event_dates import event_dates
 from rag.text.forms import other_stage
 from rag.text.language import detect_language
@@ -222,11 +223,12 @@ def _newest_first(question: str, articles: dict[str, ArticleInfo]):
     return order
 
 
-def _when(sentence: ScoredSentence, articles: dict[str, ArticleInfo]) -> str:
-    """The latest date a sentence gives for an event, else its article's date ("" if neither)."""
+def _when(sentence: ScoredSentence, articles: dict[str, ArticleInfo]) -> tuple[int, ...]:
+    """The latest date a sentence gives for an event (a run of days by its last), or its article's
+    date if that is later, in the calendar's order (rag.text.dates.date_order); neither comes first."""
     published = articles[sentence.hit.chunk.article_id].date
-    stated = [d.date.split("/")[-1] for d in event_dates(sentence.text, published)]
-    return max(stated + [published or ""])
+    stated = [When.on(d.date.last) if d.date.is_span else d.date for d in event_dates(sentence.text, published)]
+    return max(date_order(when) for when in [*stated, When.parsed_or_none(published)])
 
 
 def confidence(sentences: list[ScoredSentence], settings: AnswerSettings) -> Confidence:

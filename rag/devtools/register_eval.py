@@ -26,6 +26,7 @@ from pathlib import Path
 from rag.errors import EvalFileError
 from rag.jsonl import json_lines
 from rag.register.extraction import Partnership, Stage
+from rag.text.dates import When
 
 ONE_VALUE_FIELDS = ("form", "status", "date")
 
@@ -34,7 +35,7 @@ ONE_VALUE_FIELDS = ("form", "status", "date")
 class GoldStage:
     form: str
     status: str | None = None  # None: any status
-    dates: tuple[str | None, ...] | None = None  # None: any date
+    dates: tuple[When | None, ...] | None = None  # None: any date
 
     def matches(self, stage: Stage) -> bool:
         return (stage.form == self.form and (self.status is None or stage.status == self.status)
@@ -50,7 +51,7 @@ class GoldRecord:
     partner: str
     form: str | None
     status: str | None
-    dates: tuple[str | None, ...]
+    dates: tuple[When | None, ...]
     fields: tuple[frozenset[str], ...]
     people: tuple[frozenset[str], ...]
     stages: tuple[GoldStage, ...]
@@ -115,11 +116,15 @@ def _gold_record(where: str, row: object, error: str | None) -> GoldRecord:
         raise EvalFileError(f"{where}: {problem}: see docs/register.md for the format") from None
 
 
-def _dates(value: object) -> tuple[str | None, ...]:
+def _dates(value: object) -> tuple[When | None, ...]:
     values = value if isinstance(value, list) else [value]
-    if not all(v is None or isinstance(v, str) for v in values):
+    texts = [v for v in values if v is None or isinstance(v, str)]
+    if len(texts) < len(values):
         raise TypeError("a date is a string or null")
-    return tuple(values)
+    try:
+        return tuple(None if v is None else When.parse(v) for v in texts)
+    except ValueError as problem:
+        raise TypeError(str(problem)) from None
 
 
 def _alternatives(values: list) -> tuple[frozenset[str], ...]:
@@ -176,12 +181,12 @@ def _one_value(name: str, record: Partnership, expected: GoldRecord) -> tuple[ob
 
 
 def _plain(value: object) -> str:
-    """A value as the gold file writes it: a status as 'signed', not as its enum."""
-    return repr(value.value if isinstance(value, Enum) else value)
+    """A value as the gold file writes it: a status as 'signed', not as its enum; a date as '2016-06-08'."""
+    return repr(value.value if isinstance(value, Enum) else str(value) if isinstance(value, When) else value)
 
 
 def _expected_value(name: str, expected: GoldRecord) -> str:
-    return " or ".join(map(repr, expected.dates)) if name == "date" else repr(getattr(expected, name))
+    return " or ".join(map(_plain, expected.dates)) if name == "date" else repr(getattr(expected, name))
 
 
 def _many_values(name: str, pairs: list[tuple[list[str], GoldRecord]]) -> tuple[Score, list[str]]:

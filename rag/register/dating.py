@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from rag.register.words import COOPERATION, status_of
-from rag.text.dates import find_dates
+from rag.text.dates import When, find_dates
 from rag.text.event_dates import DateBasis, event_dates, weekday_given
 from rag.text.forms import steps_in
 
@@ -17,7 +17,7 @@ from rag.text.forms import steps_in
 class Event:
     """A sentence's date of the event: had (date, basis, reason) or waiting for a year (undated)."""
 
-    date: str | None
+    date: When | None
     basis: str | None
     reason: str | None
     undated: tuple[int, int, int] | None = None
@@ -44,7 +44,7 @@ def sentence_event(text: str, article_date: str | None) -> Event | None:
     no date, waits for the register to place its year; a date the text does not give is None."""
     found = [d for d in event_dates(text, article_date) if not _SAID_ON.search(text[:d.start])]
     if found:
-        best = min(found, key=lambda d: (-len(d.date.split("/")[0]), list(DateBasis).index(d.basis), d.start))
+        best = min(found, key=lambda d: (-d.date.precision, list(DateBasis).index(d.basis), d.start))
         return Event(best.date, str(best.basis), best.reason, text=best.text, since=_began(text, best.start))
     mentions = find_dates(text, cued_years=True)
     for mention in mentions:
@@ -52,10 +52,11 @@ def sentence_event(text: str, article_date: str | None) -> Event | None:
         if mention.year is None and mention.first_day is not None and mention.month is not None and weekday is not None:
             return Event(None, None, None, (mention.first_day, mention.month, weekday), mention.text,
                           since=_began(text, mention.start))
-    cued = [m for m in mentions if m.year is not None and m.month is None]
+    cued = [(m, m.year) for m in mentions if m.year is not None and m.month is None]
     if not cued:
         return None
-    return Event(f"{cued[0].year:04d}", str(DateBasis.STATED), None, text=cued[0].text, since=_began(text, cued[0].start))
+    mention, year = cued[0]
+    return Event(When.in_year(year), str(DateBasis.STATED), None, text=mention.text, since=_began(text, mention.start))
 
 
 _BEGAN = re.compile(r"\b(?:sejak|semenjak|dimulai|berawal|bermula|since|began|begun|started)\b(?:\s+\S+){0,3}\s*$", re.I)

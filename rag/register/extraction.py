@@ -11,6 +11,7 @@ named last. Records of the same local party and partner merge across articles, e
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import importlib
@@ -45,7 +46,7 @@ from rag.register.words import (
     Status,
     status_of,
 )
-from rag.text.dates import WEEKDAY
+from rag.text.dates import WEEKDAY, When, date_order
 from rag.text.event_dates import DateBasis, place_year
 from rag.text.forms import DOCUMENTS, NAMED_AGREEMENT
 from rag.text.reporting import is_correction, restates_error
@@ -75,8 +76,9 @@ class Mention:
     city_form: CityForm | None = None
     status: Status | None = None
     # The event's date as the text gives it (never the article's date standing in for it), how it
-    # was had (rag.text.event_dates.DateBasis) and why; and the article's own date.
-    date: str | None = None
+    # was had (rag.text.event_dates.DateBasis) and why; and the article's own date, as its metadata
+    # gives it (text: a corpus keeper's sidecar may write any date).
+    date: When | None = None
     date_basis: str | None = None
     date_reason: str | None = None
     reported: str | None = None
@@ -96,7 +98,7 @@ class Stage:
     article's date."""
 
     form: Form
-    date: str | None
+    date: When | None
     status: Status | None
     source: Source
     date_basis: str | None = None
@@ -132,7 +134,7 @@ class Partnership:
     partner_type: PartnerType
     # The furthest step taken, with what it made the two cities ("MoU (sister city)").
     form: str | None
-    date: str | None
+    date: When | None
     fields: list[str]
     people: list[Person]
     status: Status | None
@@ -146,13 +148,13 @@ class Partnership:
 
     @property
     def year(self) -> int | None:
-        return int(self.date[:4]) if self.date else None
+        return self.date.year if self.date else None
 
     @property
     def year_or_reported(self) -> int | None:
         """The event's year, else the year of the report: what a year filter matches."""
-        when = self.date or self.reported
-        return int(when[:4]) if when and when[:4].isdigit() else None
+        when = self.date or When.parsed_or_none(self.reported)
+        return when.year if when else None
 
     @property
     def all_sources(self) -> list[Source]:
@@ -367,9 +369,9 @@ def _in_a_name(text: str, match: re.Match) -> bool:
 # The register --------------------------------------------------------------------------------
 
 
-def undated_last(date: str | None) -> tuple[bool, str]:
+def undated_last(date: When | None) -> tuple[bool, tuple[int, ...]]:
     """A sort key for event dates: in date order, those the text gives no date for after all others."""
-    return not date, date or ""
+    return date is None, date_order(date)
 
 
 def register_of(articles: Iterable[Article]) -> list[Partnership]:
@@ -414,7 +416,7 @@ def _record(group: list[Mention]) -> Partnership:
         sources["date"] = [headline.source] if headline.date else []
         sources["status"] = [headline.source] if headline.status else []
     else:
-        dated = sorted((m for m in primary if m.date), key=lambda m: (-len(m.date or ""), m.date or ""))
+        dated = sorted((m for m in primary if m.date), key=lambda m: (-_detail(m.date), date_order(m.date)))
         date = dated[0].date if dated else None
         sources["date"] = [dated[0].source] if dated else []
         statuses = [m for m in group if m.status]
@@ -441,7 +443,7 @@ def _headline(stages: list[Stage]) -> Stage | None:
     candidates = taken or [s for s in stages if s.status]
     if not candidates:
         return None
-    return max(candidates, key=lambda s: (LADDER.index(s.form), s.date is not None, s.date or ""))
+    return max(candidates, key=lambda s: (LADDER.index(s.form), s.date is not None, date_order(s.date)))
 
 
 def _taken(stage: Stage | Mention) -> bool:
@@ -457,7 +459,7 @@ def _years_placed(group: list[Mention]) -> list[Mention]:
     stated: dict[int, str] = {}
     for mention in group:
         if mention.date and mention.date_basis == DateBasis.STATED and mention.source.article_id not in stated.values():
-            stated.setdefault(int(mention.date[:4]), mention.source.article_id)
+            stated.setdefault(mention.date.year, mention.source.article_id)
     placed = []
     for mention in group:
         if mention.undated and mention.date is None and (found := place_year(*mention.undated, stated)):
@@ -466,7 +468,7 @@ def _years_placed(group: list[Mention]) -> list[Mention]:
             reason = f"year inferred: {said}, the year {stated[year]} gives for this partnership"
             if mention.date_reason:
                 reason = f"{mention.date_reason}; {reason}"
-            mention = replace(mention, date=f"{year:04d}-{month:02d}-{day:02d}", date_basis=str(DateBasis.INFERRED),
+            mention = replace(mention, date=When.on(datetime.date(year, month, day)), date_basis=str(DateBasis.INFERRED),
                               date_reason=reason)
         placed.append(mention)
     return placed
@@ -480,7 +482,7 @@ def _distinct_stages(stages: list[Stage]) -> list[Stage]:
     one, goes to that stage when both are in one article."""
     stated = [s for s in stages if s.status]
     kept: list[Stage] = []
-    for stage in sorted(stated, key=lambda s: -len(s.date or "")):
+    for stage in sorted(stated, key=lambda s: -_detail(s.date)):
         if not any(_same_step(stage, other) and _compatible(stage.date, other.date) for other in kept):
             kept.append(stage)
     for bare in (s for s in stages if not s.status):
@@ -504,9 +506,14 @@ def _same_step(first: Stage, second: Stage) -> bool:
     return first.form == second.form and first.status == second.status  # a plan and its signing are two steps
 
 
-def _compatible(first: str | None, second: str | None) -> bool:
-    """Dates that can be the same day: one is the other, or a part of it ("2016-06" of "2016-06-08")."""
-    return not first or not second or first.startswith(second) or second.startswith(first)
+def _compatible(first: When | None, second: When | None) -> bool:
+    """Dates that can be the same day: one is the other, or a part of it ("2016-06" of "2016-06-08");
+    an unknown date can be any."""
+    return first is None or second is None or first.could_be(second)
+
+
+def _detail(date: When | None) -> int:
+    return date.detail if date else 0
 
 
 def _corrected(stages: list[Stage]) -> list[Stage]:
@@ -516,9 +523,15 @@ def _corrected(stages: list[Stage]) -> list[Stage]:
     for stage in stages:
         later = next((c for c in corrections if c.source.article_id != stage.source.article_id and not stage.correction
                       and _same_step(stage, c) and not _compatible(stage.date, c.date)
-                      and (c.reported or "") >= (stage.reported or "")), None)
+                      and _reported_order(c) >= _reported_order(stage)), None)
         marked.append(replace(stage, corrected_by=later.source.article_id) if later else stage)
     return marked
+
+
+def _reported_order(stage: Stage) -> tuple[int, ...]:
+    """When the stage's article came out, in the calendar's order (a date its metadata gives that is
+    no ISO date, or none, comes first)."""
+    return date_order(When.parsed_or_none(stage.reported))
 
 
 def _conflicts(stages: list[Stage]) -> list[Conflict]:
@@ -527,11 +540,11 @@ def _conflicts(stages: list[Stage]) -> list[Conflict]:
     conflicts = []
     for form in dict.fromkeys(s.form for s in standing):
         for status in dict.fromkeys(s.status for s in standing if s.form == form):
-            dated = [s for s in standing if s.form == form and s.status == status and len(s.date or "") == 10]
+            dated = [s for s in standing if s.form == form and s.status == status and s.date and s.date.is_day]
             values = _one_per_value(dated, lambda s: s.date)
             if len(values) > 1 and len({s.source.article_id for s in values}) > 1:
                 conflicts.append(Conflict("date", f"{form} {status}", tuple(values)))
-    for date in dict.fromkeys(s.date for s in standing if len(s.date or "") == 10):
+    for date in dict.fromkeys(s.date for s in standing if s.date and s.date.is_day):
         signed = [s for s in standing if s.date == date and s.status == Status.SIGNED]
         values = _one_per_value(signed, lambda s: s.form)
         if len(values) > 1 and len({s.source.article_id for s in values}) > 1 and _articles_disjoint(values, signed):
@@ -599,11 +612,13 @@ def register_from_stored(stored: object) -> list[Partnership]:
 
 
 def _mention_to_json(mention: Mention) -> dict:
-    return {k: v for k, v in asdict(mention).items() if v not in (None, (), [])}
+    row = {k: v for k, v in asdict(mention).items() if v not in (None, (), [])}
+    return {**row, "date": str(mention.date)} if mention.date else row
 
 
 def _mention_from_json(row: dict) -> Mention:
     return Mention(**{**row, "source": Source(**row["source"]), "fields": tuple(row.get("fields", ())),
+                      "date": When.parse(row["date"]) if row.get("date") else None,
                       "partner_type": PartnerType(row["partner_type"]), "form": _or_none(Form, row.get("form")),
                       "city_form": _or_none(CityForm, row.get("city_form")), "status": _or_none(Status, row.get("status")),
                       "people": tuple(tuple(p) for p in row.get("people", ())),

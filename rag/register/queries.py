@@ -19,7 +19,7 @@ from rag.register.extraction import Partnership, Source
 from rag.register.words import PartnerType, Status
 from rag.search.filters import Filters
 from rag.text.answer_kinds import asks_for_partner_list
-from rag.text.dates import YEAR
+from rag.text.dates import YEAR, When
 from rag.text.language import detect_language
 from rag.text.messages import ANSWERS, REGISTER, in_language
 from rag.text.sentences import Span
@@ -112,14 +112,14 @@ def rows(records: list[Partnership], articles: dict[str, ArticleInfo], copies: C
         citations = [replace(c, copies=[a for a in copies.group_of(c.article_id) if a != c.article_id]) for c in citations]
         out.append({
             "local_party": record.local_party, "partner": record.partner, "partner_type": record.partner_type,
-            "form": record.form, "date": record.date, "reported": record.reported, "fields": record.fields,
+            "form": record.form, "date": _iso(record.date), "reported": record.reported, "fields": record.fields,
             "people": [{"name": p.name, "role": p.role} for p in record.people], "status": record.status,
-            "stages": [{"form": s.form, "date": s.date, "date_basis": s.date_basis, "date_reason": s.date_reason,
+            "stages": [{"form": s.form, "date": _iso(s.date), "date_basis": s.date_basis, "date_reason": s.date_reason,
                         "reported": s.reported, "status": s.status, "citation": numbers[s.source],
                         "correction": s.correction, "corrected_by": s.corrected_by}
                        for s in record.stages],
             "conflicts": [{"field": c.field, "stage": c.stage,
-                           "values": [{"value": c.field == "date" and v.date or v.form, "reported": v.reported,
+                           "values": [{"value": _iso(v.date) if c.field == "date" else v.form, "reported": v.reported,
                                        "article_id": v.source.article_id, "citation": numbers[v.source]}
                                       for v in c.values]}
                           for c in record.conflicts],
@@ -166,10 +166,15 @@ def shown_form(form: str | None, language: str) -> str:
 
 
 def _date_cell(record: Partnership) -> str:
-    others = [v.date if c.field == "date" else v.form for c in record.conflicts for v in c.values]
+    others = [_iso(v.date) if c.field == "date" else v.form for c in record.conflicts for v in c.values]
     if not others:
-        return record.date or ""
-    return f"⚠ {record.date or ''} ({' / '.join(dict.fromkeys(o for o in others if o))})".replace("  ", " ")
+        return _iso(record.date) or ""
+    return f"⚠ {_iso(record.date) or ''} ({' / '.join(dict.fromkeys(o for o in others if o))})".replace("  ", " ")
+
+
+def _iso(date: When | None) -> str | None:
+    """A date as the register's JSON and table write it (ISO), None where it is unknown."""
+    return str(date) if date else None
 
 
 def to_csv(table: list[dict]) -> str:
@@ -227,7 +232,7 @@ def answer(question: str, records: list[Partnership], articles: dict[str, Articl
             citations.append(citation_of(source, len(citations) + 1, articles))
             parts.append(AnswerPart(articles[source.article_id].text[source.start:source.end], len(citations)))
             marks += f"[{len(citations)}]"
-        details = ", ".join(x for x in (record.form, record.date, record.status) if x)
+        details = ", ".join(x for x in (record.form, _iso(record.date), record.status) if x)
         items.append(f"{record.partner} ({details}) {marks}")
     scope = f" — {register_filter.local}" if register_filter.local else ""
     lead = in_language(ANSWERS, language)["register_lead"].format(count=len(chosen), scope=scope, items="; ".join(items))

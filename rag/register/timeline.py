@@ -15,6 +15,7 @@ import html
 from rag.register.extraction import Partnership
 from rag.register.queries import shown, shown_form
 from rag.register.words import Status
+from rag.text.dates import Precision, When
 from rag.text.messages import REGISTER, in_language
 
 ROW = 28
@@ -29,21 +30,22 @@ def timeline_svg(records: list[Partnership], empty: str = "—", language: str =
     dated = [(r, s, date) for r in records for s in r.stages if (date := s.date)]
     if not dated:
         return f"<p>{html.escape(empty)}</p>"
-    years = [int(date[:4]) for _, _, date in dated]
+    years = [date.year for _, _, date in dated]
     first, last = min(years), max(years) + 1
     span = max(last - first, 1)
     rows = [r for r in records if any(s.date for s in r.stages)]
     axis = LEGEND + ROW * len(rows) + 6
     height = axis + ROW
 
-    def x(date: str) -> float:
-        year, month = int(date[:4]), int(date[5:7]) if len(date) >= 7 else 6
-        return LEFT + (year - first + (month - 0.5) / 12) / span * (WIDTH - LEFT - RIGHT)
+    def x(date: When) -> float:
+        """A date's place on the axis: its month's middle, a year's middle month."""
+        month = date.first.month if date.precision >= Precision.MONTH else 6
+        return LEFT + (date.year - first + (month - 0.5) / 12) / span * (WIDTH - LEFT - RIGHT)
 
     parts = [f'<svg class="rag-timeline" viewBox="0 0 {WIDTH} {height}" width="100%" role="group" '
              f'xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="sans-serif">', _legend(language)]
     for year in range(first, last + 1):
-        left = x(f"{year}-01")
+        left = x(When.in_month(year, 1))
         parts.append(f'<line x1="{left:.1f}" y1="{LEGEND}" x2="{left:.1f}" y2="{axis}" stroke="#d0d7de"/>'
                      f'<text class="rag-year" x="{left:.1f}" y="{height - 8}" text-anchor="middle" fill="#57606a">{year}</text>')
     for number, record in enumerate(rows):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rag.errors import FilterError, RagError
 from rag.limits import checked_values
-from rag.text.dates import day_numbers, is_iso_date, iso_bounds
+from rag.text.dates import When, day_numbers, is_iso_date, iso_bounds
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Filters:
     def active(self) -> bool:
         return bool(self.since or self.until or self.outlets or self.article_ids or self.excluded)
 
-    def admits(self, article_id: str, outlet: str | None, published: str | None, events: tuple[str, ...] = ()) -> bool:
+    def admits(self, article_id: str, outlet: str | None, published: str | None, events: tuple[When, ...] = ()) -> bool:
         """`events`: dates of the events the article states, read when `on_events`."""
         if self.article_ids and article_id not in self.article_ids or article_id in self.excluded:
             return False
@@ -69,8 +69,8 @@ class Filters:
             return any(self.covers(d) for d in dates)
         return True
 
-    def covers(self, when: str | None) -> bool:
-        """Does the date (YYYY, YYYY-MM, YYYY-MM-DD, or an interval "start/end") fall within the bounds?"""
+    def covers(self, when: When | str | None) -> bool:
+        """Does the date (an event's, or an article's as text: YYYY, YYYY-MM, YYYY-MM-DD) fall within the bounds?"""
         first, last = day_numbers(when)
         if not first:
             return False

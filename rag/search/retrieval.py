@@ -25,6 +25,7 @@ from rag.search.features import FEATURES, ChunkProfiles, LinearRanker, feature_m
 from rag.search.filters import Filters
 from rag.search.modes import RetrieverMode
 from rag.search.pushdown import scalar_expression
+from rag.text.dates import When
 
 if TYPE_CHECKING:
     from rag.index.embedding import Embedder
@@ -101,7 +102,7 @@ class Candidates:
 
 
 class Retriever:
-    def __init__(self, index: StoredIndex, embedder: Embedder, events: dict[str, tuple[str, ...]] | None = None):
+    def __init__(self, index: StoredIndex, embedder: Embedder, events: dict[str, tuple[When, ...]] | None = None):
         self._index = index
         self._embedder = embedder
         self.settings = index.manifest.retrieval

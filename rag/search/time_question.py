@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.search.filters import Filters
-from rag.text.dates import MONTH, MONTH_NUMBER, YEAR_PATTERN
+from rag.text.dates import MONTH, MONTH_NUMBER, YEAR_PATTERN, When
 
 _WHEN = rf"(?:(?P<{{name}}_month>{MONTH})\.?\s+)?(?P<{{name}}_year>{YEAR_PATTERN})"
 
@@ -119,11 +119,7 @@ def _since(match: re.Match) -> tuple[str, None]:
 
 
 def _step(period: str, by: int) -> str:
-    if len(period) == 4:
-        return str(int(period) + by)
-    year, month = int(period[:4]), int(period[5:7]) + by
-    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
-    return f"{year:04d}-{month:02d}"
+    return str(When.parse(period).step(by))
 
 
 def _relative(match: re.Match, today: datetime.date) -> str:
@@ -132,4 +128,4 @@ def _relative(match: re.Match, today: datetime.date) -> str:
     back = which in ("lalu", "kemarin", "last", "past")
     if unit in ("tahun", "year"):
         return str(today.year - back)
-    return _step(f"{today.year:04d}-{today.month:02d}", -back)
+    return str(When.in_month(today.year, today.month).step(-back))

@@ -11,6 +11,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass
+from enum import IntEnum
 
 from rag.text.sentences import Span
 
@@ -180,24 +181,137 @@ def is_iso_date(value: str) -> bool:
 
 def iso_bounds(value: str) -> tuple[str, str]:
     """First and last day a (partial) date stands for, as comparable ISO strings."""
-    found = _ISO_DATE.match(value)
-    if found is None:
+    when = When.parse(value)
+    if when.is_span:
         raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = found.groups()
-    if day:
-        return value, value
-    if month:
-        last = calendar.monthrange(int(year), int(month))[1]
-        return f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
-    return f"{year}-01-01", f"{year}-12-31"
+    return when.first.isoformat(), when.last.isoformat()
 
 
-def day_numbers(when: str | None) -> tuple[int, int]:
-    """First and last day a stored date (YYYY, YYYY-MM, YYYY-MM-DD, or an interval "start/end", read
-    by its start) stands for, as YYYYMMDD numbers; (0, 0) when it is no date. `Filters.covers` and the
-    Milvus rows both read dates through it, so a filter run inside a database admits what it admits."""
-    when = (when or "").split("/")[0][:10]
-    if not when or not is_iso_date(when):
+def day_numbers(when: When | str | None) -> tuple[int, int]:
+    """First and last day a date stands for (a run of days read by its start), as YYYYMMDD numbers;
+    (0, 0) when it is no date. `Filters.covers` and the Milvus rows both read dates through it, so
+    a filter run inside a database admits what it admits."""
+    if isinstance(when, str):
+        when = When.parsed_or_none(when.split("/")[0][:10])
+    if when is None:
         return 0, 0
-    first, last = iso_bounds(when)
-    return int(first.replace("-", "")), int(last.replace("-", ""))
+    last = when.first if when.is_span else when.last
+    return _number_of(when.first), _number_of(last)
+
+
+def _number_of(day: datetime.date) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+class Precision(IntEnum):
+    YEAR = 1
+    MONTH = 2
+    DAY = 3
+
+
+@dataclass(frozen=True, order=True)
+class When:
+    """When an event took place, as precisely as a text gives it: a year, a month, a day, or a run
+    of days ("7-10 Juni 2016", a week). Written and read as ISO text (YYYY, YYYY-MM, YYYY-MM-DD,
+    YYYY-MM-DD/YYYY-MM-DD); an unknown date is None, never a made-up one. Ordered as the calendar
+    runs, a period before the finer dates it holds ("2016" < "2016-06" < "2016-06-08")."""
+
+    first: datetime.date
+    precision: Precision
+    last: datetime.date  # the period's last day; a run of days' last day
+
+    @classmethod
+    def on(cls, day: datetime.date) -> When:
+        return cls(day, Precision.DAY, day)
+
+    @classmethod
+    def running(cls, first: datetime.date, last: datetime.date) -> When:
+        if last < first:
+            raise ValueError(f"a run of days from {first} cannot end on {last}")
+        return cls(first, Precision.DAY, last)
+
+    @classmethod
+    def in_month(cls, year: int, month: int) -> When:
+        days = calendar.monthrange(year, month)[1]
+        return cls(datetime.date(year, month, 1), Precision.MONTH, datetime.date(year, month, days))
+
+    @classmethod
+    def in_year(cls, year: int) -> When:
+        return cls(datetime.date(year, 1, 1), Precision.YEAR, datetime.date(year, 12, 31))
+
+    @classmethod
+    def parse(cls, text: str) -> When:
+        """The date ISO `text` names; ValueError if it names none (a day that does not exist included)."""
+        start, _, end = text.partition("/")
+        found = _ISO_DATE.match(start)
+        if found is None:
+            raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD/YYYY-MM-DD")
+        year, month, day = (int(part) if part else None for part in found.groups())
+        assert year is not None  # the pattern requires it
+        if end:
+            last = cls.parse(end)
+            if month is None or day is None or last.precision is not Precision.DAY:
+                raise ValueError(f"{text!r} is not a run of days")
+            return cls.running(datetime.date(year, month, day), last.first)
+        if month is None:
+            return cls.in_year(year)
+        if day is None:
+            return cls.in_month(year, month)
+        return cls.on(datetime.date(year, month, day))
+
+    @classmethod
+    def parsed_or_none(cls, text: str | None) -> When | None:
+        """The date `text` names; None for no text, or text that names no date."""
+        try:
+            return cls.parse(text) if text else None
+        except ValueError:
+            return None
+
+    def __str__(self) -> str:
+        if self.precision is Precision.YEAR:
+            return f"{self.first.year:04d}"
+        if self.precision is Precision.MONTH:
+            return f"{self.first.year:04d}-{self.first.month:02d}"
+        if self.is_span:
+            return f"{self.first.isoformat()}/{self.last.isoformat()}"
+        return self.first.isoformat()
+
+    @property
+    def year(self) -> int:
+        return self.first.year
+
+    @property
+    def is_span(self) -> bool:
+        return self.precision is Precision.DAY and self.last != self.first
+
+    @property
+    def is_day(self) -> bool:
+        """One whole day: what two sources can disagree on."""
+        return self.precision is Precision.DAY and not self.is_span
+
+    @property
+    def detail(self) -> int:
+        """How much the text gave: a year 1, a month 2, a day 3, a run of days 4."""
+        return int(self.precision) + self.is_span
+
+    def step(self, by: int) -> When:
+        """The year or month `by` years or months away ("bulan lalu" from June is May)."""
+        if self.precision is Precision.YEAR:
+            return When.in_year(self.year + by)
+        if self.precision is Precision.MONTH:
+            months = self.year * 12 + self.first.month - 1 + by
+            return When.in_month(months // 12, months % 12 + 1)
+        raise ValueError(f"{self} is not a year or a month")
+
+    def could_be(self, other: When) -> bool:
+        """Can both name the same event as their texts give them? One is the other, or the other at
+        a finer precision ("2016-06" and "2016-06-08"); a run of days and its first day."""
+        coarse, fine = sorted((self, other), key=lambda w: w.detail)
+        if coarse.is_span:
+            return coarse == fine
+        return coarse.first <= fine.first <= coarse.last
+
+
+def date_order(when: When | None) -> tuple[int, ...]:
+    """A sort key in the calendar's order, an unknown date before every known one."""
+    return () if when is None else (when.first.toordinal(), when.precision, when.last.toordinal())

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from rag.text.dates import DateMention, find_dates
+from rag.text.dates import DateMention, When, find_dates
 
 WEEKDAY_NUMBER = {name: i for names in (("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu"),
                                         ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
@@ -68,14 +68,14 @@ class DateBasis(StrEnum):
 
 @dataclass(frozen=True)
 class EventDate:
-    """A date of an event as a text gives it. `date` is YYYY, YYYY-MM, YYYY-MM-DD, or an interval
-    "YYYY-MM-DD/YYYY-MM-DD" for a range or a week; `reason` says how it was resolved or inferred,
-    or what does not fit (a day of the week that is not that date's)."""
+    """A date of an event as a text gives it (a year, a month, a day, or a run of days for a range
+    or a week); `reason` says how it was resolved or inferred, or what does not fit (a day of the
+    week that is not that date's)."""
 
     start: int
     end: int
     text: str
-    date: str
+    date: When
     basis: DateBasis
     reason: str | None = None
     weekday_mismatch: bool = False
@@ -87,7 +87,7 @@ def event_dates(text: str, published: str | None = None, years: tuple[int, ...] 
     sources give for the same story, among which a year-less date with a day of the week is
     placed. A date that cannot be had this way is left out, never guessed."""
     base = _day(published)
-    found = [d for d in (_calendar(m, text, base, published, years) for m in find_dates(text)) if d]
+    found = [d for d in (_on_the_calendar(m, text, base, published, years) for m in find_dates(text)) if d]
     taken = [(d.start, d.end) for d in found]
     if base is not None:
         for match in _RELATIVE.finditer(text):
@@ -106,6 +106,15 @@ def _within_the_calendar(read, match: re.Match, base: datetime.date, published: 
         return [read(match, base, published)]
     except (OverflowError, ValueError):
         return []
+
+
+def _on_the_calendar(mention: DateMention, text: str, base: datetime.date | None, published: str | None,
+                     years: tuple[int, ...]) -> EventDate | None:
+    """A day the calendar does not have ("30 Februari", its year taken from the article) is no date."""
+    try:
+        return _calendar(mention, text, base, published, years)
+    except ValueError:
+        return None
 
 
 def _calendar(mention: DateMention, text: str, base: datetime.date | None, published: str | None,
@@ -154,15 +163,15 @@ def _relative(match: re.Match, base: datetime.date, published: str | None) -> Ev
     if "days_ago" in groups or "days_ahead" in groups or "in_days" in groups:
         count = _count(groups.get("days_ago") or groups.get("days_ahead") or groups["in_days"])
         day = base + datetime.timedelta(days=-count if "days_ago" in groups else count)
-        return _resolved(match, day.isoformat(), said)
+        return _resolved(match, When.on(day), said)
     if "day_word" in groups:
         day = base + datetime.timedelta(days=_DAY_WORDS[" ".join(groups["day_word"].lower().split())])
-        return _resolved(match, day.isoformat(), said)
+        return _resolved(match, When.on(day), said)
     for key, direction in (("weekday_last", -1), ("last_weekday", -1), ("weekday_next", 1), ("next_weekday", 1)):
         if key in groups and groups[key].lower() == "minggu" and not match.group().lower().startswith("hari"):
             return _resolved(match, _period(base, "week", direction), said)  # "minggu lalu": last week, not Sunday
         if key in groups:
-            return _resolved(match, _weekday_from(base, WEEKDAY_NUMBER[groups[key].lower()], direction).isoformat(), said)
+            return _resolved(match, When.on(_weekday_from(base, WEEKDAY_NUMBER[groups[key].lower()], direction)), said)
     unit = _UNITS[(groups.get("unit_id") or groups["unit_en"]).lower()]
     direction = _DIRECTIONS[(groups.get("direction_id") or groups["direction_en"]).lower()]
     return _resolved(match, _period(base, unit, direction), said)
@@ -171,12 +180,12 @@ def _relative(match: re.Match, base: datetime.date, published: str | None) -> Ev
 def _bare_weekday(match: re.Match, base: datetime.date, published: str | None) -> EventDate:
     weekday = WEEKDAY_NUMBER[match.group("weekday").lower()]
     day = _weekday_from(base, weekday, -1, including_base=True)
-    return EventDate(match.start("weekday"), match.end("weekday"), match.group("weekday"), day.isoformat(),
+    return EventDate(match.start("weekday"), match.end("weekday"), match.group("weekday"), When.on(day),
                      DateBasis.RESOLVED,
                      f"'{match.group('weekday')}': the last {WEEKDAY_NAMES['en'][weekday]} up to the article's date ({published})")
 
 
-def _resolved(match: re.Match, date: str, reason: str) -> EventDate:
+def _resolved(match: re.Match, date: When, reason: str) -> EventDate:
     return EventDate(match.start(), match.end(), match.group(), date, DateBasis.RESOLVED, reason)
 
 
@@ -198,11 +207,13 @@ def _mismatch(mention: DateMention, year: int, weekday: int | None) -> str | Non
             f"{MONTH_NAMES_EN[mention.month - 1]} {year} was a {WEEKDAY_NAMES['en'][actual]}")
 
 
-def _interval(mention: DateMention, year: int) -> str:
-    first = mention.iso(year) or f"{year:04d}"  # a year is given, so the date is one
-    if mention.first_day is not None and mention.last_day not in (None, mention.first_day):
-        return f"{first}/{year:04d}-{mention.month:02d}-{mention.last_day:02d}"
-    return first
+def _interval(mention: DateMention, year: int) -> When:
+    if mention.month is None:
+        return When.in_year(year)
+    if mention.first_day is None:
+        return When.in_month(year, mention.month)
+    first = datetime.date(year, mention.month, mention.first_day)
+    return When.running(first, first.replace(day=mention.last_day or mention.first_day))
 
 
 def _nearest_year(base: datetime.date, month: int, day: int) -> int:
@@ -232,14 +243,13 @@ def _weekday_from(base: datetime.date, weekday: int, direction: int, including_b
     return day
 
 
-def _period(base: datetime.date, unit: str, direction: int) -> str:
+def _period(base: datetime.date, unit: str, direction: int) -> When:
     if unit == "year":
-        return f"{base.year + direction:04d}"
+        return When.in_year(base.year).step(direction)
     if unit == "month":
-        month_index = base.year * 12 + base.month - 1 + direction
-        return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
+        return When.in_month(base.year, base.month).step(direction)
     monday = base - datetime.timedelta(days=base.weekday()) + datetime.timedelta(weeks=direction)
-    return f"{monday.isoformat()}/{(monday + datetime.timedelta(days=6)).isoformat()}"
+    return When.running(monday, monday + datetime.timedelta(days=6))
 
 
 def _count(text: str) -> int:
