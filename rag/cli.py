@@ -617,7 +617,7 @@ def _bench_table(result: dict) -> str:
         f"one added: {result['copies']['add_one']['copies_s']} of {result['copies']['add_one']['build_s']} s, "
         f"{result['copies']['add_one']['signatures_made']} signature made",
         f"cold_start_s        {result['cold_start_s']:.2f}  (floor {result['cold_start_floor_s']:.2f})",
-        "query embedding     " + ", ".join(f"{name.replace('_', ' ')} p50 {row['p50_ms']:.0f} / p95 {row['p95_ms']:.0f} ms"
+        "query embedding     " + ", ".join(f"{name.replace('_', ' ')} p50 {row['p50_ms']:.3g} / p95 {row['p95_ms']:.3g} ms"
                                           for name, row in result["query_embedding"].items() if isinstance(row, dict)),
         "",
         f"{'chunks':>10}  {'index':<13} {'p50 ms':>7} {'p95 ms':>7} {'recall@10':>9} {'rss MB':>8} {'limit MB':>8}",

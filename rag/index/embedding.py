@@ -16,11 +16,13 @@ The backend adds those marks, so callers only say which kind of text they pass.
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import os
 import re
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from enum import StrEnum
@@ -51,6 +53,8 @@ BUILD_NICENESS = 10
 # A build's batch is embedded in slices of this many texts, one per core at a time: with 16, the
 # last slice of a 128-text batch left a core idle (FacQA ingest ratio 0.87; 0.95 with 8).
 _PARALLEL_SLICE = 8
+# Questions whose vectors a process keeps (1.5 KB each at 384 dimensions).
+QUERY_CACHE_SIZE = 4_096
 # Chosen among 64, 128, 256 and 507 on FacQA valid and the cross-lingual set: docs/developers/choices.md, "Chunk size".
 E5_CHUNK_TOKENS = 128
 
@@ -93,7 +97,18 @@ class Embedder(ABC):
         """One normalised row per question."""
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self.encode_queries([text])[0]
+        """One question's vector, remembered: the app's example questions, a question asked again
+        and a claim checked twice are embedded once (read-only: the vector is shared)."""
+        return self._remembered_queries(text)
+
+    @functools.cached_property
+    def _remembered_queries(self) -> Callable[[str], np.ndarray]:
+        @functools.lru_cache(maxsize=QUERY_CACHE_SIZE)
+        def encode(text: str) -> np.ndarray:
+            vector = self.encode_queries([text])[0]
+            vector.flags.writeable = False
+            return vector
+        return encode
 
     @property
     def record(self) -> ModelRecord:
