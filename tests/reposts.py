@@ -25,6 +25,7 @@ among the original's (as multisets), the measure of "97% of its words are in the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -381,7 +382,7 @@ class Doc:
 
     @property
     def content_hash(self) -> str:
-        return str(hash(self.text))
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()  # the same in every process, as the build's
 
     @property
     def content(self) -> str:

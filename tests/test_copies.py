@@ -114,6 +114,37 @@ def test_a_new_article_is_signed_and_compared_alone():
     assert without_origin.computed == 0 and without_origin.groups.groups == (GROUP[1:],)
 
 
+def test_the_bands_are_stored_so_adding_an_article_reads_them_instead_of_choosing_them(tmp_path):
+    """Choosing the bands imports datasketch and integrates its error curves (0.5 s of a build that
+    adds one article): a stored index gives them back, one from before they were stored gets them chosen."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    first = copies.find_copies(_docs(ARTICLES[1:]))
+    assert first.bands == copies.lsh_bands() and first.bands[0] * first.bands[1] <= copies.NUM_PERM
+    stored = copies.to_json(first)
+    (tmp_path / "copies.json").write_text(json.dumps(stored), encoding="utf-8")
+    np.savez(tmp_path / "signatures.npz", **copies.signature_arrays(first))
+    older = {k: v for k, v in stored.items() if k != "candidates"}
+    assert copies.from_stored(older, np.load(tmp_path / "signatures.npz")).bands == first.bands
+    probe = (
+        "import json, sys\n"
+        "import numpy as np\n"
+        "from rag.index import copies\n"
+        "from tests.newsroom.articles import ARTICLES\n"
+        "from tests.reposts import Doc\n"
+        "folder = sys.argv[1]\n"
+        "previous = copies.from_stored(json.load(open(folder + '/copies.json')), np.load(folder + '/signatures.npz'))\n"
+        "again = copies.find_copies([Doc(r['id'], r['text'], r.get('date')) for r in ARTICLES], previous)\n"
+        "print(again.computed, len(again.groups.groups), 'datasketch' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "1", "False"]  # the press release signed and grouped, datasketch never loaded
+
+
 def test_the_build_stores_the_groups_and_signs_only_what_changed(newsroom_settings, tmp_path, hash_embedder):
     from rag.build import build_index
     from rag.config import load_settings

@@ -47,6 +47,7 @@ THRESHOLD = 0.35
 ESTIMATE_MARGIN = 0.1
 # Candidates' lowest Jaccard similarity: a pair at THRESHOLD with one text four times the other.
 CANDIDATE_JACCARD = 0.16
+LSH_WEIGHTS = (0.2, 0.8)
 # A band key shared by more articles than this (boilerplate, empty texts) links them in a chain
 # instead of every pair: the work stays linear.
 _BUCKET_PAIRS_LIMIT = 64
@@ -149,6 +150,8 @@ class CopyIndex:
     signatures: Signatures
     pairs: tuple[Pair, ...]
     groups: CopyGroups
+    # The LSH bands and rows per band the pairs were found with (lsh_bands), kept for the next build.
+    bands: tuple[int, int]
     # Signatures computed by this build (the others were reused).
     computed: int = 0
 
@@ -255,7 +258,8 @@ def find_copies(articles: Sequence[Readable], previous: CopyIndex | None = None)
     hashes = {a.id: a.content_hash for a in articles}
     kept = [p for p in (previous.pairs if previous else ()) if p.first not in fresh and p.second not in fresh
             and p.first in hashes and p.second in hashes]
-    bands = _band_keys(signatures.values)
+    banding = previous.bands if previous is not None else lsh_bands()
+    bands = _band_keys(signatures.values, banding)
     if previous is None or len(fresh) * 4 > len(articles):
         blocks = list(_candidate_pairs(bands))
         kept = []
@@ -276,7 +280,7 @@ def find_copies(articles: Sequence[Readable], previous: CopyIndex | None = None)
         first, second = sorted((signatures.ids[a], signatures.ids[b]))
         found[(first, second)] = Pair(first, second, round(float(score), 3))
     pairs = tuple(sorted(found.values(), key=lambda p: (p.first, p.second)))
-    return CopyIndex(signatures, pairs, _groups(pairs, {a.id: a.date for a in articles}), len(fresh))
+    return CopyIndex(signatures, pairs, _groups(pairs, {a.id: a.date for a in articles}), banding, len(fresh))
 
 
 def _estimated(signatures: Signatures, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -347,21 +351,23 @@ def _signatures(articles: Sequence[Readable],
 
 
 @functools.cache
-def _bands() -> tuple[int, int]:
+def lsh_bands() -> tuple[int, int]:
     """Bands and rows per band, as datasketch chooses them for CANDIDATE_JACCARD, a missed pair
-    weighed four times a needless candidate (a candidate costs a vectorised estimate)."""
+    weighed four times a needless candidate (a candidate costs a vectorised estimate). Stored with
+    the copy index: importing datasketch and integrating its error curves took 0.5 s of a build
+    that adds one article."""
     from datasketch import MinHashLSH
 
-    lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM, weights=(0.2, 0.8))
+    lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
     return lsh.b, lsh.r
 
 
 _MIX = np.random.default_rng(20161116).integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)
 
 
-def _band_keys(values: np.ndarray) -> np.ndarray:
+def _band_keys(values: np.ndarray, banding: tuple[int, int]) -> np.ndarray:
     """(articles, bands) 64-bit keys: equal keys mean (but for a rare collision, checked later) an equal band."""
-    bands, rows = _bands()
+    bands, rows = banding
     mixed = values[:, : bands * rows].astype(np.uint64) * _MIX[: bands * rows]
     return mixed.reshape(len(values), bands, rows).sum(axis=2, dtype=np.uint64)
 
@@ -421,7 +427,7 @@ def _groups(pairs: Iterable[Pair], dates: dict[str, str | None]) -> CopyGroups:
 def to_json(index: CopyIndex) -> dict:
     """copies.json: the parameters, the groups (what readers load) and the pairs (what the next build reuses)."""
     return {"shingle_words": SHINGLE_WORDS, "num_perm": NUM_PERM, "threshold": THRESHOLD, "measure": "ochiai, more than one sentence",
-            "signature": SIGNATURE_SCHEME,
+            "signature": SIGNATURE_SCHEME, "candidates": _candidates_json(index.bands),
             "groups": index.groups.to_json(), "pairs": [[p.first, p.second, p.similarity] for p in index.pairs]}
 
 
@@ -444,4 +450,19 @@ def from_stored(data: dict, arrays) -> CopyIndex | None:
         return None
     pairs = tuple(Pair(str(a), str(b), float(s)) for a, b, s in data["pairs"])
     return CopyIndex(Signatures(ids, hashes, values.astype(np.uint32), sizes.astype(np.int64), longest.astype(np.int64)),
-                     pairs, CopyGroups.from_json(data["groups"]))
+                     pairs, CopyGroups.from_json(data["groups"]), _stored_bands(data.get("candidates")))
+
+
+def _candidates_json(bands: tuple[int, int]) -> dict:
+    return {"jaccard": CANDIDATE_JACCARD, "weights": list(LSH_WEIGHTS), "bands": bands[0], "rows": bands[1]}
+
+
+def _stored_bands(stored: object) -> tuple[int, int]:
+    """The bands stored with the copy index where they were chosen for today's candidate settings;
+    chosen anew otherwise (an index from before they were stored)."""
+    if not isinstance(stored, dict) or (stored.get("jaccard"), stored.get("weights")) != (CANDIDATE_JACCARD, list(LSH_WEIGHTS)):
+        return lsh_bands()
+    bands, rows = stored.get("bands"), stored.get("rows")
+    if not (isinstance(bands, int) and isinstance(rows, int) and bands > 0 and rows > 0 and bands * rows <= NUM_PERM):
+        return lsh_bands()
+    return bands, rows
