@@ -91,6 +91,8 @@ def test_thirty_users_asking_at_once_all_get_an_answer(assistant, monkeypatch):
         return vectors
 
     monkeypatch.setattr(assistant.embedder, "encode_queries", timed)
+    # Questions asked before in this session are remembered (Embedder.encode_query): start afresh.
+    monkeypatch.delitem(assistant.embedder.__dict__, "_remembered_queries", raising=False)
     questions = ["Siapa Wali Kota Kisarazu?", "Sejak kapan Kota Bogor resmi bergabung dengan UCLG ASPAC?",
                  "Di mana World Smart City Expo 2024 diselenggarakan?"]
     results, errors = [], []
@@ -113,7 +115,9 @@ def test_thirty_users_asking_at_once_all_get_an_answer(assistant, monkeypatch):
     assert len(results) == 30
     assert all(not answer["abstained"] and answer["citations"] for _, answer in results)
     seconds = np.array([s for s, _ in results])
-    assert len(embedding_ms) >= 30
+    # Each question embedded while the others ran; asked again, remembered (at most once a user
+    # when several miss at the same moment).
+    assert len(questions) <= len(embedding_ms) <= 30
     print(f"30 users: p50 {np.percentile(seconds, 50) * 1000:.0f} ms, p95 {np.percentile(seconds, 95) * 1000:.0f} ms; "
           f"query embedding p50 {np.percentile(embedding_ms, 50):.0f} ms, p95 {np.percentile(embedding_ms, 95):.0f} ms")
 
