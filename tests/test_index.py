@@ -128,6 +128,22 @@ def test_missing_and_damaged_indexes_say_how_to_rebuild(tmp_path, seed_settings,
         read_manifest(damaged)
 
 
+def test_another_formats_manifest_asks_for_a_rebuild_and_a_retyped_field_is_named(tmp_path, seed_settings, seed_index):
+    copy = tmp_path / "copy"
+    shutil.copytree(seed_settings.index, copy)
+    path = live_version(copy) / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**manifest, "format_version": 4}), encoding="utf-8")
+    with pytest.raises(IndexMismatchError, match="has format 4, this version reads 5"):
+        read_manifest(copy)
+    path.write_text(json.dumps({**manifest, "format_version": 4, "model": 5}), encoding="utf-8")  # its shape is not ours either
+    with pytest.raises(IndexMismatchError, match="has format 4, this version reads 5"):
+        read_manifest(copy)
+    path.write_text(json.dumps({**manifest, "model": 5}), encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match=r"Expected `object`, got `int` - at `\$\.model`"):
+        read_manifest(copy)
+
+
 def test_chunk_count_mismatch_is_detected(tmp_path, seed_settings, seed_index):
     copy = tmp_path / "copy"
     shutil.copytree(seed_settings.index, copy)

@@ -129,10 +129,20 @@ def read_manifest(index: Path, version: str | None = None) -> Manifest:
         raise IndexCorruptError(f"{path} is missing: {repair_hint(index)}") from None
     except OSError as error:
         raise IndexCorruptError(f"{path} is damaged ({error}): {repair_hint(index)}") from error
-    # The format first: another format's manifest is not damaged, it needs a rebuild.
-    if (found := format_of(data)) is not None and found != FORMAT_VERSION:
-        raise IndexMismatchError(f"index at {index} has format {found}, this version reads {FORMAT_VERSION}: {repair_hint(index)}")
-    return parse_manifest(data, path, repair_hint(index))
+    try:
+        manifest = parse_manifest(data, path, repair_hint(index))
+    except IndexCorruptError:
+        # Another format's manifest is not damaged, it needs a rebuild: its format is read on its own.
+        if (found := format_of(data)) is not None and found != FORMAT_VERSION:
+            raise _other_format(index, found) from None
+        raise
+    if manifest.format_version != FORMAT_VERSION:
+        raise _other_format(index, manifest.format_version)
+    return manifest
+
+
+def _other_format(index: Path, found: int) -> IndexMismatchError:
+    return IndexMismatchError(f"index at {index} has format {found}, this version reads {FORMAT_VERSION}: {repair_hint(index)}")
 
 
 def check_model(manifest: Manifest, configured_model: str, index: Path) -> None:

@@ -167,16 +167,9 @@ _ISO_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII
 
 
 def is_iso_date(value: str) -> bool:
-    """YYYY, YYYY-MM or YYYY-MM-DD, a day that exists (the form filters and stored dates take)."""
-    match = _ISO_DATE.match(value)
-    if not match:
-        return False
-    year, month, day = (int(part) if part else 1 for part in match.groups())
-    try:
-        datetime.date(year, month, day)
-    except ValueError:
-        return False
-    return True
+    """YYYY, YYYY-MM or YYYY-MM-DD, a day that exists (the form filters and stored dates take):
+    a date When reads, not a run of days."""
+    return "/" not in value and When.parsed_or_none(value) is not None
 
 
 def iso_bounds(value: str) -> tuple[str, str]:
